@@ -1,0 +1,259 @@
+"""The core: establishments, memberships, crises, the cell roster and the main courante."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Ght(models.Model):
+    """Groupement hospitalier de territoire: groups several establishments."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("GHT")
+        verbose_name_plural = _("GHT")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Establishment(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("nom court"), max_length=40, unique=True)
+    finess = models.CharField(_("n° FINESS"), max_length=9, blank=True)
+    ght = models.ForeignKey(
+        Ght, verbose_name=_("GHT"), null=True, blank=True, on_delete=models.SET_NULL, related_name="establishments"
+    )
+    beds = models.PositiveIntegerField(_("lits"), default=0)
+    staff = models.PositiveIntegerField(_("personnels"), default=0)
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """Default cell roles; what each may do lives in crisis.permissions."""
+
+    DIRECTEUR = "directeur", _("Directeur de crise")
+    COORDINATEUR = "coordinateur", _("Coordinateur")
+    SECRETAIRE = "secretaire", _("Secrétaire de main courante")
+    COMMUNICATION = "communication", _("Communication")
+    SOINS = "soins", _("Direction des soins")
+    QUALITE = "qualite", _("Qualité")
+    LOGISTIQUE = "logistique", _("Logistique")
+    DSI = "dsi", _("DSI")
+    RSSI = "rssi", _("RSSI")
+    DPO = "dpo", _("DPO")
+    OBSERVATEUR = "observateur", _("Observateur (lecture seule)")
+    EXPERT = "expert", _("Expert externe (PRIS)")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    position = models.CharField(_("fonction"), max_length=200, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [models.UniqueConstraint(fields=["user", "establishment"], name="one_membership_per_establishment")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.establishment} ({self.get_role_display()})"
+
+    def has(self, capability: str) -> bool:
+        from .permissions import capabilities_of
+
+        return self.is_active and capability in capabilities_of(self.role)
+
+
+class Phase(models.TextChoices):
+    ALERTE = "alerte", _("Alerte")
+    MOBILISATION = "mobilisation", _("Mobilisation")
+    ENDIGUEMENT = "endiguement", _("Endiguement")
+    EVICTION = "eviction", _("Éviction / éradication")
+    RECONSTRUCTION = "reconstruction", _("Reconstruction")
+    SORTIE = "sortie", _("Sortie de crise")
+    RETEX = "retex", _("RETEX")
+
+
+class Crisis(models.Model):
+    class Kind(models.TextChoices):
+        CYBERATTAQUE = "cyberattaque", _("Cyberattaque")
+        PANNE = "panne", _("Panne")
+        EXERCICE = "exercice", _("Exercice")
+
+    class Severity(models.IntegerChoices):
+        MINEURE = 1, _("1 — mineure")
+        SIGNIFICATIVE = 2, _("2 — significative")
+        MAJEURE = 3, _("3 — majeure")
+        CRITIQUE = 4, _("4 — critique")
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="crises")
+    title = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=Kind.CYBERATTAQUE)
+    is_exercise = models.BooleanField(_("exercice"), default=False)
+    severity = models.PositiveSmallIntegerField(_("gravité"), choices=Severity.choices, default=Severity.MAJEURE)
+    detected_at = models.DateTimeField(_("détectée le"), default=timezone.now)
+    awareness_at = models.DateTimeField(
+        _("prise de connaissance"), null=True, blank=True, help_text=_("Point de départ des délais de 72 h.")
+    )
+    declared_at = models.DateTimeField(_("déclarée le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.ALERTE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # Denormalised head of the journal, updated in the append transaction: the
+    # "anything new?" poll reads it with the access query, and nothing else.
+    journal_last_seq = models.PositiveIntegerField(default=0, editable=False)
+    journal_last_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("crise")
+        verbose_name_plural = _("crises")
+        ordering = ["-detected_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Shift(models.Model):
+    """One person holding one cell role for a stretch of time; a handover ends it and starts the next."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="shifts")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("titulaire"), on_delete=models.PROTECT, related_name="shifts"
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suppléant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deputy_shifts",
+    )
+    started_at = models.DateTimeField(_("début"), default=timezone.now)
+    ended_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    handed_over_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="handed_over_to"
+    )
+    handover_summary = models.TextField(_("synthèse de relève"), blank=True)
+
+    class Meta:
+        verbose_name = _("vacation")
+        verbose_name_plural = _("vacations")
+        ordering = ["role", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis", "role"], condition=models.Q(ended_at__isnull=True), name="one_open_shift_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} : {self.holder}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a journal entry."""
+
+
+class JournalQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("La main courante est en ajout seul : une entrée ne se modifie pas."))
+
+    def delete(self):
+        raise AppendOnlyError(_("La main courante est en ajout seul : une entrée ne se supprime pas."))
+
+
+class JournalEntry(models.Model):
+    """One line of the main courante. Append-only: see save() and delete()."""
+
+    class Channel(models.TextChoices):
+        TELEPHONE = "telephone", _("Téléphone")
+        SUR_SITE = "sur_site", _("Sur site")
+        REUNION = "reunion", _("Réunion")
+        PAPIER = "papier", _("Papier")
+        MESSAGERIE = "messagerie", _("Messagerie sécurisée")
+        RADIO = "radio", _("Radio")
+        AUTRE = "autre", _("Autre")
+
+    class Kind(models.TextChoices):
+        FAIT = "fait", _("Fait")
+        INFORMATION = "information", _("Information")
+        DECISION = "decision", _("Décision")
+        ACTION = "action", _("Action")
+        COMMUNICATION = "communication", _("Communication")
+
+    class Priority(models.TextChoices):
+        URGENT = "urgent", _("Urgent")
+        NORMAL = "normal", _("Normal")
+        INFO = "info", _("Pour information")
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="journal_entries")
+    seq = models.PositiveIntegerField(_("n°"))
+    occurred_at = models.DateTimeField(_("heure de l'événement"))
+    recorded_at = models.DateTimeField(_("saisie le"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saisie par"), on_delete=models.PROTECT, related_name="+"
+    )
+    sender = models.CharField(_("émetteur"), max_length=200, blank=True)
+    recipient = models.CharField(_("destinataire"), max_length=200, blank=True)
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices, default=Channel.TELEPHONE)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.FAIT)
+    priority = models.CharField(_("priorité"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    text = models.TextField(_("texte"))
+    attachment = models.FileField(_("pièce jointe"), upload_to="journal/%Y/%m/", blank=True)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrige l'entrée"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée de main courante")
+        verbose_name_plural = _("entrées de main courante")
+        ordering = ["-seq"]
+        constraints = [models.UniqueConstraint(fields=["crisis", "seq"], name="journal_seq_unique_per_crisis")]
+        indexes = [models.Index(fields=["crisis", "occurred_at"], name="journal_crisis_occurred")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(_("La main courante est en ajout seul : une entrée ne se modifie pas."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("La main courante est en ajout seul : une entrée ne se supprime pas."))
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == self.Priority.URGENT

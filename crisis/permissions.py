@@ -1,0 +1,122 @@
+"""Roles are named capabilities; access helpers return an object or raise.
+
+An object of an establishment the user is not a member of answers 404 (its
+existence is not revealed); a member lacking the capability gets 403.
+The role table can be replaced with the ROLE_CAPABILITIES setting.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from .models import Crisis, Establishment, Membership, Role
+
+
+class Cap:
+    READ = "read"
+    WRITE_JOURNAL = "write_journal"
+    DECIDE = "decide"
+    MANAGE_RIDA = "manage_rida"
+    SEE_PATIENT_DATA = "see_patient_data"
+    PUBLISH_COMMS = "publish_comms"
+    PRINT = "print"
+    ADMINISTER = "administer"
+
+
+_MEMBER = {Cap.READ, Cap.WRITE_JOURNAL, Cap.PRINT}
+
+DEFAULT_ROLE_CAPABILITIES: dict[str, set[str]] = {
+    Role.DIRECTEUR: _MEMBER | {Cap.DECIDE, Cap.MANAGE_RIDA, Cap.SEE_PATIENT_DATA, Cap.PUBLISH_COMMS, Cap.ADMINISTER},
+    Role.COORDINATEUR: _MEMBER | {Cap.DECIDE, Cap.MANAGE_RIDA, Cap.ADMINISTER},
+    Role.SECRETAIRE: _MEMBER | {Cap.MANAGE_RIDA},
+    Role.COMMUNICATION: _MEMBER | {Cap.PUBLISH_COMMS},
+    Role.SOINS: _MEMBER | {Cap.SEE_PATIENT_DATA, Cap.MANAGE_RIDA},
+    Role.QUALITE: _MEMBER | {Cap.MANAGE_RIDA},
+    Role.LOGISTIQUE: set(_MEMBER),
+    Role.DSI: set(_MEMBER),
+    Role.RSSI: _MEMBER | {Cap.DECIDE},
+    Role.DPO: set(_MEMBER),
+    Role.OBSERVATEUR: {Cap.READ},
+    Role.EXPERT: {Cap.READ, Cap.WRITE_JOURNAL},
+}
+
+
+def capabilities_of(role: str) -> set[str]:
+    table = getattr(settings, "ROLE_CAPABILITIES", None) or DEFAULT_ROLE_CAPABILITIES
+    return set(table.get(role, ()))
+
+
+def membership_for(user, establishment_id: int) -> Membership:
+    """The user's active membership of the establishment, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Membership.objects.get(user=user, establishment_id=establishment_id, is_active=True)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def require(membership: Membership, capability: str) -> None:
+    if not membership.has(capability):
+        raise PermissionDenied
+
+
+def establishments_for(user) -> QuerySet[Establishment]:
+    return Establishment.objects.filter(memberships__user=user, memberships__is_active=True).select_related("ght")
+
+
+def crises_for(user) -> QuerySet[Crisis]:
+    return Crisis.objects.filter(
+        establishment__memberships__user=user, establishment__memberships__is_active=True
+    ).select_related("establishment")
+
+
+def get_establishment_for_user(user, establishment_id: int, capability: str = Cap.READ) -> tuple[Establishment, Membership]:
+    membership = membership_for(user, establishment_id)
+    require(membership, capability)
+    return membership.establishment, membership
+
+
+def get_crisis_for_user(user, crisis_id: int, capability: str = Cap.READ) -> tuple[Crisis, Membership]:
+    """The crisis and the user's membership, in one query; 404 for outsiders, 403 without the capability.
+
+    One query matters: the journal's "anything new?" poll runs this every few
+    seconds for every open console, and answers from crisis.journal_last_seq.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    memberships = Membership.objects.filter(user=user, is_active=True, establishment=OuterRef("establishment_id"))
+    crisis = (
+        Crisis.objects.select_related("establishment")
+        .annotate(
+            member_id=Subquery(memberships.values("pk")[:1]),
+            member_role=Subquery(memberships.values("role")[:1]),
+        )
+        .filter(pk=crisis_id)
+        .first()
+    )
+    if crisis is None or crisis.member_id is None:
+        raise Http404
+    membership = Membership(
+        pk=crisis.member_id, user=user, establishment=crisis.establishment, role=crisis.member_role, is_active=True
+    )
+    require(membership, capability)
+    return crisis, membership
+
+
+def require_capability(capability: str) -> Callable:
+    """View decorator for views taking crisis_id: passes crisis and membership, enforcing the capability."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, crisis_id: int, *args, **kwargs):
+            crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
+            return view(request, crisis, membership, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

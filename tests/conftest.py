@@ -1,0 +1,87 @@
+"""Named personas, each with one line saying what it may do.
+
+- director: directeur de crise, may do everything in CH-A.
+- scribe: secrétaire de main courante, writes the journal of CH-A.
+- observer: observateur (ARS), reads CH-A and writes nothing.
+- outsider: directeur of another establishment (CH-B): sees nothing of CH-A.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from crisis import services
+from crisis.models import Establishment, Ght, Membership, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(username: str, first: str = "", last: str = ""):
+    return get_user_model().objects.create_user(username, password=PASSWORD, first_name=first, last_name=last)
+
+
+@pytest.fixture
+def ght(db):
+    return Ght.objects.create(name="GHT Test")
+
+
+@pytest.fixture
+def establishment(ght):
+    return Establishment.objects.create(name="Centre hospitalier A", short_name="CH-A", ght=ght)
+
+
+@pytest.fixture
+def other_establishment(ght):
+    return Establishment.objects.create(name="Centre hospitalier B", short_name="CH-B", ght=ght)
+
+
+@pytest.fixture
+def director(establishment):
+    user = make_user("director", "Claire", "Directrice")
+    Membership.objects.create(user=user, establishment=establishment, role=Role.DIRECTEUR)
+    return user
+
+
+@pytest.fixture
+def scribe(establishment):
+    user = make_user("scribe", "Sam", "Secrétaire")
+    Membership.objects.create(user=user, establishment=establishment, role=Role.SECRETAIRE)
+    return user
+
+
+@pytest.fixture
+def observer(establishment):
+    user = make_user("observer", "Olga", "Observatrice")
+    Membership.objects.create(user=user, establishment=establishment, role=Role.OBSERVATEUR)
+    return user
+
+
+@pytest.fixture
+def outsider(other_establishment):
+    user = make_user("outsider", "Otto", "Extérieur")
+    Membership.objects.create(user=user, establishment=other_establishment, role=Role.DIRECTEUR)
+    return user
+
+
+@pytest.fixture
+def crisis(establishment, director):
+    return services.crisis_create(establishment=establishment, by=director, title="Rançongiciel de nuit")
+
+
+@pytest.fixture
+def exercise(establishment, director):
+    return services.crisis_create(
+        establishment=establishment, by=director, title="Exercice annuel", kind="exercice", is_exercise=True
+    )
+
+
+def login(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,23 @@
+"""Test settings: the real ones, with fast hashing and per-run temporary folders.
+
+DATABASE_URL and REDIS_URL, when set, still switch to PostgreSQL and Redis.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="console-tests-"))
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Per-process cache: each test starts clean without flushing the Redis that the
+# Celery integration tests use as their broker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
