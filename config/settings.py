@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "crisis.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +212,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Crises and journal entries both have a "kind" field with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "CrisisKindEnum": "crisis.models.Crisis.Kind",
+        "JournalKindEnum": "crisis.models.JournalEntry.Kind",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.

@@ -7,6 +7,7 @@ from crisis import views as crisis_views
 urlpatterns = [
     path("healthz", crisis_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("crisis.api_urls")),

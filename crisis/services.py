@@ -256,7 +256,7 @@ def crisis_create(
     return crisis
 
 
-def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "") -> JournalEntry:
+def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: datetime | None = None) -> JournalEntry:
     """Move the crisis to another phase; the decision is written in the journal."""
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Phase inconnue.")})
@@ -279,6 +279,7 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "") -> Jo
             sender=_display_name(by),
             recipient=_("Cellule de crise"),
             text=text,
+            occurred_at=at,
         )
 
 

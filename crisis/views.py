@@ -1,5 +1,352 @@
-from django.http import JsonResponse
+"""Pages of the crisis cell. Every view needs login and a capability (see permissions).
+
+Pages work without JavaScript (forms post and redirect); htmx only makes them
+faster: the journal polls for new entries and posts entries in place.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from . import selectors, services
+from .forms import (
+    CorrectionForm,
+    CrisisForm,
+    HandoverForm,
+    JournalEntryForm,
+    JournalFilterForm,
+    PhaseForm,
+    ShiftStartForm,
+    ThrottledLoginForm,
+)
+from .models import Crisis, JournalEntry, Role, Shift
+from .permissions import Cap, capabilities_of, crises_for, establishments_for, get_crisis_for_user
+
+JOURNAL_PAGE_SIZE = 50
+POLL_SECONDS = 3
 
 
-def healthz(request):
-    return JsonResponse({"database": "ok"})
+# --- health and login -----------------------------------------------------
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database state decides the status code; the broker's is reported, not fatal."""
+    state = {"database": "ok", "broker": "ok"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 — any database failure is reported, the probe must answer
+        state["database"] = f"erreur : {exc.__class__.__name__}"
+        status = 503
+    state["broker"] = _broker_state()
+    return JsonResponse(state, status=status)
+
+
+def _broker_state() -> str:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001 — kombu raises many transport-specific errors
+        return f"injoignable : {exc.__class__.__name__}"
+    return "ok"
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+
+# --- home and crises ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    establishments = establishments_for(request.user)
+    deciding = establishments.filter(memberships__user=request.user, memberships__role__in=_roles_with(Cap.DECIDE))
+    form = CrisisForm(request.POST or None, establishments=deciding) if deciding.exists() else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                crisis = services.crisis_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Crise ouverte ; la main courante est ouverte."))
+                return redirect("crisis-dashboard", crisis.pk)
+    crises = crises_for(request.user).order_by("closed_at", "-detected_at").distinct()
+    return render(request, "crisis/home.html", {"establishments": establishments, "crises": crises, "form": form})
+
+
+def _roles_with(capability: str) -> list[str]:
+    return [role for role in Role.values if capability in capabilities_of(role)]
+
+
+@login_required
+@require_GET
+def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    context = {
+        "crisis": crisis,
+        "membership": membership,
+        "elapsed": timezone.now() - crisis.detected_at,
+        "deadline_72h": crisis.awareness_at + timedelta(hours=72) if crisis.awareness_at else None,
+        "roster": selectors.roster(crisis),
+        "urgent": selectors.latest_urgent(crisis),
+        "counters": selectors.journal_counters(crisis),
+        "phase_form": PhaseForm(initial={"phase": crisis.phase}) if membership.has(Cap.DECIDE) else None,
+    }
+    return render(request, "crisis/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def crisis_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.crisis_change_phase(crisis=crisis, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Phase changée : %(phase)s.") % {"phase": crisis.get_phase_display()})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Phase inconnue."))
+    return redirect("crisis-dashboard", crisis.pk)
+
+
+# --- main courante --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    if request.method == "POST":
+        return _journal_post(request, crisis_id)
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    if "after" in request.GET:
+        return _journal_poll(request, crisis)
+    authors = selectors.journal_authors(crisis)
+    filter_form = JournalFilterForm(request.GET or None, authors=authors)
+    before = _positive_int(request.GET.get("before"))
+    entries, next_before = selectors.journal_page(crisis, filter_form.filters(), before, JOURNAL_PAGE_SIZE)
+    context = {
+        "crisis": crisis,
+        "membership": membership,
+        "can_write": membership.has(Cap.WRITE_JOURNAL),
+        "form": JournalEntryForm(),
+        "filter_form": filter_form,
+        "entries": entries,
+        "next_before": next_before,
+        "filter_query": _filter_query(request),
+        "is_first_page": before is None,
+        "poll_seconds": POLL_SECONDS,
+    }
+    return render(request, "crisis/journal.html", context)
+
+
+def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, membership = get_crisis_for_user(request.user, crisis_id, Cap.WRITE_JOURNAL)
+    form = JournalEntryForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.journal_append(crisis=crisis, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if form.is_valid():
+        if request.htmx:
+            response = render(request, "crisis/journal.html#entry-form", {"crisis": crisis, "form": JournalEntryForm()})
+            return trigger_client_event(response, "journal-changed")
+        messages.success(request, _("Entrée ajoutée à la main courante."))
+        return redirect("journal", crisis.pk)
+    context = {"crisis": crisis, "form": form}
+    if request.htmx:
+        return render(request, "crisis/journal.html#entry-form", context)
+    authors = selectors.journal_authors(crisis)
+    entries, next_before = selectors.journal_page(crisis, selectors.JournalFilters(), None, JOURNAL_PAGE_SIZE)
+    context |= {
+        "membership": membership,
+        "can_write": True,
+        "filter_form": JournalFilterForm(authors=authors),
+        "entries": entries,
+        "next_before": next_before,
+        "is_first_page": True,
+        "poll_seconds": POLL_SECONDS,
+    }
+    return render(request, "crisis/journal.html", context, status=400)
+
+
+def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
+    """'Anything after N?': 204 from the crisis row alone when nothing is new."""
+    after = _positive_int(request.GET.get("after")) or 0
+    if crisis.journal_last_seq <= after:
+        return HttpResponse(status=204)
+    authors = selectors.journal_authors(crisis)
+    filters = JournalFilterForm(request.GET, authors=authors).filters()
+    new_entries = list(selectors.journal_entries(crisis, filters).filter(seq__gt=after))
+    corrected_ids = [e.corrects_id for e in new_entries if e.corrects_id]
+    corrected = list(selectors.journal_entries(crisis).filter(pk__in=corrected_ids)) if corrected_ids else []
+    context = {
+        "crisis": crisis,
+        "new_entries": new_entries,
+        "corrected": corrected,
+        "last_seq": crisis.journal_last_seq,
+        "filter_query": _filter_query(request),
+        "poll_seconds": POLL_SECONDS,
+    }
+    return render(request, "crisis/journal.html#poll-response", context)
+
+
+def _positive_int(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def _filter_query(request: HttpRequest) -> str:
+    keep = ("kind", "priority", "author", "since", "until", "q")
+    return urlencode({k: request.GET[k] for k in keep if request.GET.get(k)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
+    capability = Cap.WRITE_JOURNAL if request.method == "POST" else Cap.READ
+    crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
+    entry = selectors.journal_entries(crisis).filter(seq=seq).first()
+    if entry is None:
+        raise Http404
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_correct(original=entry, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Correction ajoutée ; l'entrée d'origine reste visible."))
+            return redirect("journal", crisis.pk)
+    context = {
+        "crisis": crisis,
+        "entry": entry,
+        "corrections": selectors.journal_entries(crisis).filter(corrects=entry).order_by("seq"),
+        "form": form if membership.has(Cap.WRITE_JOURNAL) else None,
+    }
+    return render(request, "crisis/journal_entry.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
+    """Attachments are served through access control, never from a public media URL."""
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id)
+    entry = JournalEntry.objects.filter(crisis=crisis, seq=seq).exclude(attachment="").first()
+    if entry is None:
+        raise Http404
+    response = FileResponse(entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1])
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+# --- cell roster ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def roster(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    can_manage = membership.has(Cap.DECIDE)
+    context = {
+        "crisis": crisis,
+        "roster": selectors.roster(crisis),
+        "handovers": selectors.handovers(crisis),
+        "start_form": ShiftStartForm(crisis=crisis) if can_manage else None,
+        "handover_form": HandoverForm(crisis=crisis) if can_manage else None,
+        "can_manage": can_manage,
+    }
+    return render(request, "crisis/roster.html", context)
+
+
+@login_required
+@require_POST
+def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    form = ShiftStartForm(request.POST, crisis=crisis)
+    if form.is_valid():
+        try:
+            services.shift_start(crisis=crisis, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Prise de poste enregistrée."))
+            return redirect("roster", crisis.pk)
+    return _roster_with_errors(request, crisis, start_form=form)
+
+
+@login_required
+@require_POST
+def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    shift = _shift_of(crisis, shift_id)
+    form = HandoverForm(request.POST, crisis=crisis)
+    if form.is_valid():
+        try:
+            services.shift_hand_over(shift=shift, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Relève enregistrée."))
+            return redirect("roster", crisis.pk)
+    return _roster_with_errors(request, crisis, handover_form=form, handover_shift=shift)
+
+
+@login_required
+@require_POST
+def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    shift = _shift_of(crisis, shift_id)
+    try:
+        services.shift_end(shift=shift, by=request.user)
+        messages.success(request, _("Fin de vacation enregistrée."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("roster", crisis.pk)
+
+
+def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
+    shift = Shift.objects.filter(crisis=crisis, pk=shift_id).select_related("holder", "crisis").first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:
+    context = {
+        "crisis": crisis,
+        "roster": selectors.roster(crisis),
+        "handovers": selectors.handovers(crisis),
+        "start_form": forms.get("start_form") or ShiftStartForm(crisis=crisis),
+        "handover_form": forms.get("handover_form") or HandoverForm(crisis=crisis),
+        "handover_shift": forms.get("handover_shift"),
+        "can_manage": True,
+    }
+    return render(request, "crisis/roster.html", context, status=400)

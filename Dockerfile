@@ -1,0 +1,34 @@
+# Console de crise — image de production (web, worker et beat partagent la même image).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/var/lib/console \
+    MEDIA_ROOT=/var/lib/console/media \
+    STATIC_ROOT=/app/staticfiles
+
+# WeasyPrint: Pango, HarfBuzz subsetting (fast font subsetting) and fonts; gettext for compilemessages.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+        fonts-dejavu-core fonts-liberation2 gettext \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+# Dependencies first, so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+RUN useradd --system --uid 1000 --create-home console \
+ && mkdir -p /var/lib/console/media "$STATIC_ROOT" \
+ && export DEBUG=0 SECRET_KEY=build-only-not-secret \
+ && if [ -d locale ]; then python manage.py compilemessages --ignore=var -v0; fi \
+ && python manage.py collectstatic --noinput -v0 \
+ && chown -R console:console /var/lib/console "$STATIC_ROOT"
+
+USER console
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

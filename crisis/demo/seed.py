@@ -1,0 +1,157 @@
+"""Demo data: one establishment in a GHT, one user per role, a ransomware night replayed.
+
+Idempotent: users are updated (password included), the crises are created once.
+The chronology is a copy of the shared scenario (the project never reads
+outside itself at run time).
+"""
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from crisis import services
+from crisis.models import Crisis, Establishment, Ght, Membership, Phase, Role
+
+SCENARIO = Path(__file__).with_name("ransomware-night.json")
+DEMO_CRISIS_TITLE = "Rançongiciel de nuit"
+DEMO_EXERCISE_TITLE = "Exercice annuel de crise cyber (niveau intermédiaire)"
+
+# username, role, first name, last name, position
+DEMO_PEOPLE = [
+    ("directeur", Role.DIRECTEUR, "Hélène", "Marchand", "Directrice générale adjointe"),
+    ("coordinateur", Role.COORDINATEUR, "Marc", "Lefèvre", "Directeur des opérations"),
+    ("secretaire", Role.SECRETAIRE, "Sophie", "Garnier", "Secrétaire de direction"),
+    ("communication", Role.COMMUNICATION, "Julie", "Roux", "Chargée de communication"),
+    ("soins", Role.SOINS, "Nadia", "Benali", "Directrice des soins"),
+    ("qualite", Role.QUALITE, "Pierre", "Fontaine", "Directeur qualité et gestion des risques"),
+    ("logistique", Role.LOGISTIQUE, "Karim", "Haddad", "Responsable logistique"),
+    ("dsi", Role.DSI, "Thomas", "Girard", "Directeur du système d'information"),
+    ("rssi", Role.RSSI, "Camille", "Morel", "RSSI"),
+    ("dpo", Role.DPO, "Anne", "Lambert", "Déléguée à la protection des données"),
+    ("observateur", Role.OBSERVATEUR, "Luc", "Perrin", "ARS — référent sécurité (lecture seule)"),
+    ("pris", Role.EXPERT, "Yann", "Castel", "Prestataire de réponse à incident (PRIS)"),
+]
+
+# Phase decisions placed in the chronology (minutes after T0).
+PHASES_AT = [
+    (480, Phase.MOBILISATION, "Activation de la cellule de crise."),
+    (545, Phase.ENDIGUEMENT, "Mesures d'endiguement confirmées, mode dégradé généralisé."),
+    (2160, Phase.EVICTION, "Investigation du PRIS engagée : éviction de l'attaquant."),
+    (20220, Phase.RECONSTRUCTION, "Reconstruction des serveurs depuis des sauvegardes saines."),
+]
+
+
+def seed_demo(*, password: str) -> dict:
+    scenario = json.loads(SCENARIO.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        establishment = _establishment(scenario["establishment"])
+        users = {username: _person(establishment, username, role, first, last, position, password)
+                 for username, role, first, last, position in DEMO_PEOPLE}
+    created = []
+    if not Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).exists():
+        _replay_night(establishment, users, scenario["injects"])
+        created.append(DEMO_CRISIS_TITLE)
+    if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
+        _exercise(establishment, users)
+        created.append(DEMO_EXERCISE_TITLE)
+    return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE], "created": created}
+
+
+def _establishment(data: dict) -> Establishment:
+    ght, _ = Ght.objects.get_or_create(name=data["group"])
+    establishment, _ = Establishment.objects.update_or_create(
+        short_name=data["short_name"],
+        defaults={"name": data["name"], "ght": ght, "beds": data["beds"], "staff": data["staff"], "finess": "999000001"},
+    )
+    return establishment
+
+
+def _person(establishment, username, role, first, last, position, password):
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.first_name, user.last_name = first, last
+    user.email = f"{username}@ch-demo.invalid"
+    user.set_password(password)
+    user.save()
+    Membership.objects.update_or_create(
+        user=user, establishment=establishment, defaults={"role": role, "position": position, "is_active": True}
+    )
+    return user
+
+
+def _t0(now: datetime) -> datetime:
+    """Sunday 23:00 (Paris) four weeks ago: the whole chronology is in the past."""
+    local = timezone.localtime(now) - timedelta(days=29)
+    sunday = local - timedelta(days=(local.weekday() + 1) % 7)
+    return sunday.replace(hour=23, minute=0, second=0, microsecond=0)
+
+
+def _replay_night(establishment, users, injects):
+    t0 = _t0(timezone.now())
+    at = lambda minutes: t0 + timedelta(minutes=minutes)  # noqa: E731
+    scribe = users["secretaire"]
+    crisis = services.crisis_create(
+        establishment=establishment,
+        by=users["directeur"],
+        title=DEMO_CRISIS_TITLE,
+        kind=Crisis.Kind.CYBERATTAQUE,
+        severity=Crisis.Severity.CRITIQUE,
+        detected_at=at(240),
+        awareness_at=at(265),
+        declared_at=at(660),
+    )
+    phases = list(PHASES_AT)
+    for inject in injects:
+        while phases and phases[0][0] <= inject["t"]:
+            minutes, phase, note = phases.pop(0)
+            services.crisis_change_phase(crisis=crisis, by=users["directeur"], phase=phase, note=note, at=at(minutes))
+        services.journal_append(
+            crisis=crisis,
+            by=scribe,
+            occurred_at=at(inject["t"]),
+            sender=inject["from"],
+            recipient=inject["to"],
+            channel=inject["channel"],
+            kind=inject["kind"],
+            priority=inject["priority"],
+            text=inject["text"],
+        )
+    _roster(crisis, users)
+    return crisis
+
+
+def _roster(crisis, users):
+    now = timezone.now()
+    services.shift_start(crisis=crisis, by=users["directeur"], role=Role.DIRECTEUR, holder=users["directeur"],
+                         deputy=users["coordinateur"], at=now - timedelta(hours=5))
+    services.shift_start(crisis=crisis, by=users["directeur"], role=Role.SECRETAIRE, holder=users["secretaire"],
+                         at=now - timedelta(hours=3))
+    # The DSI has been there since the night before: the roster must warn.
+    services.shift_start(crisis=crisis, by=users["directeur"], role=Role.DSI, holder=users["dsi"], deputy=users["rssi"],
+                         at=now - timedelta(hours=14))
+    qualite = services.shift_start(crisis=crisis, by=users["directeur"], role=Role.QUALITE, holder=users["soins"],
+                                   at=now - timedelta(hours=9))
+    services.shift_hand_over(shift=qualite, by=users["directeur"], to_holder=users["qualite"],
+                             summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
+                             at=now - timedelta(hours=1))
+
+
+def _exercise(establishment, users):
+    now = timezone.now()
+    crisis = services.crisis_create(
+        establishment=establishment,
+        by=users["directeur"],
+        title=DEMO_EXERCISE_TITLE,
+        kind=Crisis.Kind.EXERCICE,
+        is_exercise=True,
+        severity=Crisis.Severity.MAJEURE,
+        detected_at=now - timedelta(days=60, hours=3),
+        awareness_at=now - timedelta(days=60, hours=3),
+    )
+    services.journal_append(crisis=crisis, by=users["secretaire"], occurred_at=now - timedelta(days=60, hours=2),
+                            sender="Animateur", recipient="Cellule de crise", channel="telephone", kind="fait",
+                            priority="urgent", text="Stimulus 1 : le SOC signale un chiffrement en cours sur le serveur de fichiers.")
+    services.crisis_close(crisis=crisis, by=users["directeur"], note="Fin de l'exercice ; débriefing à chaud réalisé.")

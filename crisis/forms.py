@@ -1,0 +1,160 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import ratelimit
+from .models import Crisis, JournalEntry, Phase, Role
+from .selectors import JournalFilters
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+
+class Unsuffixed:
+    """Labels without Django's trailing colon (the layout puts them above the field)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def local_datetime_field(label, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=DATETIME_LOCAL, input_formats=DATETIME_INPUT_FORMATS, **kwargs)
+
+
+class ThrottledLoginForm(Unsuffixed, AuthenticationForm):
+    """Django's login form, refusing further attempts once an account or address failed too often."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("Trop de tentatives échouées. Réessayez dans quelques minutes."),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = ratelimit.client_address(self.request)
+        if ratelimit.login_blocked(username, address):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            ratelimit.login_failed(username, address)
+            raise
+        ratelimit.login_succeeded(username, address)
+        return cleaned
+
+
+class JournalEntryForm(Unsuffixed, forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=JournalEntry.Kind.choices, initial=JournalEntry.Kind.FAIT)
+    text = forms.CharField(label=_("Texte"), widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("Que s'est-il passé ? (Entrée pour ajouter, Maj+Entrée pour un retour à la ligne)"), "data-submit-on-enter": "", "autofocus": ""}
+        ),
+    )
+    priority = forms.ChoiceField(label=_("Priorité"), choices=JournalEntry.Priority.choices, initial=JournalEntry.Priority.NORMAL)
+    channel = forms.ChoiceField(label=_("Canal"), choices=JournalEntry.Channel.choices, initial=JournalEntry.Channel.TELEPHONE)
+    sender = forms.CharField(label=_("Émetteur"), max_length=200, required=False)
+    recipient = forms.CharField(label=_("Destinataire"), max_length=200, required=False)
+    occurred_at = local_datetime_field(
+        _("Heure de l'événement"), required=False, help_text=_("Laisser vide pour maintenant.")
+    )
+    attachment = forms.FileField(
+        label=_("Pièce jointe"),
+        required=False,
+        help_text=_("Photo d'une note papier (JPEG, PNG, WebP) ou PDF."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+
+
+class CorrectionForm(Unsuffixed, forms.Form):
+    text = forms.CharField(
+        label=_("Texte corrigé"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("L'entrée d'origine reste visible, marquée comme corrigée."),
+    )
+
+
+class JournalFilterForm(Unsuffixed, forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("Tous"))] + JournalEntry.Kind.choices, required=False)
+    priority = forms.ChoiceField(
+        label=_("Priorité"), choices=[("", _("Toutes"))] + JournalEntry.Priority.choices, required=False
+    )
+    author = forms.TypedChoiceField(label=_("Auteur"), coerce=int, required=False, empty_value=None)
+    since = local_datetime_field(_("Depuis"), required=False)
+    until = local_datetime_field(_("Jusqu'à"), required=False)
+    q = forms.CharField(label=_("Recherche"), required=False, max_length=200)
+
+    def __init__(self, *args, authors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].choices = [("", _("Tous"))] + [
+            (m.user_id, m.user.get_full_name() or m.user.username) for m in authors
+        ]
+
+    def filters(self) -> JournalFilters:
+        """The valid filters; an invalid one is ignored (and shown as an error on the form)."""
+        if not self.is_bound:
+            return JournalFilters()
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return JournalFilters(**data)
+
+
+class CrisisForm(Unsuffixed, forms.ModelForm):
+    detected_at = local_datetime_field(_("Détectée le"), required=False, help_text=_("Laisser vide pour maintenant."))
+    awareness_at = local_datetime_field(
+        _("Prise de connaissance"), required=False, help_text=_("Point de départ des délais de 72 h (CNIL, plainte).")
+    )
+
+    class Meta:
+        model = Crisis
+        fields = ["establishment", "title", "kind", "severity", "detected_at", "awareness_at"]
+
+    def __init__(self, *args, establishments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments
+        self.fields["establishment"].empty_label = None
+
+
+class PhaseForm(Unsuffixed, forms.Form):
+    phase = forms.ChoiceField(label=_("Nouvelle phase"), choices=Phase.choices)
+    note = forms.CharField(label=_("Motif"), required=False, max_length=500)
+
+
+def _member_choices(crisis):
+    users = get_user_model().objects.filter(
+        memberships__establishment_id=crisis.establishment_id, memberships__is_active=True
+    ).order_by("last_name", "first_name")
+    return users
+
+
+class ShiftStartForm(Unsuffixed, forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+    holder = forms.ModelChoiceField(label=_("Titulaire"), queryset=None)
+    deputy = forms.ModelChoiceField(label=_("Suppléant"), queryset=None, required=False)
+
+    def __init__(self, *args, crisis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = _member_choices(crisis)
+        self.fields["deputy"].queryset = _member_choices(crisis)
+        self.fields["holder"].label_from_instance = self.fields["deputy"].label_from_instance = _person
+
+
+class HandoverForm(Unsuffixed, forms.Form):
+    to_holder = forms.ModelChoiceField(label=_("Relevé par"), queryset=None)
+    deputy = forms.ModelChoiceField(label=_("Suppléant"), queryset=None, required=False)
+    summary = forms.CharField(
+        label=_("Synthèse de relève"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Situation, objectifs, actions en cours et prévues."),
+    )
+
+    def __init__(self, *args, crisis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_holder"].queryset = _member_choices(crisis)
+        self.fields["deputy"].queryset = _member_choices(crisis)
+        self.fields["to_holder"].label_from_instance = self.fields["deputy"].label_from_instance = _person
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()

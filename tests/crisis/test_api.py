@@ -1,0 +1,513 @@
+"""The crisis API: tokens, scoping by establishment, capabilities, the append-only journal, bad input."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from crisis import services
+from crisis.api import exception_handler
+from crisis.models import AppendOnlyError, Crisis, JournalEntry, Phase
+from tests.conftest import PASSWORD
+
+HUGE_ID = 2**70
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def as_user(api: APIClient, user) -> APIClient:
+    api.force_login(user)  # session authentication, as the browser console does
+    return api
+
+
+@pytest.fixture
+def other_crisis(other_establishment, outsider):
+    return services.crisis_create(establishment=other_establishment, by=outsider, title="Panne du DPI")
+
+
+def crisis_url(crisis) -> str:
+    return reverse("api-crisis-detail", args=[crisis.pk])
+
+
+def phase_url(crisis) -> str:
+    return reverse("api-crisis-phase", args=[crisis.pk])
+
+
+def journal_url(crisis) -> str:
+    return reverse("api-journal-list", args=[crisis.pk])
+
+
+def entry_url(entry) -> str:
+    return reverse("api-journal-entry", args=[entry.crisis_id, entry.pk])
+
+
+def append(crisis, by, text="Le laboratoire signale des fichiers chiffrés.", **fields):
+    return services.journal_append(crisis=crisis, by=by, text=text, **fields)
+
+
+# --- token ------------------------------------------------------------------
+
+
+def test_it_gives_a_token_that_authenticates_requests(api, director, crisis):
+    response = api.post(reverse("api-token"), {"username": "director", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    listed = api.get(reverse("api-crisis-list"))
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json()["results"]] == [crisis.pk]
+
+
+def test_it_refuses_a_wrong_password_with_400(api, director):
+    response = api.post(reverse("api-token"), {"username": "director", "password": "nope"}, format="json")
+    assert response.status_code == 400
+    assert "token" not in response.json()
+    assert response.json()["non_field_errors"]
+
+
+def test_it_blocks_token_requests_after_too_many_failures(api, director, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        failed = api.post(reverse("api-token"), {"username": "director", "password": "nope"}, format="json")
+        assert failed.status_code == 400
+
+    # Even the right password is refused while blocked.
+    response = api.post(reverse("api-token"), {"username": "director", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.json()["detail"]
+
+
+def test_it_blocks_a_username_guessed_from_many_addresses(api, director, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    bad = {"username": "director", "password": "nope"}
+    for n in range(3):
+        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR=f"10.0.0.{n}")
+    good = {"username": "director", "password": PASSWORD}
+    assert api.post(reverse("api-token"), good, format="json", REMOTE_ADDR="10.0.0.9").status_code == 429
+
+
+def test_a_success_clears_the_users_failures(api, director, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    bad, good = {"username": "director", "password": "nope"}, {"username": "director", "password": PASSWORD}
+    for address in ("10.0.0.1", "10.0.0.2"):
+        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR=address)
+        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR=address)
+        # Four failures in all, but never three since the last success.
+        assert api.post(reverse("api-token"), good, format="json", REMOTE_ADDR=address).status_code == 200
+
+
+def test_it_refuses_anonymous_requests(api, crisis):
+    assert api.get(reverse("api-crisis-list")).status_code == 401
+    assert api.get(journal_url(crisis)).status_code == 401
+
+
+# --- establishments and memberships -----------------------------------------
+
+
+def test_it_lists_only_the_users_establishments(api, director, establishment, other_establishment):
+    response = as_user(api, director).get(reverse("api-establishment-list"))
+    assert response.status_code == 200
+    assert [e["short_name"] for e in response.json()["results"]] == ["CH-A"]
+
+
+def test_it_hides_an_establishment_of_another_hospital(api, outsider, establishment, other_establishment):
+    as_user(api, outsider)
+    assert api.get(reverse("api-establishment-detail", args=[establishment.pk])).status_code == 404
+    response = api.get(reverse("api-establishment-detail", args=[other_establishment.pk]))
+    assert response.status_code == 200
+    assert response.json()["ght"] == "GHT Test"
+
+
+def test_it_lists_the_memberships_of_the_users_establishments_only(api, observer, director, scribe, outsider):
+    response = as_user(api, observer).get(reverse("api-membership-list"))
+    assert response.status_code == 200
+    usernames = {m["user"]["username"] for m in response.json()["results"]}
+    assert usernames == {"director", "scribe", "observer"}
+
+
+# --- crises -----------------------------------------------------------------
+
+
+def test_it_lists_only_the_crises_of_the_users_establishments(api, outsider, crisis, other_crisis):
+    response = as_user(api, outsider).get(reverse("api-crisis-list"))
+    assert [c["id"] for c in response.json()["results"]] == [other_crisis.pk]
+
+
+def test_the_director_opens_a_crisis_with_its_journal(api, director, establishment):
+    payload = {"establishment": establishment.pk, "title": "Chiffrement des serveurs", "severity": 4}
+    response = as_user(api, director).post(reverse("api-crisis-list"), payload, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["title"] == "Chiffrement des serveurs"
+    assert body["establishment"]["short_name"] == "CH-A"
+    assert body["severity"] == 4
+    assert body["phase"] == Phase.ALERTE
+    assert body["journal_last_seq"] == 1
+    assert JournalEntry.objects.filter(crisis_id=body["id"]).count() == 1
+
+
+def test_it_refuses_crisis_creation_to_a_read_only_member(api, observer, establishment):
+    payload = {"establishment": establishment.pk, "title": "Exercice"}
+    response = as_user(api, observer).post(reverse("api-crisis-list"), payload, format="json")
+    assert response.status_code == 403
+    assert not Crisis.objects.exists()
+
+
+def test_it_refuses_crisis_creation_in_another_hospital_without_revealing_it(api, outsider, establishment):
+    as_user(api, outsider)
+    for establishment_id in (establishment.pk, 999_999, HUGE_ID):
+        payload = {"establishment": establishment_id, "title": "Intrusion"}
+        response = api.post(reverse("api-crisis-list"), payload, format="json")
+        assert response.status_code in (400, 404)
+        assert response.status_code == 404 or "establishment" in response.json()
+    assert not Crisis.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"kind": "tsunami"}, "kind"),
+        ({"severity": 9}, "severity"),
+        ({"detected_at": "hier soir"}, "detected_at"),
+        ({"detected_at": "0001-01-01T00:00:00"}, "detected_at"),
+        ({"detected_at": (timezone.now() + timedelta(days=1)).isoformat()}, "detected_at"),
+        ({"detected_at": "2025-03-02T03:00:00+00:00", "awareness_at": "2025-03-01T03:00:00+00:00"}, "awareness_at"),
+        ({"establishment": "CH-A"}, "establishment"),
+    ],
+)
+def test_it_answers_400_with_field_errors_on_bad_crisis_input(api, director, establishment, payload, field):
+    body = {"establishment": establishment.pk, "title": "Rançongiciel", **payload}
+    response = as_user(api, director).post(reverse("api-crisis-list"), body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Crisis.objects.exists()
+
+
+def test_outsider_gets_404_on_every_crisis_url(api, outsider, crisis):
+    entry = crisis.journal_entries.get()
+    as_user(api, outsider)
+    assert api.get(crisis_url(crisis)).status_code == 404
+    assert api.post(phase_url(crisis), {"phase": Phase.MOBILISATION}, format="json").status_code == 404
+    assert api.get(journal_url(crisis)).status_code == 404
+    assert api.post(journal_url(crisis), {"text": "Intrus"}, format="json").status_code == 404
+    assert api.get(entry_url(entry)).status_code == 404
+    assert api.delete(entry_url(entry)).status_code == 404
+    assert crisis.journal_entries.count() == 1
+
+
+def test_an_unknown_or_huge_crisis_id_answers_404(api, director, crisis):
+    as_user(api, director)
+    assert api.get(reverse("api-crisis-detail", args=[HUGE_ID])).status_code == 404
+    assert api.get(reverse("api-journal-list", args=[HUGE_ID])).status_code == 404
+    assert api.get(reverse("api-journal-entry", args=[crisis.pk, HUGE_ID])).status_code == 404
+    assert api.get("/api/crises/abc/").status_code == 404
+
+
+def test_a_member_reads_the_crisis(api, observer, crisis):
+    response = as_user(api, observer).get(crisis_url(crisis))
+    assert response.status_code == 200
+    assert response.json()["title"] == "Rançongiciel de nuit"
+    assert response.json()["journal_last_seq"] == 1
+
+
+# --- phase ------------------------------------------------------------------
+
+
+def test_a_phase_change_is_written_as_a_decision_in_the_journal(api, director, crisis):
+    payload = {"phase": Phase.ENDIGUEMENT, "note": "Internet coupé, cœur de réseau isolé."}
+    response = as_user(api, director).post(phase_url(crisis), payload, format="json")
+    assert response.status_code == 200
+    assert response.json()["phase"] == Phase.ENDIGUEMENT
+    assert response.json()["journal_last_seq"] == 2
+
+    crisis.refresh_from_db()
+    assert crisis.phase == Phase.ENDIGUEMENT
+    decision = crisis.journal_entries.get(seq=2)
+    assert decision.kind == JournalEntry.Kind.DECISION
+    assert decision.phase == Phase.ENDIGUEMENT
+    assert "Internet coupé" in decision.text
+
+
+def test_it_refuses_a_phase_change_to_a_member_who_does_not_decide(api, observer, scribe, crisis):
+    for user in (observer, scribe):
+        response = as_user(api, user).post(phase_url(crisis), {"phase": Phase.MOBILISATION}, format="json")
+        assert response.status_code == 403
+    crisis.refresh_from_db()
+    assert crisis.phase == Phase.ALERTE
+
+
+@pytest.mark.parametrize("phase", ["apocalypse", Phase.ALERTE, ""])
+def test_it_answers_400_on_an_invalid_phase(api, director, crisis, phase):
+    response = as_user(api, director).post(phase_url(crisis), {"phase": phase}, format="json")
+    assert response.status_code == 400
+    assert "phase" in response.json()
+    assert crisis.journal_entries.count() == 1
+
+
+def test_only_post_changes_the_phase(api, director, crisis):
+    assert as_user(api, director).get(phase_url(crisis)).status_code == 405
+
+
+# --- journal: writing -------------------------------------------------------
+
+
+def test_the_scribe_appends_an_entry(api, scribe, crisis):
+    payload = {
+        "text": "Appel du laboratoire : fichiers chiffrés.",
+        "kind": "fait",
+        "priority": "urgent",
+        "channel": "telephone",
+        "sender": "Laboratoire",
+        "recipient": "Astreinte informatique",
+        "occurred_at": "2025-03-02T03:00:00+01:00",
+    }
+    response = as_user(api, scribe).post(journal_url(crisis), payload, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    first = crisis.journal_entries.get(seq=1)
+    assert body["seq"] == 2
+    assert body["recorded_by"] == {"id": scribe.pk, "username": "scribe", "full_name": "Sam Secrétaire"}
+    assert body["priority"] == "urgent"
+    assert body["sender"] == "Laboratoire"
+    assert body["prev_hash"] == first.hash
+    assert body["hash"] == JournalEntry.objects.get(pk=body["id"]).hash
+    assert body["is_corrected"] is False
+    assert body["corrects"] is None
+    assert body["attachment"] is None
+    assert body["phase"] == Phase.ALERTE
+
+
+def test_an_entry_can_carry_a_photo_of_a_paper_note(api, scribe, crisis):
+    upload = SimpleUploadedFile("note.png", PNG, content_type="image/png")
+    response = as_user(api, scribe).post(journal_url(crisis), {"text": "Fiche papier", "attachment": upload})
+    assert response.status_code == 201
+    assert response.json()["attachment"].startswith("http://testserver/media/journal/")
+
+
+def test_it_refuses_an_attachment_whose_content_lies_about_its_type(api, scribe, crisis):
+    upload = SimpleUploadedFile("note.png", b"MZ not a picture", content_type="image/png")
+    response = as_user(api, scribe).post(journal_url(crisis), {"text": "Fiche papier", "attachment": upload})
+    assert response.status_code == 400
+    assert "attachment" in response.json()
+
+
+def test_it_refuses_journal_writes_to_a_read_only_member(api, observer, crisis):
+    response = as_user(api, observer).post(journal_url(crisis), {"text": "Je ne devrais pas"}, format="json")
+    assert response.status_code == 403
+    assert crisis.journal_entries.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"text": ""}, "text"),
+        ({"text": "   "}, "text"),
+        ({"text": "x" * 20_001}, "text"),
+        ({"kind": "rumeur"}, "kind"),
+        ({"priority": "vital"}, "priority"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"sender": "x" * 201}, "sender"),
+        ({"occurred_at": "demain 8h"}, "occurred_at"),
+        ({"occurred_at": "2025-02-30T10:00:00"}, "occurred_at"),
+        ({"occurred_at": "0001-01-01T00:00:00"}, "occurred_at"),
+        ({"corrects": "premier"}, "corrects"),
+        ({"corrects": HUGE_ID}, "corrects"),
+        ({"text": "nul\x00"}, "text"),
+    ],
+)
+def test_it_answers_400_with_field_errors_on_bad_journal_input(api, scribe, crisis, payload, field):
+    body = {"text": "Ligne valide", **payload}
+    response = as_user(api, scribe).post(journal_url(crisis), body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert crisis.journal_entries.count() == 1
+
+
+def test_it_refuses_an_event_time_in_the_future(api, scribe, crisis):
+    later = (timezone.now() + timedelta(hours=2)).isoformat()
+    response = as_user(api, scribe).post(journal_url(crisis), {"text": "Prévu", "occurred_at": later}, format="json")
+    assert response.status_code == 400
+    assert "futur" in response.json()["occurred_at"][0]
+
+
+def test_it_answers_400_on_malformed_json(api, scribe, crisis):
+    response = as_user(api, scribe).post(journal_url(crisis), '{"text": ', content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_correction_points_at_the_entry_it_corrects_and_both_stay(api, scribe, director, crisis):
+    original = append(crisis, director, "Serveur de messagerie chiffré.", kind="fait", priority="urgent")
+    response = as_user(api, scribe).post(
+        journal_url(crisis), {"text": "Rectificatif : messagerie intacte.", "corrects": original.pk}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["corrects"] == original.pk
+    assert body["corrects_seq"] == original.seq
+    # A correction keeps the corrected entry's kind and priority unless told otherwise.
+    assert (body["kind"], body["priority"]) == ("fait", "urgent")
+
+    shown = api.get(entry_url(original)).json()
+    assert shown["is_corrected"] is True
+    assert shown["text"] == "Serveur de messagerie chiffré."
+
+
+def test_it_refuses_to_correct_an_entry_of_another_crisis(api, director, crisis, exercise):
+    elsewhere = append(exercise, director, "Ligne de l'exercice")
+    response = as_user(api, director).post(
+        journal_url(crisis), {"text": "Correction", "corrects": elsewhere.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "corrects" in response.json()
+    assert crisis.journal_entries.count() == 1
+    assert exercise.journal_entries.count() == 2
+
+
+def test_it_does_not_reveal_an_entry_of_another_hospital_through_corrects(api, director, crisis, other_crisis):
+    foreign = other_crisis.journal_entries.get()
+    response = as_user(api, director).post(
+        journal_url(crisis), {"text": "Correction", "corrects": foreign.pk}, format="json"
+    )
+    missing = api.post(journal_url(crisis), {"text": "Correction", "corrects": 999_999}, format="json")
+    assert response.status_code == missing.status_code == 400
+    assert response.json() == missing.json()
+
+
+# --- journal: reading -------------------------------------------------------
+
+
+def test_an_entry_cannot_be_changed_or_deleted(api, director, crisis):
+    entry = append(crisis, director)
+    as_user(api, director)
+    assert api.put(entry_url(entry), {"text": "Réécrit"}, format="json").status_code == 405
+    assert api.patch(entry_url(entry), {"text": "Réécrit"}, format="json").status_code == 405
+    assert api.delete(entry_url(entry)).status_code == 405
+    assert api.put(journal_url(crisis), {"text": "Réécrit"}, format="json").status_code == 405
+    assert api.delete(journal_url(crisis)).status_code == 405
+    entry.refresh_from_db()
+    assert entry.text == "Le laboratoire signale des fichiers chiffrés."
+    assert crisis.journal_entries.count() == 2
+
+
+def test_a_member_reads_one_entry(api, observer, director, crisis):
+    entry = append(crisis, director)
+    response = as_user(api, observer).get(entry_url(entry))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["seq"], body["text"]) == (entry.pk, 2, entry.text)
+    assert body["recorded_by"]["full_name"] == "Claire Directrice"
+
+
+def test_an_entry_is_only_found_under_its_own_crisis(api, director, crisis, exercise):
+    entry = append(exercise, director)
+    url = reverse("api-journal-entry", args=[crisis.pk, entry.pk])
+    assert as_user(api, director).get(url).status_code == 404
+
+
+def test_the_journal_lists_newest_first(api, observer, director, crisis):
+    append(crisis, director, "deuxième")
+    append(crisis, director, "troisième")
+    response = as_user(api, observer).get(journal_url(crisis))
+    assert response.status_code == 200
+    assert [e["seq"] for e in response.json()["results"]] == [3, 2, 1]
+    assert response.json()["next"] is None
+
+
+def test_the_journal_pages_by_keyset_without_gaps_or_repeats(api, observer, director, crisis):
+    for n in range(6):
+        append(crisis, director, f"ligne {n}")
+    as_user(api, observer)
+    seen, url = [], journal_url(crisis) + "?limit=3&kind=fait"
+    while url:
+        page = api.get(url).json()
+        seen += [e["seq"] for e in page["results"]]
+        url = page["next"]
+    assert seen == [7, 6, 5, 4, 3, 2]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=decision", [1]),
+        ("priority=urgent", [3]),
+        ("q=standard", [3]),
+        ("q=ARS", [2]),
+        ("since=2025-03-02T04:00:00%2B01:00", [3, 1]),
+        ("until=2025-03-02T04:00:00%2B01:00", [2]),
+        ("since=2025-03-02T02:00:00%2B01:00&until=2025-03-02T03:30:00%2B01:00", [2]),
+    ],
+)
+def test_the_journal_filters(api, observer, director, scribe, crisis, query, expected):
+    night = timezone.datetime(2025, 3, 2, 3, 0, tzinfo=timezone.get_fixed_timezone(60))
+    append(crisis, scribe, "Point ARS", kind="information", recipient="ARS", occurred_at=night)
+    append(crisis, director, "Standard saturé", priority="urgent", occurred_at=night + timedelta(hours=2))
+    response = as_user(api, observer).get(f"{journal_url(crisis)}?{query}")
+    assert response.status_code == 200
+    assert [e["seq"] for e in response.json()["results"]] == expected
+
+
+def test_the_journal_filters_by_author(api, observer, director, scribe, crisis):
+    append(crisis, scribe, "Saisie de la secrétaire")
+    response = as_user(api, observer).get(f"{journal_url(crisis)}?author={scribe.pk}")
+    assert [e["recorded_by"]["username"] for e in response.json()["results"]] == ["scribe"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("kind=rumeur", "kind"),
+        ("since=hier", "since"),
+        ("author=moi", "author"),
+        (f"author={HUGE_ID}", "author"),
+        (f"before={HUGE_ID}", "before"),
+        ("limit=0", "limit"),
+        ("limit=100000", "limit"),
+        ("since=2025-03-02T10:00:00&until=2025-03-01T10:00:00", "until"),
+        ("q=%00", "q"),
+    ],
+)
+def test_it_answers_400_on_bad_journal_filters(api, observer, crisis, query, field):
+    response = as_user(api, observer).get(f"{journal_url(crisis)}?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+# --- errors and schema ------------------------------------------------------
+
+
+def test_a_service_validation_error_becomes_a_400_with_field_errors():
+    response = exception_handler(ValidationError({"text": "Le texte est obligatoire."}), {})
+    assert response.status_code == 400
+    assert response.data == {"text": ["Le texte est obligatoire."]}
+
+
+def test_a_validation_error_without_field_becomes_non_field_errors():
+    response = exception_handler(ValidationError("Incohérent."), {})
+    assert response.status_code == 400
+    assert response.data == {"non_field_errors": ["Incohérent."]}
+
+
+def test_an_append_only_violation_is_a_conflict_not_a_crash():
+    response = exception_handler(AppendOnlyError("La main courante est en ajout seul."), {})
+    assert response.status_code == 409
+    assert response.data["detail"] == "La main courante est en ajout seul."
+
+
+@override_settings(DEBUG=False)
+def test_the_schema_is_served_to_an_authenticated_user(api, observer):
+    assert api.get(reverse("api-schema")).status_code in (401, 403)
+    response = as_user(api, observer).get(reverse("api-schema"))
+    assert response.status_code == 200
+    assert b"/api/crises/{crisis_id}/journal/" in response.content
