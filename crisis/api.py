@@ -8,6 +8,7 @@ service or a selector. They never test roles themselves.
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
@@ -71,8 +72,8 @@ class Pagination(LimitOffsetPagination):
         return min(super().get_offset(request), self.max_offset)
 
 
-def _valid(serializer_class, data, **context) -> dict:
-    serializer = serializer_class(data=data, context=context)
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -90,8 +91,8 @@ class ObtainTokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description=_("Identifiants incorrects.")),
-            429: OpenApiResponse(description=_("Trop de tentatives échouées.")),
+            400: OpenApiResponse(description=gettext_lazy("Identifiants incorrects.")),
+            429: OpenApiResponse(description=gettext_lazy("Trop de tentatives échouées : connexion bloquée un moment.")),
         },
         auth=[],
         tags=["auth"],
@@ -164,6 +165,7 @@ class CrisisScopedView(generics.GenericAPIView):
 
     capabilities: dict[str, str] = {}
     crisis: Crisis
+    membership: Membership
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -224,7 +226,9 @@ class JournalListView(CrisisScopedView):
     serializer_class = JournalEntrySerializer
     pagination_class = None  # keyset pagination below: cost does not grow with the journal
 
-    @extend_schema(operation_id="crises_journal_list", parameters=[JournalQuerySerializer], responses=JournalPageSerializer)
+    @extend_schema(
+        operation_id="crises_journal_list", parameters=[JournalQuerySerializer], responses=JournalPageSerializer
+    )
     def get(self, request: Request, crisis_id: int) -> Response:
         query = JournalQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -143,6 +143,15 @@ def test_it_lists_only_the_crises_of_the_users_establishments(api, outsider, cri
     assert [c["id"] for c in response.json()["results"]] == [other_crisis.pk]
 
 
+@pytest.mark.parametrize("query", [f"offset={HUGE_ID}", f"limit={HUGE_ID}"])
+def test_lists_survive_absurd_offsets_and_limits(api, director, crisis, query):
+    as_user(api, director)
+    for name in ("api-crisis-list", "api-establishment-list", "api-membership-list"):
+        response = api.get(f"{reverse(name)}?{query}")
+        assert response.status_code == 200
+        assert response.json()["count"] >= 1
+
+
 def test_the_director_opens_a_crisis_with_its_journal(api, director, establishment):
     payload = {"establishment": establishment.pk, "title": "Chiffrement des serveurs", "severity": 4}
     response = as_user(api, director).post(reverse("api-crisis-list"), payload, format="json")
@@ -511,3 +520,4 @@ def test_the_schema_is_served_to_an_authenticated_user(api, observer):
     response = as_user(api, observer).get(reverse("api-schema"))
     assert response.status_code == 200
     assert b"/api/crises/{crisis_id}/journal/" in response.content
+    assert api.get(reverse("api-docs")).status_code == 200

@@ -1,0 +1,122 @@
+"""The main courante is append-only and tamper-evident."""
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import RequestFactory
+
+from crisis import services
+from crisis.models import AppendOnlyError, JournalEntry
+
+
+def test_each_entry_is_chained_to_the_previous_one(crisis, scribe):
+    first = crisis.journal_entries.get(seq=1)
+    second = services.journal_append(crisis=crisis, by=scribe, text="Le laboratoire appelle.")
+    assert second.seq == 2
+    assert second.prev_hash == first.hash
+    assert second.hash == services.journal_entry_digest(second)
+    crisis.refresh_from_db()
+    assert (crisis.journal_last_seq, crisis.journal_last_hash) == (2, second.hash)
+
+
+def test_an_entry_cannot_be_saved_again_or_deleted(crisis):
+    entry = crisis.journal_entries.get(seq=1)
+    entry.text = "réécrit"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+
+
+def test_bulk_updates_and_deletes_are_refused(crisis):
+    with pytest.raises(AppendOnlyError):
+        JournalEntry.objects.filter(crisis=crisis).update(text="effacé")
+    with pytest.raises(AppendOnlyError):
+        JournalEntry.objects.filter(crisis=crisis).delete()
+    assert crisis.journal_entries.get(seq=1).text.startswith("Ouverture")
+
+
+def test_the_admin_offers_no_add_change_or_delete(crisis, director):
+    model_admin = site._registry[JournalEntry]
+    request = RequestFactory().get("/admin/")
+    request.user = director
+    entry = crisis.journal_entries.get(seq=1)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, entry)
+    assert not model_admin.has_delete_permission(request, entry)
+
+
+def test_verify_journal_passes_on_an_intact_chain(crisis, scribe, capsys):
+    services.journal_append(crisis=crisis, by=scribe, text="Fichiers chiffrés.")
+    call_command("verify_journal")
+    assert "intègre" in capsys.readouterr().out
+
+
+def _tamper(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_verify_journal_names_the_entry_changed_through_sql(crisis, scribe):
+    for text in ("un", "deux", "trois"):
+        services.journal_append(crisis=crisis, by=scribe, text=text)
+    _tamper(f"UPDATE {JournalEntry._meta.db_table} SET text = %s WHERE crisis_id = %s AND seq = 3", ["falsifié", crisis.pk])
+    with pytest.raises(CommandError, match="entrée n° 3"):
+        call_command("verify_journal")
+
+
+def test_verify_journal_detects_an_entry_removed_from_the_middle(crisis, scribe):
+    for text in ("un", "deux", "trois"):
+        services.journal_append(crisis=crisis, by=scribe, text=text)
+    _tamper(f"DELETE FROM {JournalEntry._meta.db_table} WHERE crisis_id = %s AND seq = 2", [crisis.pk])
+    with pytest.raises(CommandError, match="entrée n° 3"):
+        call_command("verify_journal")
+
+
+def test_verify_journal_detects_the_last_entry_removed(crisis, scribe):
+    services.journal_append(crisis=crisis, by=scribe, text="dernière")
+    _tamper(f"DELETE FROM {JournalEntry._meta.db_table} WHERE crisis_id = %s AND seq = 2", [crisis.pk])
+    with pytest.raises(CommandError, match="entrée n° 2"):
+        call_command("verify_journal")
+
+
+def test_a_correction_points_at_the_original_which_stays(crisis, scribe):
+    original = services.journal_append(crisis=crisis, by=scribe, text="Appel du labo à 03:00", kind="fait")
+    correction = services.journal_correct(original=original, by=scribe, text="Appel du labo à 02:50")
+    assert correction.corrects == original
+    assert correction.occurred_at == original.occurred_at
+    assert crisis.journal_entries.filter(pk=original.pk, text="Appel du labo à 03:00").exists()
+    assert services.journal_verify_chain(crisis) is None
+
+
+def test_a_correction_cannot_point_into_another_crisis(crisis, exercise, scribe):
+    elsewhere = exercise.journal_entries.get(seq=1)
+    with pytest.raises(ValidationError) as error:
+        services.journal_append(crisis=crisis, by=scribe, text="x", corrects=elsewhere)
+    assert "corrects" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"text": "   "}, "text"),
+        ({"text": "x", "kind": "rumeur"}, "kind"),
+        ({"text": "x", "priority": "extrême"}, "priority"),
+        ({"text": "x", "channel": "pigeon"}, "channel"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_written(crisis, scribe, fields, field):
+    before = crisis.journal_entries.count()
+    with pytest.raises(ValidationError) as error:
+        services.journal_append(crisis=crisis, by=scribe, **fields)
+    assert field in error.value.message_dict
+    assert crisis.journal_entries.count() == before
+
+
+def test_the_phase_is_recorded_on_each_entry(crisis, director, scribe):
+    services.crisis_change_phase(crisis=crisis, by=director, phase="endiguement")
+    entry = services.journal_append(crisis=crisis, by=scribe, text="Coupure internet.")
+    assert entry.phase == "endiguement"

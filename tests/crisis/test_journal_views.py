@@ -1,0 +1,220 @@
+"""The journal page: quick entry, filters, pages, live poll; scoped and capability-checked."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crisis import services
+from crisis.models import JournalEntry
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def journal_url(crisis):
+    return reverse("journal", args=[crisis.pk])
+
+
+def test_the_journal_lists_entries_newest_first(client, crisis, scribe):
+    services.journal_append(crisis=crisis, by=scribe, text="Premier appel du laboratoire")
+    services.journal_append(crisis=crisis, by=scribe, text="Fichiers chiffrés sur les partages", priority="urgent")
+    client.force_login(scribe)
+    body = client.get(journal_url(crisis)).content.decode()
+    assert body.index("Fichiers chiffrés") < body.index("Premier appel")
+    assert 'class="entry urgent' in body
+
+
+def test_a_post_without_javascript_adds_the_entry_and_redirects(client, crisis, scribe):
+    client.force_login(scribe)
+    response = client.post(
+        journal_url(crisis),
+        {"kind": "fait", "text": "Le laboratoire appelle.", "priority": "normal", "channel": "telephone",
+         "sender": "Biologiste", "recipient": "Astreinte DSI", "occurred_at": "2026-01-01T03:00"},
+    )
+    assert response.status_code == 302 and response["Location"] == journal_url(crisis)
+    entry = crisis.journal_entries.order_by("-seq").first()
+    assert (entry.text, entry.sender, entry.recorded_by) == ("Le laboratoire appelle.", "Biologiste", scribe)
+    assert entry.occurred_at.isoformat().startswith("2026-01-01T02:00")  # 03:00 Paris is 02:00 UTC
+
+
+def test_an_htmx_post_answers_a_fresh_form_and_announces_the_change(client, crisis, scribe):
+    client.force_login(scribe)
+    response = client.post(journal_url(crisis), {"kind": "action", "text": "Coupure internet", "priority": "urgent",
+                                                 "channel": "sur_site"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"journal-changed": {}}
+    assert 'id="entry-form"' in response.content.decode()
+    assert crisis.journal_entries.filter(text="Coupure internet", kind="action").exists()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"kind": "fait", "text": ""}, "obligatoire"),
+        ({"kind": "rumeur", "text": "x"}, "rumeur"),
+        ({"kind": "fait", "text": "x", "occurred_at": "2999-01-01T00:00"}, "futur"),
+        ({"kind": "fait", "text": "x", "occurred_at": "pas une date"}, "date"),
+    ],
+)
+def test_bad_input_shows_an_error_and_saves_nothing(client, crisis, scribe, data, message):
+    client.force_login(scribe)
+    before = crisis.journal_entries.count()
+    data = {"priority": "normal", "channel": "telephone", **data}
+    response = client.post(journal_url(crisis), data)
+    assert response.status_code == 400
+    assert message in response.content.decode().lower()
+    assert crisis.journal_entries.count() == before
+
+
+def test_a_photo_of_a_paper_note_is_attached_and_served_to_members(client, crisis, scribe, observer):
+    client.force_login(scribe)
+    photo = SimpleUploadedFile("note.png", PNG, content_type="image/png")
+    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Note du standard", "priority": "normal",
+                                                 "channel": "papier", "attachment": photo})
+    assert response.status_code == 302
+    entry = crisis.journal_entries.get(text="Note du standard")
+    assert entry.attachment_sha256 and entry.attachment.name.endswith(".png")
+    client.force_login(observer)
+    served = client.get(reverse("journal-attachment", args=[crisis.pk, entry.seq]))
+    assert served.status_code == 200 and b"".join(served.streaming_content) == PNG
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("note.exe", b"MZ\x90\x00"), ("note.png", b"GIF89a not a png"), ("note.pdf", b"<html>")],
+)
+def test_an_attachment_of_the_wrong_type_is_refused(client, crisis, scribe, name, content):
+    client.force_login(scribe)
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Pièce douteuse", "priority": "normal",
+                                                 "channel": "papier", "attachment": upload})
+    assert response.status_code == 400
+    assert not crisis.journal_entries.filter(text="Pièce douteuse").exists()
+
+
+def test_an_oversized_attachment_is_refused(client, crisis, scribe, settings):
+    settings.ATTACHMENT_MAX_BYTES = 100
+    client.force_login(scribe)
+    upload = SimpleUploadedFile("grand.png", PNG + b"\x00" * 200)
+    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Trop lourd", "priority": "normal",
+                                                 "channel": "papier", "attachment": upload})
+    assert response.status_code == 400 and "volumineux" in response.content.decode()
+    assert not crisis.journal_entries.filter(text="Trop lourd").exists()
+
+
+def test_the_observer_reads_but_cannot_write(client, crisis, observer):
+    client.force_login(observer)
+    page = client.get(journal_url(crisis))
+    assert page.status_code == 200 and 'id="entry-form"' not in page.content.decode()
+    assert client.post(journal_url(crisis), {"kind": "fait", "text": "x", "priority": "normal", "channel": "autre"}).status_code == 403
+    entry_url = reverse("journal-entry", args=[crisis.pk, 1])
+    assert client.post(entry_url, {"text": "correction"}).status_code == 403
+    assert crisis.journal_entries.count() == 1
+
+
+def test_an_outsider_gets_404_on_every_journal_url(client, crisis, outsider, scribe):
+    entry = services.journal_append(crisis=crisis, by=scribe, text="x",
+                                    attachment=SimpleUploadedFile("n.png", PNG))
+    client.force_login(outsider)
+    for url in (journal_url(crisis), journal_url(crisis) + "?after=0",
+                reverse("journal-entry", args=[crisis.pk, entry.seq]),
+                reverse("journal-attachment", args=[crisis.pk, entry.seq])):
+        assert client.get(url).status_code == 404, url
+    assert client.post(journal_url(crisis), {"kind": "fait", "text": "intrus", "priority": "normal",
+                                             "channel": "autre"}).status_code == 404
+    assert client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "x"}).status_code == 404
+    assert not crisis.journal_entries.filter(text="intrus").exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, crisis):
+    response = client.get(journal_url(crisis))
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_the_journal_refuses_other_methods(client, crisis, scribe):
+    client.force_login(scribe)
+    assert client.put(journal_url(crisis)).status_code == 405
+    assert client.delete(reverse("journal-entry", args=[crisis.pk, 1])).status_code == 405
+
+
+def test_nothing_new_answers_204_with_one_query_after_authentication(client, crisis, scribe):
+    client.force_login(scribe)
+    url = journal_url(crisis) + f"?after={crisis.journal_last_seq}"
+    client.get(url)  # warm the session cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response.content == b""
+    crisis_queries = [q for q in queries.captured_queries if "crisis" in q["sql"]]
+    assert len(crisis_queries) == 1, queries.captured_queries
+
+
+def test_the_poll_returns_only_new_entries_and_moves_the_cursor(client, crisis, scribe):
+    client.force_login(scribe)
+    seen = crisis.journal_last_seq
+    services.journal_append(crisis=crisis, by=scribe, text="Nouvelle entrée d'un collègue")
+    response = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Nouvelle entrée d&#x27;un collègue" in body
+    assert "Ouverture de la main courante" not in body
+    assert f"after={seen + 1}" in body
+
+
+def test_the_poll_marks_a_corrected_entry_in_place(client, crisis, scribe):
+    client.force_login(scribe)
+    original = services.journal_append(crisis=crisis, by=scribe, text="03:00")
+    seen = crisis.journal_last_seq
+    services.journal_correct(original=original, by=scribe, text="02:50")
+    body = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true").content.decode()
+    assert f'id="entry-{original.seq}" hx-swap-oob="true"' in body
+    assert "corrigée" in body
+
+
+def test_filters_narrow_the_list(client, crisis, scribe, director):
+    services.journal_append(crisis=crisis, by=scribe, text="Décision de couper internet", kind="decision")
+    services.journal_append(crisis=crisis, by=scribe, text="Appel de la presse", kind="communication", priority="urgent")
+    client.force_login(director)
+    body = client.get(journal_url(crisis), {"kind": "decision", "q": "internet"}).content.decode()
+    assert "Décision de couper internet" in body and "Appel de la presse" not in body
+    body = client.get(journal_url(crisis), {"priority": "urgent"}).content.decode()
+    assert "Appel de la presse" in body and "Décision de couper" not in body
+    body = client.get(journal_url(crisis), {"author": director.pk}).content.decode()
+    assert "Appel de la presse" not in body and "Ouverture de la main courante" in body
+
+
+def test_pages_are_cut_by_sequence_number(client, crisis, scribe):
+    for n in range(60):
+        services.journal_append(crisis=crisis, by=scribe, text=f"entrée numéro {n:02d}")
+    client.force_login(scribe)
+    first = client.get(journal_url(crisis)).content.decode()
+    assert "entrée numéro 59" in first and "entrée numéro 09" not in first
+    assert "before=12" in first
+    second = client.get(journal_url(crisis), {"before": 12}).content.decode()
+    assert "entrée numéro 09" in second and "entrée numéro 59" not in second
+
+
+def test_a_correction_from_the_entry_page_keeps_the_original(client, crisis, scribe):
+    original = services.journal_append(crisis=crisis, by=scribe, text="Appel à 03:00")
+    client.force_login(scribe)
+    response = client.post(reverse("journal-entry", args=[crisis.pk, original.seq]), {"text": "Appel à 02:50"})
+    assert response.status_code == 302
+    correction = crisis.journal_entries.get(corrects=original)
+    assert correction.text == "Appel à 02:50"
+    page = client.get(reverse("journal-entry", args=[crisis.pk, original.seq])).content.decode()
+    assert "Appel à 03:00" in page and "corrigée" in page
+
+
+def test_an_empty_correction_is_refused(client, crisis, scribe):
+    client.force_login(scribe)
+    response = client.post(reverse("journal-entry", args=[crisis.pk, 1]), {"text": ""})
+    assert response.status_code == 400
+    assert JournalEntry.objects.filter(crisis=crisis).count() == 1
+
+
+def test_an_exercise_is_marked_on_every_page(client, exercise, scribe):
+    client.force_login(scribe)
+    for name in ("journal", "crisis-dashboard", "roster"):
+        assert "EXERCICE" in client.get(reverse(name, args=[exercise.pk])).content.decode()
