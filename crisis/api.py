@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import ratelimit, selectors, services
 from .models import AppendOnlyError, Crisis, Establishment, JournalEntry, Membership
+from .pagination import Pagination
 from .permissions import Cap, crises_for, establishments_for, get_crisis_for_user, get_establishment_for_user
 from .serializers import (
     CrisisCreateSerializer,
@@ -60,16 +60,6 @@ def exception_handler(exc, context):
     elif isinstance(exc, AppendOnlyError):
         exc = AppendOnly(str(exc))
     return drf_exception_handler(exc, context)
-
-
-class Pagination(LimitOffsetPagination):
-    """DRF's limit/offset with bounds: a huge offset or limit overflows the database driver (a 500)."""
-
-    max_limit = 500
-    max_offset = 2**31 - 1
-
-    def get_offset(self, request) -> int:
-        return min(super().get_offset(request), self.max_offset)
 
 
 def _valid(serializer_class, data) -> dict:

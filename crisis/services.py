@@ -130,6 +130,8 @@ def _validate_entry(*, crisis: Crisis, occurred_at: datetime, text: str, channel
         errors["priority"] = _("Priorité inconnue.")
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         errors["occurred_at"] = _("L'heure de l'événement est dans le futur.")
+    if crisis.closed_at is not None:
+        errors["crisis"] = _("La crise est close : sa main courante est scellée.")
     if corrects is not None and corrects.crisis_id != crisis.pk:
         errors["corrects"] = _("L'entrée corrigée appartient à une autre crise.")
     if errors:
@@ -284,14 +286,12 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
 
 
 def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
-    """End of crisis validated: closes the crisis and writes the decision."""
+    """End of crisis validated: the decision is the journal's last entry, then the journal is sealed."""
     if crisis.closed_at is not None:
         raise ValidationError({"closed_at": _("La crise est déjà close.")})
     with transaction.atomic():
-        crisis.closed_at = timezone.now()
-        Crisis.objects.filter(pk=crisis.pk).update(closed_at=crisis.closed_at)
         text = _("Fin de crise validée.")
-        return journal_append(
+        entry = journal_append(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
@@ -300,6 +300,9 @@ def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
             recipient=_("Cellule de crise"),
             text=f"{text} {note.strip()}".strip(),
         )
+        crisis.closed_at = entry.recorded_at
+        Crisis.objects.filter(pk=crisis.pk).update(closed_at=crisis.closed_at)
+    return entry
 
 
 # --- roster ---------------------------------------------------------------

@@ -150,7 +150,7 @@ def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     context = {
         "crisis": crisis,
         "membership": membership,
-        "can_write": membership.has(Cap.WRITE_JOURNAL),
+        "can_write": membership.has(Cap.WRITE_JOURNAL) and crisis.is_open,
         "form": JournalEntryForm(),
         "filter_form": filter_form,
         "entries": entries,

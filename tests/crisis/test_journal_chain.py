@@ -120,3 +120,12 @@ def test_the_phase_is_recorded_on_each_entry(crisis, director, scribe):
     services.crisis_change_phase(crisis=crisis, by=director, phase="endiguement")
     entry = services.journal_append(crisis=crisis, by=scribe, text="Coupure internet.")
     assert entry.phase == "endiguement"
+
+
+def test_a_closed_crisis_seals_its_journal(crisis, director, scribe):
+    closing = services.crisis_close(crisis=crisis, by=director, note="Retour à la normale.")
+    assert closing.seq == crisis.journal_last_seq and "Fin de crise validée" in closing.text
+    with pytest.raises(ValidationError) as error:
+        services.journal_append(crisis=crisis, by=scribe, text="Oubli")
+    assert "crisis" in error.value.message_dict
+    assert not crisis.journal_entries.filter(text="Oubli").exists()
