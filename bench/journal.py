@@ -24,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
@@ -78,6 +79,9 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
+    # Its own database (a file for SQLite, as in production; not the tests' one).
+    test_name = str(settings.VAR_DIR / "bench-journal.sqlite3") if connection.vendor == "sqlite" else "bench_journal"
+    connection.settings_dict["TEST"] = {"NAME": test_name}
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         print(f"database: {connection.vendor}; {args.requests} requests per figure")
