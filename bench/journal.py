@@ -81,7 +81,7 @@ def main() -> None:
     setup_test_environment()
     # Its own database (a file for SQLite, as in production; not the tests' one).
     test_name = str(settings.VAR_DIR / "bench-journal.sqlite3") if connection.vendor == "sqlite" else "bench_journal"
-    connection.settings_dict["TEST"] = {"NAME": test_name}
+    connection.settings_dict["TEST"]["NAME"] = test_name
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         print(f"database: {connection.vendor}; {args.requests} requests per figure")
@@ -90,6 +90,8 @@ def main() -> None:
             started = time.perf_counter()
             crisis, user = seed(entries)
             seeded = time.perf_counter() - started
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # what autovacuum does soon after a burst of inserts
             client = Client()
             client.force_login(user)
             base = f"/crises/{crisis.pk}/main-courante/"

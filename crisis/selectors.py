@@ -39,28 +39,37 @@ class JournalFilters:
         return entries
 
 
+def _journal_rows(crisis: Crisis, filters: JournalFilters | None) -> QuerySet[JournalEntry]:
+    entries = JournalEntry.objects.filter(crisis=crisis).select_related("recorded_by", "corrects").order_by("-seq")
+    return (filters or JournalFilters()).apply(entries)
+
+
 def journal_entries(crisis: Crisis, filters: JournalFilters | None = None) -> QuerySet[JournalEntry]:
     """Entries newest first, with what a line needs to show (author, corrected or not)."""
-    entries = (
-        JournalEntry.objects.filter(crisis=crisis)
-        .select_related("recorded_by", "corrects")
-        .annotate(is_corrected=Exists(JournalEntry.objects.filter(corrects=OuterRef("pk"))))
-        .order_by("-seq")
+    return _journal_rows(crisis, filters).annotate(
+        is_corrected=Exists(JournalEntry.objects.filter(corrects=OuterRef("pk")))
     )
-    return (filters or JournalFilters()).apply(entries)
 
 
 def journal_page(crisis: Crisis, filters: JournalFilters, before: int | None, size: int = 50) -> tuple[list, int | None]:
     """One page by keyset (seq < before): cost does not grow with the journal's length.
 
+    The "corrected" flags come from a second query bounded by the page: as a
+    correlated EXISTS, PostgreSQL hashes every entry of the crisis instead.
     Returns the entries and the cursor of the next (older) page, or None.
     """
-    entries = journal_entries(crisis, filters)
+    entries = _journal_rows(crisis, filters)
     if before:
         entries = entries.filter(seq__lt=before)
     rows = list(entries[: size + 1])
     next_before = rows[size - 1].seq if len(rows) > size else None
-    return rows[:size], next_before
+    rows = rows[:size]
+    corrected = set(
+        JournalEntry.objects.filter(corrects__in=[row.pk for row in rows]).values_list("corrects_id", flat=True)
+    )
+    for row in rows:
+        row.is_corrected = row.pk in corrected
+    return rows, next_before
 
 
 def journal_in_time_order(crisis: Crisis) -> QuerySet[JournalEntry]:
