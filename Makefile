@@ -44,6 +44,7 @@ messages: export DEBUG ?= 1
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en $(MSG_IGNORE) --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages $(MSG_IGNORE)
+	@msgfmt --check --statistics -o /dev/null locale/en/LC_MESSAGES/django.po  # anything untranslated or fuzzy: translate it in the .po, then rerun
 
 # The deployment checklist, with the environment of a production server.
 check-deploy: $(STAMP)
