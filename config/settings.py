@@ -148,9 +148,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins: this many per username (and per address) in the window, then refused.
+# Failed logins: this many per username, or per address, in the window, then refused.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+# Behind a reverse proxy every request comes from the proxy: name the header that carries
+# the client's address (e.g. HTTP_X_REAL_IP), set by the proxy, never by the client.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -258,8 +262,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"continuity.tasks.render_*": {"queue": "print"}}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_DEFAULT_QUEUE", "default")
+# PDF rendering has its own queue (and workers); named by env so test workers can have private queues.
+CELERY_PRINT_QUEUE = env_str("CELERY_PRINT_QUEUE", "print")
+CELERY_TASK_ROUTES = {"continuity.tasks.render_*": {"queue": CELERY_PRINT_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-print-jobs": {"task": "continuity.tasks.sweep_print_jobs", "schedule": timedelta(minutes=1)},

@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Crisis, JournalEntry, Membership, Shift
+from .models import Crisis, JournalEntry, Membership, RecordChange, Shift
 
 # Shifts separated by less than this are one stretch of duty.
 DUTY_GAP = timedelta(hours=1)
@@ -169,3 +170,10 @@ def journal_counters(crisis: Crisis) -> dict:
 
 def latest_urgent(crisis: Crisis, limit: int = 5) -> QuerySet[JournalEntry]:
     return journal_entries(crisis).filter(priority=JournalEntry.Priority.URGENT)[:limit]
+
+
+def history_of(obj) -> QuerySet:
+    """Every recorded change of one record, newest first."""
+    return RecordChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("changed_by", "content_type")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from .models import Crisis, Establishment, JournalEntry, Membership, Phase, Role, Shift
+from .models import Crisis, Establishment, JournalEntry, Membership, Phase, RecordChange, Role, Shift
 
 # A device clock a few minutes fast must not block an entry; hours ahead is a typo.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -220,19 +221,11 @@ def crisis_create(
     """Open a crisis and its main courante; an exercise is always marked as such."""
     now = timezone.now()
     detected_at = detected_at or now
-    errors = {}
-    if not title or not title.strip():
-        errors["title"] = _("L'intitulé est obligatoire.")
     if kind not in Crisis.Kind.values:
-        errors["kind"] = _("Nature inconnue.")
-    if severity not in Crisis.Severity.values:
-        errors["severity"] = _("Gravité inconnue.")
-    if detected_at > now + FUTURE_TOLERANCE:
-        errors["detected_at"] = _("La date de détection est dans le futur.")
-    if awareness_at and awareness_at < detected_at:
-        errors["awareness_at"] = _("La prise de connaissance ne peut précéder la détection.")
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"kind": _("Nature inconnue.")})
+    _validate_crisis_fields(
+        title=title, severity=severity, detected_at=detected_at, awareness_at=awareness_at, declared_at=declared_at
+    )
     with transaction.atomic():
         crisis = Crisis.objects.create(
             establishment=establishment,
@@ -303,6 +296,92 @@ def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
         crisis.closed_at = entry.recorded_at
         Crisis.objects.filter(pk=crisis.pk).update(closed_at=crisis.closed_at)
     return entry
+
+
+# Fields of the crisis record a user may change after opening it (phase and closure have their own decisions).
+CRISIS_EDITABLE_FIELDS = ("title", "severity", "detected_at", "awareness_at", "declared_at")
+
+
+def _validate_crisis_fields(*, title: str, severity: int, detected_at: datetime, awareness_at, declared_at) -> None:
+    now = timezone.now()
+    errors = {}
+    if not title or not title.strip():
+        errors["title"] = _("L'intitulé est obligatoire.")
+    if severity not in Crisis.Severity.values:
+        errors["severity"] = _("Gravité inconnue.")
+    for name, value in (("detected_at", detected_at), ("awareness_at", awareness_at), ("declared_at", declared_at)):
+        if value and value > now + FUTURE_TOLERANCE:
+            errors[name] = _("Cette date est dans le futur.")
+    if awareness_at and detected_at and awareness_at < detected_at:
+        errors.setdefault("awareness_at", _("La prise de connaissance ne peut précéder la détection."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _describe(crisis: Crisis, name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if name == "severity":
+        return str(Crisis.Severity(value).label)
+    return str(value)
+
+
+def crisis_update(*, crisis: Crisis, by, **fields) -> Crisis:
+    """Change the crisis record; each change is kept in its history and written in the journal.
+
+    The awareness time starts the regulatory 72-hour clocks: who moved it, and
+    from what, must be traceable.
+    """
+    unknown = set(fields) - set(CRISIS_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Ce champ ne se modifie pas ici.") for name in unknown})
+    if crisis.closed_at is not None:
+        raise ValidationError({"closed_at": _("La crise est close.")})
+    merged = {name: fields.get(name, getattr(crisis, name)) for name in CRISIS_EDITABLE_FIELDS}
+    merged["title"] = (merged["title"] or "").strip()
+    merged["detected_at"] = merged["detected_at"] or crisis.detected_at
+    _validate_crisis_fields(**merged)
+    changed = {name: value for name, value in merged.items() if value != getattr(crisis, name)}
+    if not changed:
+        return crisis
+    before = {name: getattr(crisis, name) for name in changed}
+    lines = [
+        f"{Crisis._meta.get_field(name).verbose_name} : {_describe(crisis, name, before[name])} → {_describe(crisis, name, value)}"
+        for name, value in changed.items()
+    ]
+    with transaction.atomic():
+        Crisis.objects.filter(pk=crisis.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(crisis, name, value)
+        history_record(obj=crisis, establishment=crisis.establishment, by=by, before=before, after=changed)
+        journal_append(
+            crisis=crisis,
+            by=by,
+            kind=JournalEntry.Kind.INFORMATION,
+            channel=JournalEntry.Channel.AUTRE,
+            sender=_display_name(by),
+            recipient=_("Cellule de crise"),
+            text=_("Fiche de crise modifiée — %(changes)s.") % {"changes": " ; ".join(lines)},
+        )
+    return crisis
+
+
+# --- history of records ---------------------------------------------------
+
+
+def history_record(*, obj, establishment: Establishment, by, before: dict, after: dict, action: str = "update"):
+    """Keep one change of a record: who, when, the fields before and after."""
+    return RecordChange.objects.create(
+        establishment=establishment,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=action,
+        changed_by=by,
+        before=before,
+        after=after,
+    )
 
 
 # --- roster ---------------------------------------------------------------

@@ -21,7 +21,9 @@ from django_htmx.http import trigger_client_event
 
 from . import selectors, services
 from .forms import (
+    CloseForm,
     CorrectionForm,
+    CrisisEditForm,
     CrisisForm,
     HandoverForm,
     JournalEntryForm,
@@ -129,6 +131,48 @@ def crisis_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, _("Phase inconnue."))
+    return redirect("crisis-dashboard", crisis.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_edit(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    """The crisis record (awareness time, severity...): every change kept and written in the journal."""
+    capability = Cap.DECIDE if request.method == "POST" else Cap.READ
+    crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
+    initial = {name: getattr(crisis, name) for name in services.CRISIS_EDITABLE_FIELDS}
+    form = CrisisEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.crisis_update(crisis=crisis, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Fiche de crise enregistrée."))
+            return redirect("crisis-edit", crisis.pk)
+    can_decide = membership.has(Cap.DECIDE) and crisis.is_open
+    context = {
+        "crisis": crisis,
+        "form": form if can_decide else None,
+        "close_form": CloseForm() if can_decide else None,
+        "history": selectors.history_of(crisis)[:50],
+    }
+    return render(request, "crisis/crisis_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def crisis_close(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cochez la confirmation pour clore la crise."))
+        return redirect("crisis-edit", crisis.pk)
+    try:
+        services.crisis_close(crisis=crisis, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("Crise close ; la main courante est scellée."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("crisis-dashboard", crisis.pk)
 
 

@@ -140,3 +140,19 @@ def test_the_console_speaks_french_whatever_the_browser(client, director):
     client.force_login(director)
     body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
     assert "Mes établissements" in body
+
+
+def test_one_members_typos_do_not_lock_out_the_rest_of_the_cell(client, director, scribe, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "scribe", "password": "mauvais"})
+    response = client.post(reverse("login"), {"username": "director", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_too_many_failures_from_one_address_are_throttled(client, director, settings):
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 4
+    for name in ("a", "b", "c", "d"):
+        client.post(reverse("login"), {"username": name, "password": "x"})
+    response = client.post(reverse("login"), {"username": "director", "password": PASSWORD})
+    assert "Trop de tentatives" in response.content.decode()
