@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Crisis, Establishment, Ght, JournalEntry, Membership, Shift
+from .models import Crisis, Establishment, Ght, JournalEntry, Membership, RecordChange, Shift
 
 
 @admin.register(Ght)
@@ -25,8 +25,29 @@ class MembershipAdmin(admin.ModelAdmin):
 class CrisisAdmin(admin.ModelAdmin):
     list_display = ["title", "establishment", "kind", "is_exercise", "phase", "detected_at", "closed_at"]
     list_filter = ["establishment", "kind", "is_exercise", "phase"]
-    # Phase changes are decisions that must reach the journal: done in the console, not here.
-    readonly_fields = ["phase", "journal_last_seq", "journal_last_hash", "created_by", "created_at"]
+
+    # View only: opening, editing, phase changes and closing go through the console,
+    # which keeps their history and writes them in the journal.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecordChange)
+class RecordChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "content_type", "object_id", "action", "changed_by"]
+    list_filter = ["content_type", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -105,6 +105,11 @@ def _roles_with(capability: str) -> list[str]:
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    # Every change the dashboard shows (entries, phase, roster) writes the journal:
+    # its head is the dashboard's version, and an unchanged one answers 204.
+    since = _positive_int(request.GET.get("since"))
+    if since is not None and crisis.journal_last_seq <= since:
+        return HttpResponse(status=204)
     context = {
         "crisis": crisis,
         "membership": membership,
@@ -115,7 +120,8 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "counters": selectors.journal_counters(crisis),
         "phase_form": PhaseForm(initial={"phase": crisis.phase}) if membership.has(Cap.DECIDE) else None,
     }
-    return render(request, "crisis/dashboard.html", context)
+    template = "crisis/dashboard.html#live" if request.htmx and since is not None else "crisis/dashboard.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -14,3 +14,19 @@ document.addEventListener("htmx:load", (event) => {
     if (text) text.focus();
   }
 });
+// Crisis clocks keep ticking between page loads ("2 j 05 h 12 min", as rendered by the server).
+function formatElapsed(ms) {
+  const minutes = Math.max(Math.floor(ms / 60000), 0);
+  const d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  const day = document.documentElement.lang === "en" ? "d" : "j";
+  if (d) return `${d} ${day} ${pad(h)} h ${pad(m)} min`;
+  if (h) return `${h} h ${pad(m)} min`;
+  return `${m} min`;
+}
+function tickClocks() {
+  document.querySelectorAll("[data-elapsed-since]").forEach((clock) => {
+    clock.textContent = formatElapsed(Date.now() - Date.parse(clock.dataset.elapsedSince));
+  });
+}
+setInterval(tickClocks, 30000);

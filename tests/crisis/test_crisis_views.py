@@ -156,3 +156,15 @@ def test_too_many_failures_from_one_address_are_throttled(client, director, sett
         client.post(reverse("login"), {"username": name, "password": "x"})
     response = client.post(reverse("login"), {"username": "director", "password": PASSWORD})
     assert "Trop de tentatives" in response.content.decode()
+
+
+def test_the_dashboard_answers_204_while_nothing_changed(client, crisis, director, scribe):
+    client.force_login(director)
+    url = reverse("crisis-dashboard", args=[crisis.pk])
+    seen = crisis.journal_last_seq
+    assert client.get(url, {"since": seen}, HTTP_HX_REQUEST="true").status_code == 204
+    services.journal_append(crisis=crisis, by=scribe, text="Deux sites coupés", priority="urgent")
+    response = client.get(url, {"since": seen}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Deux sites coupés" in body
+    assert f"since={seen + 1}" in body and "<html" not in body
