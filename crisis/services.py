@@ -80,6 +80,21 @@ def journal_verify_chain(crisis: Crisis) -> JournalEntry | None:
     return None
 
 
+def journal_verify_attachments(crisis: Crisis) -> JournalEntry | None:
+    """The first entry whose attached file is missing or no longer matches its recorded SHA-256."""
+    for entry in crisis.journal_entries.exclude(attachment="").order_by("seq").iterator():
+        digest = hashlib.sha256()
+        try:
+            with entry.attachment.open("rb") as stored:
+                for chunk in stored.chunks():
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return entry
+        if digest.hexdigest() != entry.attachment_sha256:
+            return entry
+    return None
+
+
 # --- attachments ----------------------------------------------------------
 
 

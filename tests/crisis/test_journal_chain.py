@@ -129,3 +129,17 @@ def test_a_closed_crisis_seals_its_journal(crisis, director, scribe):
         services.journal_append(crisis=crisis, by=scribe, text="Oubli")
     assert "crisis" in error.value.message_dict
     assert not crisis.journal_entries.filter(text="Oubli").exists()
+
+
+def test_verify_journal_detects_a_replaced_attachment(crisis, scribe):
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("note.png", b"\x89PNG\r\n\x1a\n" + b"\x01" * 32)
+    entry = services.journal_append(crisis=crisis, by=scribe, text="Note papier", attachment=photo)
+    call_command("verify_journal")  # intact
+    storage = entry.attachment.storage
+    storage.delete(entry.attachment.name)
+    storage.save(entry.attachment.name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x02" * 32))
+    with pytest.raises(CommandError, match=f"pièce jointe de l'entrée n° {entry.seq}"):
+        call_command("verify_journal")
