@@ -27,6 +27,7 @@ from .permissions import Cap, crises_for, establishments_for, get_crisis_for_use
 from .serializers import (
     CrisisCreateSerializer,
     CrisisSerializer,
+    CrisisUpdateSerializer,
     EstablishmentSerializer,
     JournalEntryCreateSerializer,
     JournalEntrySerializer,
@@ -186,11 +187,19 @@ class CrisisListView(generics.GenericAPIView):
 
 
 class CrisisDetailView(CrisisScopedView):
+    capabilities = {"PATCH": Cap.DECIDE}
     serializer_class = CrisisSerializer
 
     @extend_schema(responses=CrisisSerializer)
     def get(self, request: Request, crisis_id: int) -> Response:
         return Response(CrisisSerializer(self.crisis).data)
+
+    @extend_schema(request=CrisisUpdateSerializer, responses=CrisisSerializer)
+    def patch(self, request: Request, crisis_id: int) -> Response:
+        """Change the crisis record (e.g. the awareness time); kept in its history and journaled."""
+        data = _valid(CrisisUpdateSerializer, request.data)
+        crisis = services.crisis_update(crisis=self.crisis, by=request.user, **data)
+        return Response(CrisisSerializer(crisis).data)
 
 
 class CrisisPhaseView(CrisisScopedView):

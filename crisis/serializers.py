@@ -161,6 +161,16 @@ class CrisisCreateSerializer(serializers.Serializer):
     declared_at = DateTimeField(label=_("déclarée le"), required=False, allow_null=True)
 
 
+class CrisisUpdateSerializer(serializers.Serializer):
+    """Partial update of the crisis record; phase and closure have their own decisions."""
+
+    title = serializers.CharField(label=_("intitulé"), max_length=200, required=False)
+    severity = serializers.ChoiceField(label=_("gravité"), choices=Crisis.Severity.choices, required=False)
+    detected_at = DateTimeField(label=_("détectée le"), required=False)
+    awareness_at = DateTimeField(label=_("prise de connaissance"), required=False, allow_null=True)
+    declared_at = DateTimeField(label=_("déclarée le"), required=False, allow_null=True)
+
+
 class PhaseChangeSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(label=_("phase"), choices=Phase.choices)
     note = serializers.CharField(label=_("note"), max_length=2000, required=False, allow_blank=True, default="")

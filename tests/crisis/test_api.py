@@ -521,3 +521,30 @@ def test_the_schema_is_served_to_an_authenticated_user(api, observer):
     assert response.status_code == 200
     assert b"/api/crises/{crisis_id}/journal/" in response.content
     assert api.get(reverse("api-docs")).status_code == 200
+
+
+def test_a_director_patches_the_awareness_time_through_the_api(client, crisis, director):
+    client.force_login(director)
+    response = client.patch(f"/api/crises/{crisis.pk}/", {"awareness_at": crisis.detected_at.isoformat(), "severity": 4},
+                            content_type="application/json")
+    assert response.status_code == 200 and response.json()["severity"] == 4
+    crisis.refresh_from_db()
+    assert crisis.awareness_at == crisis.detected_at
+    assert "Fiche de crise modifiée" in crisis.journal_entries.order_by("-seq").first().text
+
+
+def test_patching_a_crisis_is_refused_to_readers_and_hidden_from_outsiders(client, crisis, observer, scribe, outsider):
+    for user, status in ((observer, 403), (scribe, 403), (outsider, 404)):
+        client.force_login(user)
+        response = client.patch(f"/api/crises/{crisis.pk}/", {"title": "x"}, content_type="application/json")
+        assert response.status_code == status
+    crisis.refresh_from_db()
+    assert crisis.title == "Rançongiciel de nuit"
+
+
+def test_a_bad_patch_answers_field_errors(client, crisis, director):
+    client.force_login(director)
+    response = client.patch(f"/api/crises/{crisis.pk}/", {"title": "", "awareness_at": "demain"},
+                            content_type="application/json")
+    assert response.status_code == 400
+    assert {"title", "awareness_at"} <= set(response.json())
