@@ -1,0 +1,1 @@
+"""The print pipeline's machinery: document registry, WeasyPrint engine, assembly."""

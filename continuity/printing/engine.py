@@ -1,0 +1,99 @@
+"""WeasyPrint, configured once per worker process.
+
+- The stylesheet is parsed once (``CSS(string=...)``) and passed to every render.
+- The URL fetcher serves the project's static files and ``data:`` URLs only:
+  documents carry user text, and a template must never make the worker fetch
+  anything from the network or read files outside ``static/``.
+"""
+
+import hashlib
+import logging
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import get_template
+
+logger = logging.getLogger(__name__)
+
+STYLESHEET = "css/print.css"
+BASE_TEMPLATE = "pdf/base.html"
+
+
+class RefusedURL(ValueError):
+    """A document asked for something outside the static files: WeasyPrint skips it."""
+
+
+def static_roots() -> list[Path]:
+    roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def base_url() -> str:
+    return Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
+
+
+@cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in static_roots()) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+            logger.warning("PDF: refused to fetch %s (static files only)", url[:200])
+            raise RefusedURL(f"Refused: {url[:200]}")
+
+    return StaticOnlyFetcher
+
+
+def url_fetcher():
+    return _fetcher_class()(timeout=1, allowed_protocols=["file", "data"], allow_redirects=False)
+
+
+def _read_static(name: str) -> str:
+    path = finders.find(name)
+    if not path:
+        raise FileNotFoundError(name)
+    return Path(path).read_text(encoding="utf-8")
+
+
+@cache
+def stylesheet():
+    from weasyprint import CSS
+
+    # Based where the file lives (static/css/), so its relative URLs work in a browser too.
+    return CSS(string=_read_static(STYLESHEET), base_url=base_url() + STYLESHEET, url_fetcher=url_fetcher())
+
+
+@cache
+def style_version() -> str:
+    """Changes when the print stylesheet or the base template changes: part of every fingerprint."""
+    base = Path(get_template(BASE_TEMPLATE).origin.name).read_bytes()
+    return hashlib.sha256(_read_static(STYLESHEET).encode() + base).hexdigest()[:16]
+
+
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """Lay out and write one HTML document: (PDF bytes, page count)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url(), url_fetcher=url_fetcher()).render(stylesheets=[stylesheet()])
+    return document.write_pdf(), len(document.pages)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load fonts and parse the stylesheet before the first real job."""
+    html_to_pdf('<!doctype html><html lang="fr"><meta charset="utf-8"><p>Préchauffage</p></html>')
+
+
+# WeasyPrint logs every layout step at INFO: keep workers' logs for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -1,0 +1,56 @@
+"""The print pipeline with a real Celery worker process and a real Redis broker."""
+
+import io
+import time
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from continuity import services
+from continuity.models import PrintJob
+from tests.conftest import login
+
+from .conftest import DEAD_BROKER, _use_broker, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_job_goes_from_queued_to_done_with_a_real_pdf(client, crisis, director, worker):
+    response = login(client, director).post(reverse("crisis-print-journal", args=[crisis.pk]))
+    assert response.status_code == 302
+    job = wait_for(PrintJob.objects.get())
+    assert job.status == PrintJob.Status.DONE, job.error
+    content = job.file.read()
+    assert content.startswith(b"%PDF-")
+    assert len(PdfReader(io.BytesIO(content)).pages) == job.page_count >= 1
+    assert job.attempts == 1
+
+
+def test_a_kit_renders_its_parts_on_both_worker_processes(establishment, director, worker):
+    from comms.models import DirectoryEntry
+    from continuity.models import DegradedProcedure
+
+    for service in ("Urgences", "Laboratoire", "Pharmacie"):
+        DegradedProcedure.objects.create(establishment=establishment, service=service, title=service, body="Sans DPI.")
+    DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", phone="01 02 03 04 05")
+    job = wait_for(services.kit_build(establishment=establishment, by=director))
+    assert job.status == PrintJob.Status.DONE, job.error
+    assert job.children.count() == 8 and not job.children.exclude(status=PrintJob.Status.DONE).exists()
+    assert PdfReader(io.BytesIO(job.file.read())).pages[0].extract_text().count("Procédures dégradées") >= 1
+
+
+def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(client, crisis, director, broker, worker):
+    _use_broker(DEAD_BROKER)
+    started = time.monotonic()
+    response = login(client, director).post(reverse("crisis-print-journal", args=[crisis.pk]))
+    assert response.status_code == 302 and time.monotonic() - started < 3  # no long hang on a dead broker
+    job = PrintJob.objects.get()
+    time.sleep(1)
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.QUEUED
+    # The broker is back: the sweeper (beat, or the command in embedded mode) resends the job.
+    _use_broker(broker["url"], broker["routes"])
+    assert services.print_jobs_sweep(stale_after=0).redispatched == 1
+    job = wait_for(job)
+    assert job.status == PrintJob.Status.DONE and job.file.read().startswith(b"%PDF-")
