@@ -7,8 +7,10 @@ outside itself at run time).
 
 import json
 from datetime import datetime, timedelta
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +53,7 @@ def seed_demo(*, password: str) -> dict:
         establishment = _establishment(scenario["establishment"])
         users = {username: _person(establishment, username, role, first, last, position, password)
                  for username, role, first, last, position in DEMO_PEOPLE}
+    _seed_other_apps(establishment, users)
     created = []
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).exists():
         _replay_night(establishment, users, scenario["injects"])
@@ -59,6 +62,19 @@ def seed_demo(*, password: str) -> dict:
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)
     return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE], "created": created}
+
+
+def _seed_other_apps(establishment, users) -> None:
+    """Each app may ship a demo.py with seed_demo_data(establishment=, users=): the core imports none of them."""
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "seed_demo_data"):
+            module.seed_demo_data(establishment=establishment, users=users)
 
 
 def _establishment(data: dict) -> Establishment:
