@@ -314,6 +314,7 @@ def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpRe
         raise Http404
     response = FileResponse(entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1])
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
