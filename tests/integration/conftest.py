@@ -69,9 +69,8 @@ def broker():
     app.conf.broker_transport_options = saved[1]
 
 
-@pytest.fixture
-def worker(broker, transactional_db):
-    """`celery -A config worker`, two processes, on our queues and the test database."""
+def start_worker(broker) -> subprocess.Popen:
+    """`celery -A config worker`, two processes, on our queues and the test database; in its own process group."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -88,19 +87,31 @@ def worker(broker, transactional_db):
         "--loglevel=WARNING",
     ]
     log = open(Path(settings.VAR_DIR) / f"worker-{time.monotonic_ns()}.log", "w+")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.seek(0)
-    output = log.read()
-    log.close()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process.log = log
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.log.seek(0)
+    output = process.log.read()
+    process.log.close()
     if "Traceback" in output:
         print(output[-4000:])
+
+
+@pytest.fixture
+def worker(broker, transactional_db):
+    process = start_worker(broker)
+    yield process
+    stop_worker(process)
 
 
 def wait_for(job, *, timeout: float = 60.0):

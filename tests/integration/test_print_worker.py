@@ -1,9 +1,15 @@
 """The print pipeline with a real Celery worker process and a real Redis broker."""
 
 import io
+import os
+import signal
 import time
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.db.models import F
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -54,3 +60,39 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(
     assert services.print_jobs_sweep(stale_after=0).redispatched == 1
     job = wait_for(job)
     assert job.status == PrintJob.Status.DONE and job.file.read().startswith(b"%PDF-")
+
+
+def test_a_worker_killed_mid_render_loses_no_job(crisis, director, scribe, broker, transactional_db):
+    from crisis.services import journal_append
+
+    from .conftest import start_worker, stop_worker
+
+    for n in range(1500):  # a journal long enough to be caught mid-render
+        journal_append(crisis=crisis, by=scribe, text=f"Entrée {n} : appel du service, procédure dégradée appliquée.")
+    first = start_worker(broker)
+    try:
+        job = services.print_job_request(establishment=crisis.establishment, by=director, document="journal",
+                                         params={"crisis_id": crisis.pk})
+        deadline = time.monotonic() + 60
+        while job.status != PrintJob.Status.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.05)
+            job.refresh_from_db()
+        assert job.status == PrintJob.Status.RUNNING
+        os.killpg(first.pid, signal.SIGKILL)  # the whole worker, pool children included: no goodbye
+        first.wait(timeout=10)
+    finally:
+        stop_worker(first)
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.RUNNING and not job.file  # left half-done by the dead worker
+    # Nobody finishes it: PRINT_JOB_STALE_AFTER later (moved back here rather than waited for),
+    # the sweeper resends it and a live worker takes it over.
+    stale = timedelta(seconds=settings.PRINT_JOB_STALE_AFTER + 1)
+    PrintJob.objects.filter(pk=job.pk).update(started_at=F("started_at") - stale, dispatched_at=F("dispatched_at") - stale)
+    second = start_worker(broker)
+    try:
+        assert services.print_jobs_sweep().redispatched == 1
+        job = wait_for(job, timeout=120)
+    finally:
+        stop_worker(second)
+    assert job.status == PrintJob.Status.DONE, job.error
+    assert job.attempts == 2 and job.file.read().startswith(b"%PDF-")
