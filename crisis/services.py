@@ -218,6 +218,13 @@ def _display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _journal_for_cell(*, crisis: Crisis, by, kind: str, channel: str, text: str, **fields) -> JournalEntry:
+    """What the console itself writes in the journal (phase, roster, record changes): from `by`, to the cell."""
+    fields.setdefault("sender", _display_name(by))
+    fields.setdefault("recipient", _("Cellule de crise"))
+    return journal_append(crisis=crisis, by=by, kind=kind, channel=channel, text=text, **fields)
+
+
 # --- crises ---------------------------------------------------------------
 
 
@@ -253,13 +260,11 @@ def crisis_create(
             declared_at=declared_at,
             created_by=by,
         )
-        journal_append(
+        _journal_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
             channel=JournalEntry.Channel.AUTRE,
-            sender=_display_name(by),
-            recipient=_("Cellule de crise"),
             text=_("Ouverture de la main courante : %(title)s.") % {"title": crisis.title},
             occurred_at=now,
         )
@@ -281,13 +286,11 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
         text = _("Changement de phase : %(before)s → %(after)s.") % {"before": before, "after": crisis.get_phase_display()}
         if note.strip():
             text = f"{text} {note.strip()}"
-        return journal_append(
+        return _journal_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
             channel=JournalEntry.Channel.REUNION,
-            sender=_display_name(by),
-            recipient=_("Cellule de crise"),
             text=text,
             occurred_at=at,
         )
@@ -299,13 +302,11 @@ def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
         raise ValidationError({"closed_at": _("La crise est déjà close.")})
     with transaction.atomic():
         text = _("Fin de crise validée.")
-        entry = journal_append(
+        entry = _journal_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
             channel=JournalEntry.Channel.REUNION,
-            sender=_display_name(by),
-            recipient=_("Cellule de crise"),
             text=f"{text} {note.strip()}".strip(),
         )
         crisis.closed_at = entry.recorded_at
@@ -371,13 +372,11 @@ def crisis_update(*, crisis: Crisis, by, **fields) -> Crisis:
         for name, value in changed.items():
             setattr(crisis, name, value)
         history_record(obj=crisis, establishment=crisis.establishment, by=by, before=before, after=changed)
-        journal_append(
+        _journal_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.INFORMATION,
             channel=JournalEntry.Channel.AUTRE,
-            sender=_display_name(by),
-            recipient=_("Cellule de crise"),
             text=_("Fiche de crise modifiée — %(changes)s.") % {"changes": " ; ".join(lines)},
         )
     return crisis
@@ -430,13 +429,11 @@ def shift_start(*, crisis: Crisis, by, role: str, holder, deputy=None, at: datet
         raise ValidationError({"role": _("Ce rôle est déjà tenu : faites une relève.")})
     with transaction.atomic():
         shift = Shift.objects.create(crisis=crisis, role=role, holder=holder, deputy=deputy, started_at=at)
-        journal_append(
+        _journal_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.INFORMATION,
             channel=JournalEntry.Channel.SUR_SITE,
-            sender=_display_name(by),
-            recipient=_("Cellule de crise"),
             text=_("Prise de poste : %(holder)s, %(role)s.")
             % {"holder": _display_name(holder), "role": shift.get_role_display()},
             occurred_at=at,
@@ -491,13 +488,11 @@ def shift_end(*, shift: Shift, by, at: datetime | None = None) -> Shift:
         raise ValidationError({"at": _("Heure de fin invalide.")})
     with transaction.atomic():
         Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(ended_at=at)
-        journal_append(
+        _journal_for_cell(
             crisis=shift.crisis,
             by=by,
             kind=JournalEntry.Kind.INFORMATION,
             channel=JournalEntry.Channel.SUR_SITE,
-            sender=_display_name(by),
-            recipient=_("Cellule de crise"),
             text=_("Fin de vacation : %(holder)s, %(role)s.")
             % {"holder": _display_name(shift.holder), "role": shift.get_role_display()},
             occurred_at=at,
