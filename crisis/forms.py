@@ -10,6 +10,31 @@ from .selectors import JournalFilters
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+# Longest text of a journal entry or correction (the API uses the same bound).
+MAX_TEXT = 20_000
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: by field where the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date the console can store and convert: year 1 or 9999 would overflow time zone arithmetic."""
+
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+        except OverflowError:
+            result = None
+            raise ValidationError(_("Date hors des limites acceptées."), code="out_of_range") from None
+        if result is not None and not 2000 <= result.year <= 2100:
+            raise ValidationError(_("Date hors des limites acceptées."), code="out_of_range")
+        return result
 
 
 class Unsuffixed:
@@ -21,7 +46,7 @@ class Unsuffixed:
 
 
 def local_datetime_field(label, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, widget=DATETIME_LOCAL, input_formats=DATETIME_INPUT_FORMATS, **kwargs)
+    return BoundedDateTimeField(label=label, widget=DATETIME_LOCAL, input_formats=DATETIME_INPUT_FORMATS, **kwargs)
 
 
 class ThrottledLoginForm(Unsuffixed, AuthenticationForm):
@@ -48,8 +73,16 @@ class ThrottledLoginForm(Unsuffixed, AuthenticationForm):
 
 class JournalEntryForm(Unsuffixed, forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=JournalEntry.Kind.choices, initial=JournalEntry.Kind.FAIT)
-    text = forms.CharField(label=_("Texte"), widget=forms.Textarea(
-            attrs={"rows": 2, "placeholder": _("Que s'est-il passé ? (Entrée pour ajouter, Maj+Entrée pour un retour à la ligne)"), "data-submit-on-enter": "", "autofocus": ""}
+    text = forms.CharField(
+        label=_("Texte"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "placeholder": _("Que s'est-il passé ? (Entrée pour ajouter, Maj+Entrée pour un retour à la ligne)"),
+                "data-submit-on-enter": "",
+                "autofocus": "",
+            }
         ),
     )
     priority = forms.ChoiceField(label=_("Priorité"), choices=JournalEntry.Priority.choices, initial=JournalEntry.Priority.NORMAL)
@@ -70,6 +103,7 @@ class JournalEntryForm(Unsuffixed, forms.Form):
 class CorrectionForm(Unsuffixed, forms.Form):
     text = forms.CharField(
         label=_("Texte corrigé"),
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("L'entrée d'origine reste visible, marquée comme corrigée."),
     )
@@ -150,9 +184,7 @@ class ShiftStartForm(Unsuffixed, forms.Form):
 
     def __init__(self, *args, crisis, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = _member_choices(crisis)
-        self.fields["deputy"].queryset = _member_choices(crisis)
-        self.fields["holder"].label_from_instance = self.fields["deputy"].label_from_instance = _person
+        _members_as_choices(self, crisis, "holder", "deputy")
 
 
 class HandoverForm(Unsuffixed, forms.Form):
@@ -166,10 +198,17 @@ class HandoverForm(Unsuffixed, forms.Form):
 
     def __init__(self, *args, crisis, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_holder"].queryset = _member_choices(crisis)
-        self.fields["deputy"].queryset = _member_choices(crisis)
-        self.fields["to_holder"].label_from_instance = self.fields["deputy"].label_from_instance = _person
+        _members_as_choices(self, crisis, "to_holder", "deputy")
 
 
 def _person(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def _members_as_choices(form: forms.Form, crisis, *names: str) -> None:
+    """Members of the crisis's establishment, queried once: the roster renders one form per role."""
+    members = _member_choices(crisis)
+    choices = [("", "---------")] + [(user.pk, _person(user)) for user in members]
+    for name in names:
+        form.fields[name].queryset = members  # validation still goes through the queryset
+        form.fields[name].choices = choices

@@ -313,6 +313,8 @@ def _shown(value, field=None) -> str:
         return "—"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, str) and (moment := parse_datetime(value)):
+    if isinstance(field, models.DateTimeField) and isinstance(value, str) and (moment := parse_datetime(value)):
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
         return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
     return str(value)

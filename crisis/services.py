@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -66,15 +66,21 @@ def journal_entry_digest(entry: JournalEntry) -> str:
 
 
 def journal_verify_chain(crisis: Crisis) -> JournalEntry | None:
-    """The first entry whose hash or link is wrong, or None when the chain holds."""
+    """The first entry whose hash or link is wrong, or None when the chain holds.
+
+    Checks up to the head as it is now: entries appended while the check runs
+    are left for the next check instead of being reported as tampered.
+    """
+    head_seq, head_hash = Crisis.objects.filter(pk=crisis.pk).values_list("journal_last_seq", "journal_last_hash").get()
     prev_hash = ""
     expected_seq = 1
-    for entry in crisis.journal_entries.order_by("seq").iterator(chunk_size=2000):
+    entries = crisis.journal_entries.filter(seq__lte=head_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
         if entry.seq != expected_seq or entry.prev_hash != prev_hash or journal_entry_digest(entry) != entry.hash:
             return entry
         prev_hash = entry.hash
         expected_seq += 1
-    if crisis.journal_last_seq != expected_seq - 1 or crisis.journal_last_hash != prev_hash:
+    if head_seq != expected_seq - 1 or head_hash != prev_hash:
         # Entries removed from the end: the crisis row still remembers the head.
         return JournalEntry(crisis=crisis, seq=expected_seq, hash=prev_hash)
     return None
@@ -177,7 +183,13 @@ def journal_append(
     attachment_name, attachment_sha256 = _store_attachment(attachment) if attachment else ("", "")
     with transaction.atomic():
         # The crisis row is the chain's lock: one append at a time per crisis.
-        head = Crisis.objects.select_for_update().only("journal_last_seq", "journal_last_hash", "phase").get(pk=crisis.pk)
+        head = (
+            Crisis.objects.select_for_update()
+            .only("journal_last_seq", "journal_last_hash", "phase", "closed_at")
+            .get(pk=crisis.pk)
+        )
+        if head.closed_at is not None:  # closed since the caller loaded its copy
+            raise ValidationError({"crisis": _("La crise est close : sa main courante est scellée.")})
         entry = JournalEntry(
             crisis=crisis,
             seq=head.journal_last_seq + 1,
@@ -275,12 +287,11 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
     """Move the crisis to another phase; the decision is written in the journal."""
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Phase inconnue.")})
-    if phase == crisis.phase:
-        raise ValidationError({"phase": _("La crise est déjà dans cette phase.")})
-    if crisis.closed_at is not None:
-        raise ValidationError({"phase": _("La crise est close.")})
-    before = crisis.get_phase_display()
     with transaction.atomic():
+        current = _locked(crisis)
+        if phase == current.phase:
+            raise ValidationError({"phase": _("La crise est déjà dans cette phase.")})
+        before = current.get_phase_display()
         Crisis.objects.filter(pk=crisis.pk).update(phase=phase)
         crisis.phase = phase
         text = _("Changement de phase : %(before)s → %(after)s.") % {"before": before, "after": crisis.get_phase_display()}
@@ -296,11 +307,22 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
         )
 
 
+def _locked(crisis: Crisis) -> Crisis:
+    """The crisis row, locked until the end of the transaction, refused if closed meanwhile.
+
+    Phase changes and closure decide from the current row, not from the copy the
+    request loaded: two directors clicking at once must not both close the crisis.
+    """
+    current = Crisis.objects.select_for_update().get(pk=crisis.pk)
+    if current.closed_at is not None:
+        raise ValidationError({"closed_at": _("La crise est close.")})
+    return current
+
+
 def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
     """End of crisis validated: the decision is the journal's last entry, then the journal is sealed."""
-    if crisis.closed_at is not None:
-        raise ValidationError({"closed_at": _("La crise est déjà close.")})
     with transaction.atomic():
+        _locked(crisis)
         text = _("Fin de crise validée.")
         entry = _journal_for_cell(
             crisis=crisis,
@@ -368,6 +390,7 @@ def crisis_update(*, crisis: Crisis, by, **fields) -> Crisis:
         for name, value in changed.items()
     ]
     with transaction.atomic():
+        _locked(crisis)
         Crisis.objects.filter(pk=crisis.pk).update(**changed)
         for name, value in changed.items():
             setattr(crisis, name, value)
@@ -425,10 +448,15 @@ def shift_start(*, crisis: Crisis, by, role: str, holder, deputy=None, at: datet
     """Put someone in a cell role; a role already held must be handed over instead."""
     at = at or timezone.now()
     _check_roster_input(crisis=crisis, role=role, holder=holder, deputy=deputy, at=at)
+    held = ValidationError({"role": _("Ce rôle est déjà tenu : faites une relève.")})
     if Shift.objects.filter(crisis=crisis, role=role, ended_at__isnull=True).exists():
-        raise ValidationError({"role": _("Ce rôle est déjà tenu : faites une relève.")})
+        raise held
     with transaction.atomic():
-        shift = Shift.objects.create(crisis=crisis, role=role, holder=holder, deputy=deputy, started_at=at)
+        try:
+            with transaction.atomic():  # a double submit meets the one-open-shift constraint
+                shift = Shift.objects.create(crisis=crisis, role=role, holder=holder, deputy=deputy, started_at=at)
+        except IntegrityError:
+            raise held from None
         _journal_for_cell(
             crisis=crisis,
             by=by,
@@ -487,7 +515,8 @@ def shift_end(*, shift: Shift, by, at: datetime | None = None) -> Shift:
     if at < shift.started_at or at > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"at": _("Heure de fin invalide.")})
     with transaction.atomic():
-        Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(ended_at=at)
+        if not Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(ended_at=at):
+            raise ValidationError({"shift": _("Cette vacation est déjà terminée.")})
         _journal_for_cell(
             crisis=shift.crisis,
             by=by,

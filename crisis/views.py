@@ -4,24 +4,25 @@ Pages work without JavaScript (forms post and redirect); htmx only makes them
 faster: the journal polls for new entries and posts entries in place.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
 from . import selectors, services
 from .forms import (
     CloseForm,
+    add_service_errors,
     CorrectionForm,
     CrisisEditForm,
     CrisisForm,
@@ -37,6 +38,7 @@ from .permissions import Cap, capabilities_of, crises_for, establishments_for, g
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
+POLL_MAX_NEW = 200
 
 
 # --- health and login -----------------------------------------------------
@@ -89,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
             try:
                 crisis = services.crisis_create(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Crise ouverte ; la main courante est ouverte."))
                 return redirect("crisis-dashboard", crisis.pk)
@@ -150,9 +152,9 @@ def crisis_edit(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CrisisEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.crisis_update(crisis=crisis, by=request.user, **form.cleaned_data)
+            services.crisis_update(crisis=crisis, by=request.user, **_changed_fields(form, initial))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Fiche de crise enregistrée."))
             return redirect("crisis-edit", crisis.pk)
@@ -164,6 +166,20 @@ def crisis_edit(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "history": selectors.history_of(crisis)[:50],
     }
     return render(request, "crisis/crisis_edit.html", context, status=400 if form.errors else 200)
+
+
+def _changed_fields(form: CrisisEditForm, initial: dict) -> dict:
+    """What the user changed: a time shown to the minute and sent back unchanged is not a change."""
+    changed = {}
+    for name, value in form.cleaned_data.items():
+        before = initial[name]
+        if isinstance(before, datetime) and isinstance(value, datetime):
+            if value == before.replace(second=0, microsecond=0):
+                continue
+        elif value == before:
+            continue
+        changed[name] = value
+    return changed
 
 
 @login_required
@@ -207,6 +223,8 @@ def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "next_before": next_before,
         "filter_query": _filter_query(request),
         "is_first_page": before is None,
+        # The crisis row was read before the entries: an entry added in between is on the page already.
+        "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries[:1]]),
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html", context)
@@ -220,7 +238,7 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
         try:
             services.journal_append(crisis=crisis, by=request.user, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
     if form.is_valid():
         if request.htmx:
             response = render(request, "crisis/journal.html#entry-form", {"crisis": crisis, "form": JournalEntryForm()})
@@ -239,6 +257,7 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "entries": entries,
         "next_before": next_before,
         "is_first_page": True,
+        "last_seq": crisis.journal_last_seq,
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html", context, status=400)
@@ -246,9 +265,14 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
     """'Anything after N?': 204 from the crisis row alone when nothing is new."""
-    after = _positive_int(request.GET.get("after")) or 0
+    after = _cursor(request.GET.get("after"))
+    if after is None:
+        return HttpResponseBadRequest(_("Curseur invalide."))
     if crisis.journal_last_seq <= after:
         return HttpResponse(status=204)
+    if crisis.journal_last_seq - after > POLL_MAX_NEW:
+        # A laptop back from a long sleep: reloading the page is cheaper than a huge fragment.
+        return HttpResponseClientRefresh()
     authors = selectors.journal_authors(crisis)
     filters = JournalFilterForm(request.GET, authors=authors).filters()
     new_entries = list(selectors.journal_entries(crisis, filters).filter(seq__gt=after))
@@ -258,11 +282,20 @@ def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
         "crisis": crisis,
         "new_entries": new_entries,
         "corrected": corrected,
-        "last_seq": crisis.journal_last_seq,
+        "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries[:1]]),
         "filter_query": _filter_query(request),
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html#poll-response", context)
+
+
+def _cursor(raw) -> int | None:
+    """A sequence number sent back by the page: 0 or more, or None when malformed."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 <= value < 2**31 else None
 
 
 def _positive_int(raw) -> int | None:
@@ -291,7 +324,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
         try:
             services.journal_correct(original=entry, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Correction ajoutée ; l'entrée d'origine reste visible."))
             return redirect("journal", crisis.pk)
@@ -299,7 +332,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
         "crisis": crisis,
         "entry": entry,
         "corrections": selectors.journal_entries(crisis).filter(corrects=entry).order_by("seq"),
-        "form": form if membership.has(Cap.WRITE_JOURNAL) else None,
+        "form": form if membership.has(Cap.WRITE_JOURNAL) and crisis.is_open else None,
     }
     return render(request, "crisis/journal_entry.html", context, status=400 if form.errors else 200)
 
@@ -325,7 +358,7 @@ def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpRe
 @require_GET
 def roster(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    can_manage = membership.has(Cap.DECIDE)
+    can_manage = membership.has(Cap.DECIDE) and crisis.is_open
     context = {
         "crisis": crisis,
         "roster": selectors.roster(crisis),
@@ -346,7 +379,7 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
         try:
             services.shift_start(crisis=crisis, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Prise de poste enregistrée."))
             return redirect("roster", crisis.pk)
@@ -363,7 +396,7 @@ def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> Http
         try:
             services.shift_hand_over(shift=shift, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Relève enregistrée."))
             return redirect("roster", crisis.pk)

@@ -96,3 +96,28 @@ def test_closing_needs_confirmation_then_seals_the_journal(client, crisis, direc
     assert crisis.closed_at is not None
     page = client.get(reverse("journal", args=[crisis.pk])).content.decode()
     assert "scellée" in page and 'id="entry-form"' not in page
+
+
+def test_saving_the_record_unchanged_records_nothing(client, crisis, director):
+    client.force_login(director)
+    detected = timezone.localtime(crisis.detected_at).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("crisis-edit", args=[crisis.pk]),
+                           {"title": crisis.title, "severity": crisis.severity, "detected_at": detected})
+    assert response.status_code == 302
+    assert not selectors.history_of(crisis).exists()
+    assert crisis.journal_entries.count() == 1
+    assert Crisis.objects.get(pk=crisis.pk).detected_at == crisis.detected_at  # seconds kept
+
+
+def test_a_title_that_looks_like_a_date_is_shown_as_typed(client, crisis, director):
+    services.crisis_update(crisis=crisis, by=director, title="2025-03-12 14:05")
+    client.force_login(director)
+    page = client.get(reverse("crisis-edit", args=[crisis.pk]))
+    assert page.status_code == 200 and "2025-03-12 14:05" in page.content.decode()
+
+
+def test_dates_out_of_range_are_refused_on_the_record_page(client, crisis, director):
+    client.force_login(director)
+    response = client.post(reverse("crisis-edit", args=[crisis.pk]),
+                           {"title": "x", "severity": 3, "detected_at": "0001-01-01T00:00"})
+    assert response.status_code == 400 and "limites" in response.content.decode()

@@ -143,3 +143,21 @@ def test_verify_journal_detects_a_replaced_attachment(crisis, scribe):
     storage.save(entry.attachment.name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x02" * 32))
     with pytest.raises(CommandError, match=f"pièce jointe de l'entrée n° {entry.seq}"):
         call_command("verify_journal")
+
+
+def test_an_append_from_a_copy_loaded_before_closure_is_refused(crisis, director, scribe):
+    stale_copy = type(crisis).objects.get(pk=crisis.pk)
+    services.crisis_close(crisis=crisis, by=director)
+    with pytest.raises(ValidationError):
+        services.journal_append(crisis=stale_copy, by=scribe, text="Écrit après la fin")
+    assert not crisis.journal_entries.filter(text="Écrit après la fin").exists()
+
+
+def test_a_crisis_is_closed_once_even_from_two_stale_copies(crisis, director):
+    other_copy = type(crisis).objects.get(pk=crisis.pk)
+    services.crisis_close(crisis=crisis, by=director)
+    with pytest.raises(ValidationError):
+        services.crisis_close(crisis=other_copy, by=director)
+    with pytest.raises(ValidationError):
+        services.crisis_change_phase(crisis=other_copy, by=director, phase="retex")
+    assert crisis.journal_entries.filter(text__startswith="Fin de crise validée").count() == 1

@@ -55,7 +55,9 @@ def test_an_htmx_post_answers_a_fresh_form_and_announces_the_change(client, cris
     [
         ({"kind": "fait", "text": ""}, "obligatoire"),
         ({"kind": "rumeur", "text": "x"}, "rumeur"),
-        ({"kind": "fait", "text": "x", "occurred_at": "2999-01-01T00:00"}, "futur"),
+        ({"kind": "fait", "text": "x", "occurred_at": "2099-01-01T00:00"}, "futur"),
+        ({"kind": "fait", "text": "x", "occurred_at": "0001-01-01T00:00"}, "limites"),
+        ({"kind": "fait", "text": "x" * 20_001}, "20000"),
         ({"kind": "fait", "text": "x", "occurred_at": "pas une date"}, "date"),
     ],
 )
@@ -218,3 +220,42 @@ def test_an_exercise_is_marked_on_every_page(client, exercise, scribe):
     client.force_login(scribe)
     for name in ("journal", "crisis-dashboard", "roster"):
         assert "EXERCICE" in client.get(reverse(name, args=[exercise.pk])).content.decode()
+
+
+def test_several_new_entries_arrive_newest_first(client, crisis, scribe):
+    client.force_login(scribe)
+    seen = crisis.journal_last_seq
+    for text in ("premier", "deuxième", "troisième"):
+        services.journal_append(crisis=crisis, by=scribe, text=f"Message {text}")
+    body = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true").content.decode()
+    assert body.index("Message troisième") < body.index("Message deuxième") < body.index("Message premier")
+
+
+def test_a_malformed_cursor_is_refused(client, crisis, scribe):
+    client.force_login(scribe)
+    for bad in ("", "abc", "-1", "99999999999999999999"):
+        assert client.get(journal_url(crisis) + f"?after={bad}", HTTP_HX_REQUEST="true").status_code == 400
+
+
+def test_a_client_far_behind_is_told_to_reload(client, crisis, scribe):
+    client.force_login(scribe)
+    for n in range(201):
+        services.journal_append(crisis=crisis, by=scribe, text=f"n{n}")
+    response = client.get(journal_url(crisis) + "?after=1", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+
+
+def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client, crisis, director, scribe):
+    entry = crisis.journal_entries.get(seq=1)
+    seen = crisis.journal_last_seq
+    services.crisis_close(crisis=crisis, by=director)
+    client.force_login(scribe)
+    body = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true").content.decode()
+    assert "Fin de crise validée" in body and 'id="journal-poll"' not in body
+    page = client.get(journal_url(crisis)).content.decode()
+    assert 'id="journal-poll"' not in page and 'id="entry-form"' not in page
+    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Trop tard", "priority": "normal", "channel": "autre"})
+    assert response.status_code == 400 and "scellée" in response.content.decode()
+    response = client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "Correction tardive"})
+    assert response.status_code == 400 and "scellée" in response.content.decode()
+    assert not crisis.journal_entries.filter(text__in=["Trop tard", "Correction tardive"]).exists()

@@ -88,3 +88,12 @@ def test_one_day_off_in_the_week_clears_the_rest_warning(crisis, director, scrib
     services.shift_start(crisis=crisis, by=director, role="dsi", holder=scribe, at=now - timedelta(hours=1))
     (duty,) = selectors.roster(crisis)
     assert not duty.no_rest_day
+
+
+def test_a_shift_is_ended_once_even_from_a_stale_copy(crisis, director, scribe):
+    shift = services.shift_start(crisis=crisis, by=director, role="dsi", holder=scribe)
+    stale_copy = Shift.objects.get(pk=shift.pk)
+    services.shift_end(shift=shift, by=director)
+    with pytest.raises(ValidationError):
+        services.shift_end(shift=stale_copy, by=director)
+    assert crisis.journal_entries.filter(text__startswith="Fin de vacation").count() == 1
