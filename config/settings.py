@@ -148,8 +148,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins: this many per username, or per address, in the window, then refused.
+# Failed logins in the window, then refused: per username from one address (tight),
+# per username from anywhere and per address (loose; see crisis/ratelimit.py).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_USER = env_int("LOGIN_MAX_FAILURES_PER_USER", 50)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # Behind a reverse proxy every request comes from the proxy: name the header that carries
@@ -273,8 +275,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-print-jobs": {"task": "continuity.tasks.sweep_print_jobs", "schedule": timedelta(minutes=1)},
     "nightly-paper-kits": {"task": "continuity.tasks.build_all_paper_kits", "schedule": crontab(hour=2, minute=30)},
 }
-# Print jobs queued or in progress longer than this are dispatched again by the sweeper.
-PRINT_JOB_STALE_AFTER = env_int("PRINT_JOB_STALE_AFTER", 120)
+# A print job in progress longer than this is handed to another worker by the sweeper. Render
+# tasks are killed 30 s before (continuity.services.render_time_limits), so two renders of a job
+# never run at once; keep it under the Redis visibility_timeout (checked at start-up).
+PRINT_JOB_STALE_AFTER = env_int("PRINT_JOB_STALE_AFTER", 300)
 
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-crise")

@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from .forms import ThrottledAdminLoginForm
 from .models import Crisis, Establishment, Ght, JournalEntry, Membership, RecordChange, Shift
+
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(Ght)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -49,19 +50,16 @@ def local_datetime_field(label, **kwargs) -> forms.DateTimeField:
     return BoundedDateTimeField(label=label, widget=DATETIME_LOCAL, input_formats=DATETIME_INPUT_FORMATS, **kwargs)
 
 
-class ThrottledLoginForm(Unsuffixed, AuthenticationForm):
-    """Django's login form, refusing further attempts once an account or address failed too often."""
+class LoginThrottle:
+    """Refuses further attempts once an account or address failed too often (see crisis.ratelimit)."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Trop de tentatives échouées. Réessayez dans quelques minutes."),
-    }
+    throttled_message = _("Trop de tentatives échouées. Réessayez dans quelques minutes.")
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = ratelimit.client_address(self.request)
         if ratelimit.login_blocked(username, address):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+            raise ValidationError(self.throttled_message, code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -69,6 +67,14 @@ class ThrottledLoginForm(Unsuffixed, AuthenticationForm):
             raise
         ratelimit.login_succeeded(username, address)
         return cleaned
+
+
+class ThrottledLoginForm(LoginThrottle, Unsuffixed, AuthenticationForm):
+    """The console's login form."""
+
+
+class ThrottledAdminLoginForm(LoginThrottle, AdminAuthenticationForm):
+    """The admin's login form: staff accounts are the most powerful ones, the same limits apply."""
 
 
 class JournalEntryForm(Unsuffixed, forms.Form):

@@ -88,7 +88,7 @@ def test_it_blocks_token_requests_after_too_many_failures(api, director, setting
 
 
 def test_it_blocks_a_username_guessed_from_many_addresses(api, director, settings):
-    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_MAX_FAILURES_PER_USER = 3
     bad = {"username": "director", "password": "nope"}
     for n in range(3):
         api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR=f"10.0.0.{n}")
@@ -96,14 +96,14 @@ def test_it_blocks_a_username_guessed_from_many_addresses(api, director, setting
     assert api.post(reverse("api-token"), good, format="json", REMOTE_ADDR="10.0.0.9").status_code == 429
 
 
-def test_a_success_clears_the_users_failures(api, director, settings):
+def test_a_success_clears_the_failures_from_that_address(api, director, settings):
     settings.LOGIN_MAX_FAILURES = 3
     bad, good = {"username": "director", "password": "nope"}, {"username": "director", "password": PASSWORD}
-    for address in ("10.0.0.1", "10.0.0.2"):
-        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR=address)
-        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR=address)
+    for _round in range(2):
+        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR="10.0.0.1")
+        api.post(reverse("api-token"), bad, format="json", REMOTE_ADDR="10.0.0.1")
         # Four failures in all, but never three since the last success.
-        assert api.post(reverse("api-token"), good, format="json", REMOTE_ADDR=address).status_code == 200
+        assert api.post(reverse("api-token"), good, format="json", REMOTE_ADDR="10.0.0.1").status_code == 200
 
 
 def test_it_refuses_anonymous_requests(api, crisis):

@@ -168,3 +168,39 @@ def test_the_dashboard_answers_204_while_nothing_changed(client, crisis, directo
     body = response.content.decode()
     assert response.status_code == 200 and "Deux sites coupés" in body
     assert f"since={seen + 1}" in body and "<html" not in body
+
+
+def test_someone_elsewhere_cannot_lock_the_director_out(client, director, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "director", "password": "devine"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post(reverse("login"), {"username": "director", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_distributed_guessing_of_one_account_is_throttled(client, director, settings):
+    settings.LOGIN_MAX_FAILURES_PER_USER = 4
+    for n in range(4):
+        client.post(reverse("login"), {"username": "director", "password": "devine"}, REMOTE_ADDR=f"203.0.113.{n}")
+    response = client.post(reverse("login"), {"username": "director", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert "Trop de tentatives" in response.content.decode()
+
+
+def test_the_admin_login_is_throttled_too(client, db, settings):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("admin", password=PASSWORD)
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        client.post("/admin/login/", {"username": "admin", "password": "devine"})
+    response = client.post("/admin/login/", {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 200 and "Trop de tentatives" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(rf, settings):
+    from crisis.ratelimit import client_address
+
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
+    assert client_address(request) == "198.51.100.7"
