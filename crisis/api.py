@@ -9,6 +9,8 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
@@ -284,3 +286,16 @@ class JournalEntryView(CrisisScopedView):
             raise exceptions.NotFound()
         return Response(JournalEntrySerializer(entry, context={"request": request}).data)
 
+
+
+class JournalAttachmentView(CrisisScopedView):
+    """The file attached to an entry (photo of a paper note), for members, with token or session."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, crisis_id: int, entry_id: int) -> FileResponse:
+        entry = JournalEntry.objects.filter(crisis=self.crisis, pk=entry_id).exclude(attachment="").first()
+        if entry is None:
+            raise exceptions.NotFound()
+        response = FileResponse(entry.attachment.open("rb"), filename=entry.attachment.name.rsplit("/", 1)[-1])
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -14,4 +14,9 @@ urlpatterns = [
     path("crises/<int:crisis_id>/phase/", api.CrisisPhaseView.as_view(), name="api-crisis-phase"),
     path("crises/<int:crisis_id>/journal/", api.JournalListView.as_view(), name="api-journal-list"),
     path("crises/<int:crisis_id>/journal/<int:entry_id>/", api.JournalEntryView.as_view(), name="api-journal-entry"),
+    path(
+        "crises/<int:crisis_id>/journal/<int:entry_id>/attachment/",
+        api.JournalAttachmentView.as_view(),
+        name="api-journal-attachment",
+    ),
 ]

@@ -7,6 +7,7 @@ the web forms, the API and commands enforce the same ones.
 
 from datetime import timezone as dt_timezone
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -100,7 +101,8 @@ class JournalEntrySerializer(serializers.ModelSerializer):
     """Expects entries from selectors.journal_entries (is_corrected annotated, corrects joined)."""
 
     recorded_by = UserRefSerializer()
-    attachment = serializers.FileField(allow_null=True, use_url=True)
+    attachment = serializers.SerializerMethodField()
+    attachment_sha256 = serializers.CharField()
     corrects_seq = serializers.SerializerMethodField()
     is_corrected = serializers.BooleanField()
 
@@ -119,6 +121,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
             "priority",
             "text",
             "attachment",
+            "attachment_sha256",
             "phase",
             "corrects",
             "corrects_seq",
@@ -127,6 +130,15 @@ class JournalEntrySerializer(serializers.ModelSerializer):
             "prev_hash",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_attachment(self, entry: JournalEntry) -> str | None:
+        """The access-checked download address, never a public media one."""
+        if not entry.attachment:
+            return None
+        url = reverse("api-journal-attachment", args=[entry.crisis_id, entry.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_corrects_seq(self, entry: JournalEntry) -> int | None:

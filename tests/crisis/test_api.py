@@ -302,7 +302,7 @@ def test_an_entry_can_carry_a_photo_of_a_paper_note(api, scribe, crisis):
     upload = SimpleUploadedFile("note.png", PNG, content_type="image/png")
     response = as_user(api, scribe).post(journal_url(crisis), {"text": "Fiche papier", "attachment": upload})
     assert response.status_code == 201
-    assert response.json()["attachment"].startswith("http://testserver/media/journal/")
+    assert "/attachment/" in response.json()["attachment"] and "/media/" not in response.json()["attachment"]
 
 
 def test_it_refuses_an_attachment_whose_content_lies_about_its_type(api, scribe, crisis):
@@ -548,3 +548,29 @@ def test_a_bad_patch_answers_field_errors(client, crisis, director):
                             content_type="application/json")
     assert response.status_code == 400
     assert {"title", "awareness_at"} <= set(response.json())
+
+
+def test_an_attachment_is_linked_through_the_access_checked_address(api, crisis, scribe):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from crisis import services
+
+    entry = services.journal_append(crisis=crisis, by=scribe, text="Note papier",
+                                    attachment=SimpleUploadedFile("n.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
+    api.force_authenticate(scribe)
+    data = api.get(f"/api/crises/{crisis.pk}/journal/{entry.pk}/").json()
+    assert data["attachment"].endswith(reverse("api-journal-attachment", args=[crisis.pk, entry.pk]))
+    assert "/media/" not in data["attachment"] and data["attachment_sha256"] == entry.attachment_sha256
+    download = api.get(data["attachment"])
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"\x89PNG")
+
+
+def test_an_outsider_cannot_fetch_an_attachment(api, crisis, scribe, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from crisis import services
+
+    entry = services.journal_append(crisis=crisis, by=scribe, text="Note",
+                                    attachment=SimpleUploadedFile("n.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
+    api.force_authenticate(outsider)
+    assert api.get(reverse("api-journal-attachment", args=[crisis.pk, entry.pk])).status_code == 404
