@@ -177,7 +177,11 @@ class AppendOnlyError(Exception):
 
 
 class JournalQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused like single ones."""
+    """Bulk updates and deletes are refused like single ones.
+
+    This guards the application's own paths; the database refuses changes too
+    (migration 0003), and the hash chain shows any change made around both.
+    """
 
     def update(self, **kwargs):
         raise AppendOnlyError(_("La main courante est en ajout seul : une entrée ne se modifie pas."))
@@ -243,6 +247,8 @@ class JournalEntry(models.Model):
         verbose_name = _("entrée de main courante")
         verbose_name_plural = _("entrées de main courante")
         ordering = ["-seq"]
+        # Related lookups go through the refusing queryset too.
+        base_manager_name = "objects"
         constraints = [models.UniqueConstraint(fields=["crisis", "seq"], name="journal_seq_unique_per_crisis")]
         indexes = [models.Index(fields=["crisis", "occurred_at"], name="journal_crisis_occurred")]
 

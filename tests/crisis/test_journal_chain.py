@@ -56,8 +56,27 @@ def test_verify_journal_passes_on_an_intact_chain(crisis, scribe, capsys):
 
 
 def _tamper(sql, params):
+    """What someone with the database's superuser rights could do: first get past the refusing trigger."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")  # a superuser skips triggers
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS crisis_journal_append_only")
         cursor.execute(sql, params)
+
+
+def test_the_database_itself_refuses_to_rewrite_an_entry(crisis):
+    from django.db import DatabaseError, transaction
+
+    table = JournalEntry._meta.db_table
+    with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET text = %s WHERE crisis_id = %s", ["falsifié", crisis.pk])
+    with pytest.raises(AppendOnlyError):
+        JournalEntry._base_manager.filter(crisis=crisis).update(text="falsifié")
+    if connection.vendor == "postgresql":  # SQLite keeps DELETE for emptying test databases
+        with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE crisis_id = %s", [crisis.pk])
+    assert crisis.journal_entries.get(seq=1).text.startswith("Ouverture")
 
 
 def test_verify_journal_names_the_entry_changed_through_sql(crisis, scribe):
