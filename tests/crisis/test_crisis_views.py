@@ -204,3 +204,11 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(rf, settings):
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
     assert client_address(request) == "198.51.100.7"
+
+
+def test_absurd_ids_are_404_not_500(client, director):
+    client.force_login(director)
+    huge = "9" * 25
+    for url in (f"/crises/{huge}/", f"/crises/{huge}/main-courante/", f"/etablissements/{huge}/kit-papier/",
+                f"/api/establishments/{huge}/", f"/api/crises/{huge}/journal/", f"/impressions/{huge}/"):
+        assert client.get(url).status_code == 404, url
