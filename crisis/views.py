@@ -209,15 +209,19 @@ def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     if "after" in request.GET:
         return _journal_poll(request, crisis)
-    authors = selectors.journal_authors(crisis)
-    filter_form = JournalFilterForm(request.GET or None, authors=authors)
+    return _journal_page(request, crisis, membership, JournalEntryForm())
+
+
+def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: JournalEntryForm, status: int = 200):
+    """The journal page: the entry form (blank, or with its errors), filters, one page of entries."""
+    filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis))
     before = _positive_int(request.GET.get("before"))
     entries, next_before = selectors.journal_page(crisis, filter_form.filters(), before, JOURNAL_PAGE_SIZE)
     context = {
         "crisis": crisis,
         "membership": membership,
-        "can_write": membership.has(Cap.WRITE_JOURNAL) and crisis.is_open,
-        "form": JournalEntryForm(),
+        "can_write": membership.has(Cap.WRITE_JOURNAL) and (crisis.is_open or form.errors),
+        "form": form,
         "filter_form": filter_form,
         "entries": entries,
         "next_before": next_before,
@@ -227,16 +231,15 @@ def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries[:1]]),
         "poll_seconds": POLL_SECONDS,
     }
-    return render(request, "crisis/journal.html", context)
+    return render(request, "crisis/journal.html", context, status=status)
 
 
 def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id, Cap.WRITE_JOURNAL)
     form = JournalEntryForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.journal_append(crisis=crisis, by=request.user, **data)
+            services.journal_append(crisis=crisis, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
     if form.is_valid():
@@ -245,22 +248,9 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
             return trigger_client_event(response, "journal-changed")
         messages.success(request, _("Entrée ajoutée à la main courante."))
         return redirect("journal", crisis.pk)
-    context = {"crisis": crisis, "form": form}
     if request.htmx:
-        return render(request, "crisis/journal.html#entry-form", context)
-    authors = selectors.journal_authors(crisis)
-    entries, next_before = selectors.journal_page(crisis, selectors.JournalFilters(), None, JOURNAL_PAGE_SIZE)
-    context |= {
-        "membership": membership,
-        "can_write": True,
-        "filter_form": JournalFilterForm(authors=authors),
-        "entries": entries,
-        "next_before": next_before,
-        "is_first_page": True,
-        "last_seq": crisis.journal_last_seq,
-        "poll_seconds": POLL_SECONDS,
-    }
-    return render(request, "crisis/journal.html", context, status=400)
+        return render(request, "crisis/journal.html#entry-form", {"crisis": crisis, "form": form})
+    return _journal_page(request, crisis, membership, form, status=400)
 
 
 def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
@@ -358,16 +348,21 @@ def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpRe
 @require_GET
 def roster(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    can_manage = membership.has(Cap.DECIDE) and crisis.is_open
+    return _roster_page(request, crisis, can_manage=membership.has(Cap.DECIDE) and crisis.is_open)
+
+
+def _roster_page(request: HttpRequest, crisis: Crisis, *, can_manage: bool, status: int = 200, **forms) -> HttpResponse:
+    """The roster, with blank forms for managers, or the form that failed and its errors."""
     context = {
         "crisis": crisis,
         "roster": selectors.roster(crisis),
         "handovers": selectors.handovers(crisis),
-        "start_form": ShiftStartForm(crisis=crisis) if can_manage else None,
-        "handover_form": HandoverForm(crisis=crisis) if can_manage else None,
+        "start_form": forms.get("start_form") or (ShiftStartForm(crisis=crisis) if can_manage else None),
+        "handover_form": forms.get("handover_form") or (HandoverForm(crisis=crisis) if can_manage else None),
+        "handover_shift": forms.get("handover_shift"),
         "can_manage": can_manage,
     }
-    return render(request, "crisis/roster.html", context)
+    return render(request, "crisis/roster.html", context, status=status)
 
 
 @login_required
@@ -424,13 +419,4 @@ def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
 
 
 def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:
-    context = {
-        "crisis": crisis,
-        "roster": selectors.roster(crisis),
-        "handovers": selectors.handovers(crisis),
-        "start_form": forms.get("start_form") or ShiftStartForm(crisis=crisis),
-        "handover_form": forms.get("handover_form") or HandoverForm(crisis=crisis),
-        "handover_shift": forms.get("handover_shift"),
-        "can_manage": True,
-    }
-    return render(request, "crisis/roster.html", context, status=400)
+    return _roster_page(request, crisis, can_manage=True, status=400, **forms)
