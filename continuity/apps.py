@@ -10,3 +10,4 @@ class ContinuityConfig(AppConfig):
     def ready(self):
         # Each app's documents.py registers its printable documents at import.
         autodiscover_modules("documents")
+        from . import checks  # noqa: F401 — registers the start-up checks

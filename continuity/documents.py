@@ -16,8 +16,7 @@ from crisis.selectors import journal_in_time_order
 
 from .models import Bed, CareUnit, DegradedProcedure
 from .printing import sheets
-from .printing.engine import style_version
-from .printing.registry import Chunk, Item, PrintableDocument, Rendered, digest, register
+from .printing.registry import Chunk, Item, PrintableDocument, Rendered, register
 from .printing.render import local, render_html
 from .printing.sheets import Column
 
@@ -219,12 +218,9 @@ class ProceduresDocument(PrintableDocument):
     def _stamps(procedures) -> list:
         return [[p.pk, p.version, p.updated_at.isoformat()] for p in procedures]
 
-    def _fingerprint(self, establishment, params, stamps) -> str:
-        return digest(self.name, self.version, style_version(), establishment.name, params, stamps)
-
-    def fingerprint(self, establishment: Establishment, params: dict) -> str:
+    def data(self, establishment: Establishment, params: dict):
         procedures = DegradedProcedure.objects.filter(establishment=establishment, service=params["service"])
-        return self._fingerprint(establishment, params, self._stamps(procedures.only("pk", "version", "updated_at")))
+        return self._stamps(procedures.only("pk", "version", "updated_at"))
 
     def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
         # One query for all services: the dashboard's freshness check plans the whole kit.
@@ -233,7 +229,7 @@ class ProceduresDocument(PrintableDocument):
             by_service[p.service].append(p)
         items = []
         for params in params_list:
-            fp = self._fingerprint(establishment, params, self._stamps(by_service[params["service"]]))
+            fp = self.fingerprint_of(establishment, params, self._stamps(by_service[params["service"]]))
             items.append(Item(self.name, params, self.label(establishment, params), (Chunk(params, fp),)))
         return items
 

@@ -106,6 +106,8 @@ class PrintJob(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    # When the broker took the message the job waits for (its render; its assembly while it waits
+    # for its parts). Null: not published (broker down), the sweeper sends it on its next run.
     dispatched_at = models.DateTimeField(_("envoyé au worker le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
@@ -170,7 +172,10 @@ class RenderedPart(models.Model):
         verbose_name = _("partie rendue")
         verbose_name_plural = _("parties rendues")
         constraints = [
-            models.UniqueConstraint(fields=["document", "params_key", "fingerprint"], name="rendered_part_unique")
+            # Per establishment: a part is never shared with another one, even with the same name and data.
+            models.UniqueConstraint(
+                fields=["establishment", "document", "params_key", "fingerprint"], name="rendered_part_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,12 @@
 """Every write of the print pipeline. Views, tasks and commands all call these.
 
 A print job is created in the request's transaction and sent to a worker on
-commit; if the broker is down it stays queued and the sweeper sends it later.
-Workers claim a job with a conditional UPDATE (no row locks, works on SQLite)
-and finish it with another one, so a job sent twice renders once, and a
-worker killed mid-render leaves a job the sweeper hands to another.
+commit; dispatched_at is set once the broker has the message, so a job left
+queued with no dispatched_at never reached it (broker down) and the sweeper
+sends it on its next run. Workers claim a job with a conditional UPDATE (no row
+locks, works on SQLite) and finish it with another one, so a job sent twice
+renders once, and a worker killed mid-render leaves a job the sweeper hands to
+another.
 """
 
 import hashlib
@@ -17,11 +19,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from celery.exceptions import SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 
 from crisis.models import Crisis, Establishment
@@ -33,9 +36,29 @@ from .printing.registry import Item, params_key
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# Database trouble is transient: let the task fail and the sweeper retry, never mark the job failed.
+# Database trouble is transient: the job goes back to the queue and the task retries (tasks.py).
 TRANSIENT = (OperationalError, InterfaceError)
 PARTS_KEPT_UNUSED = timedelta(days=2)
+# A render task is killed this long before the sweeper may hand its job to another worker:
+# time for the pool to kill it, and for clocks of different worker hosts to disagree.
+STALE_MARGIN = 30
+SOFT_MARGIN = 15  # the soft limit comes first, so the job is failed with a message (print_job_render)
+# A job the broker has had for this many stale delays without any worker taking it is sent again:
+# its message was probably lost (Redis restarted without persistence, queue purged). Much longer
+# than the stale delay, since under the nightly load of kits jobs do wait that long in the queue,
+# and each resend is one more message in that queue. 3 × 300 s = the Redis visibility timeout.
+LOST_AFTER_STALE = 3
+
+
+def render_time_limits(stale_after: int | None = None) -> tuple[int, int]:
+    """(hard, soft) time limits of the render tasks, in seconds, from PRINT_JOB_STALE_AFTER.
+
+    Invariant: hard < stale, so a render can never still be running when the sweeper (or a
+    second claim) decides its job is stuck and hands it to another worker.
+    """
+    stale = settings.PRINT_JOB_STALE_AFTER if stale_after is None else stale_after
+    hard = stale - STALE_MARGIN
+    return hard, hard - SOFT_MARGIN
 
 
 # --- request and dispatch -------------------------------------------------------------
@@ -56,8 +79,25 @@ def _send(task_name: str, job_id: int) -> bool:
     return True
 
 
+def _dispatch(task_name: str, job_id: int) -> bool:
+    """Publish, then record when: a job whose dispatched_at is null never reached the broker.
+
+    dispatched_at is that of the message the job waits for: its render, or (waiting for its
+    parts) its assembly; hence the condition on waiting_for_parts, should a worker have fanned
+    the job out already (its null then means: no assembly sent yet).
+    """
+    if not _send(task_name, job_id):
+        return False
+    try:
+        waiting_for_parts = task_name == "render_assemble"
+        PrintJob.objects.filter(pk=job_id, waiting_for_parts=waiting_for_parts).update(dispatched_at=timezone.now())
+    except TRANSIENT as exc:  # the message is out; at worst the sweeper sends it once more (harmless)
+        logger.warning("Print job %s: sent, but dispatched_at not recorded (%s)", job_id, exc)
+    return True
+
+
 def _dispatch_on_commit(task_name: str, job_id: int) -> None:
-    transaction.on_commit(partial(_send, task_name, job_id))
+    transaction.on_commit(partial(_dispatch, task_name, job_id))
 
 
 def _kit_items(establishment: Establishment, only: list[str] | None) -> list[Item]:
@@ -127,7 +167,6 @@ def print_job_request(
             params=params,
             title=title[:250],
             requested_by=by,
-            dispatched_at=timezone.now(),
         )
         _dispatch_on_commit("render_print_job", job.pk)
     return job
@@ -207,6 +246,35 @@ def _finish(job: PrintJob, *, pages: int, sha256: str, file_name: str = "", part
     return True
 
 
+def _reconnect_if_broken() -> None:
+    """After a dropped connection every query fails until it is closed; Django opens a new one on the next.
+
+    (Celery's Django fixup does this before each task, too late for the failing task's own clean-up.)
+    """
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
+def _requeue(job: PrintJob) -> None:
+    """After a transient database error: back to the queue for the task's retry (which claims it again).
+
+    Only if still this worker's run and not waiting for its parts. The attempt counts: an
+    OperationalError can also be deterministic (a statement timeout on a huge journal), so the
+    last attempt fails the job rather than leave it queued where nobody may claim it.
+    """
+    try:
+        _reconnect_if_broken()
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail(job, _("Abandonné après %(n)s tentatives : base de données indisponible.") % {"n": job.attempts})
+            return
+        # dispatched_at: the retry's message is on its way (Celery publishes it as the task fails).
+        _mine(job).filter(waiting_for_parts=False).update(
+            status=PrintJob.Status.QUEUED, started_at=None, dispatched_at=timezone.now()
+        )
+    except TRANSIENT as exc:  # the database is still away: the job stays in progress for the sweeper
+        logger.warning("Print job %s: could not put it back in the queue (%s)", job.pk, exc)
+
+
 def _fail(job: PrintJob, message: str) -> None:
     now = timezone.now()
     failed = _mine(job).update(
@@ -242,7 +310,9 @@ def part_render(*, establishment: Establishment, document: str, params: dict) ->
     doc = registry.get(document)
     key = params_key(document, params)
     fingerprint = doc.fingerprint(establishment, params)
-    cached = RenderedPart.objects.filter(document=document, params_key=key, fingerprint=fingerprint).first()
+    same = RenderedPart.objects.filter(establishment=establishment, document=document, params_key=key,
+                                       fingerprint=fingerprint)
+    cached = same.first()
     if cached:
         RenderedPart.objects.filter(pk=cached.pk).update(used_at=timezone.now())
         return cached
@@ -263,14 +333,19 @@ def part_render(*, establishment: Establishment, document: str, params: dict) ->
             )
     except IntegrityError:  # another worker rendered the same part meanwhile: keep theirs
         default_storage.delete(name)
-        return RenderedPart.objects.get(document=document, params_key=key, fingerprint=fingerprint)
+        return same.get()
+    except BaseException:  # the row is not there: neither must the file be
+        default_storage.delete(name)
+        raise
     _prune_parts(part)
     return part
 
 
 def _prune_parts(part: RenderedPart) -> None:
     """Older renderings of the same part, unused for a while, go (files first, then rows)."""
-    old = RenderedPart.objects.filter(document=part.document, params_key=part.params_key).exclude(pk=part.pk)
+    old = RenderedPart.objects.filter(
+        establishment_id=part.establishment_id, document=part.document, params_key=part.params_key
+    ).exclude(pk=part.pk)
     old = old.filter(used_at__lt=timezone.now() - PARTS_KEPT_UNUSED)
     for stale in old:
         default_storage.delete(stale.file.name)
@@ -289,11 +364,22 @@ def print_job_render(*, job_id: int) -> PrintJob | None:
         else:
             _plan(job)
     except TRANSIENT:
+        _requeue(job)
         raise
+    except SoftTimeLimitExceeded:
+        # Failed, not retried: the same data would take as long again, holding a print worker
+        # for minutes per attempt while the other jobs wait. The user sees why and may retry.
+        logger.error("Print job %s: render too long, stopped after %s s", job.pk, render_time_limits()[1])
+        _fail(job, _too_long())
     except Exception as exc:  # noqa: BLE001 — the job boundary: any render error is recorded on the job
         logger.exception("Print job %s failed", job.pk)
         _fail(job, _("Échec du rendu : %(error)s") % {"error": exc})
     return job
+
+
+def _too_long() -> str:
+    return _("Rendu trop long : interrompu au bout de %(seconds)s s (serveurs d'impression surchargés, "
+             "ou document trop volumineux).") % {"seconds": render_time_limits()[1]}
 
 
 def _items_for(job: PrintJob) -> list[Item]:
@@ -339,13 +425,14 @@ def _fan_out(job: PrintJob, plan: list, stale: list) -> None:
     # Heaviest parts first: the long directory chunks start at once on both worker processes.
     stale.sort(key=lambda s: -s[0])
     with transaction.atomic():
-        if not _mine(job).update(waiting_for_parts=True):
+        # dispatched_at: from now on, of the assembly's message (none yet: the last part sends it).
+        if not _mine(job).update(waiting_for_parts=True, dispatched_at=None):
             return
         for index, (_weight, item, chunk) in enumerate(stale, start=1):
             child = PrintJob.objects.create(
                 establishment=job.establishment, crisis=job.crisis, kind=PrintJob.Kind.PART, parent=job,
                 document=item.document, params=chunk["params"], requested_by=job.requested_by,
-                title=f"{item.label} ({index}/{len(stale)})"[:250], dispatched_at=timezone.now(),
+                title=f"{item.label} ({index}/{len(stale)})"[:250],
             )
             chunk["job"] = child.pk
             _dispatch_on_commit("render_print_job", child.pk)
@@ -363,14 +450,23 @@ def print_job_assemble(*, job_id: int) -> PrintJob | None:
     if taken != 1:
         return None
     job = PrintJob.objects.select_related("establishment").get(pk=job_id)
-    failed = job.children.filter(status=PrintJob.Status.FAILED).first()
-    if failed:
-        _fail(job, _("Échec de « %(part)s » : %(error)s") % {"part": failed.title, "error": failed.error})
-        return job
     try:
+        failed = job.children.filter(status=PrintJob.Status.FAILED).first()
+        if failed:
+            _fail(job, _("Échec de « %(part)s » : %(error)s") % {"part": failed.title, "error": failed.error})
+            return job
         _assemble(job)
     except TRANSIENT:
+        # Waiting for its assembly again, so that the task's retry takes it (only if still ours).
+        try:
+            _reconnect_if_broken()
+            _mine(job).filter(waiting_for_parts=False).update(waiting_for_parts=True, dispatched_at=timezone.now())
+        except TRANSIENT as exc:
+            logger.warning("Print job %s: could not put the assembly back (%s)", job.pk, exc)
         raise
+    except SoftTimeLimitExceeded:  # as in print_job_render: failed, not retried
+        logger.error("Print job %s: assembly too long", job.pk)
+        _fail(job, _too_long())
     except Exception as exc:  # noqa: BLE001 — the job boundary, as in print_job_render
         logger.exception("Print job %s: assembly failed", job.pk)
         _fail(job, _("Échec de l'assemblage : %(error)s") % {"error": exc})
@@ -380,7 +476,7 @@ def print_job_assemble(*, job_id: int) -> PrintJob | None:
 def _assembled_items(job: PrintJob) -> list[assembly.AssembledItem]:
     child_parts = dict(job.children.values_list("pk", "part_id"))
     part_ids = [c["part"] or child_parts.get(c["job"]) for entry in job.plan for c in entry["chunks"]]
-    parts = RenderedPart.objects.in_bulk([pk for pk in part_ids if pk])
+    parts = RenderedPart.objects.filter(establishment=job.establishment_id).in_bulk([pk for pk in part_ids if pk])
     items, ids = [], iter(part_ids)
     for entry in job.plan:
         chunk_parts = [parts.get(next(ids)) for _chunk in entry["chunks"]]
@@ -395,13 +491,12 @@ def _assembled_items(job: PrintJob) -> list[assembly.AssembledItem]:
 
 
 def _assemble(job: PrintJob) -> None:
+    """A document, kit or bundle from its plan's parts (a PART job never comes here: it is one part)."""
     items = _assembled_items(job)
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        if job.kind in (PrintJob.Kind.DOCUMENT, PrintJob.Kind.PART):
-            item = items[0]
-            content = assembly.merge(item.files) if len(item.files) > 1 else _read(item.files[0])
-            pages = item.pages
+        if job.kind == PrintJob.Kind.DOCUMENT:
+            content, pages = assembly.item_pdf(items[0]), items[0].pages
         else:
             content, pages = assembly.build_kit(job.establishment, job.title, items, now)
             if job.kind == PrintJob.Kind.BUNDLE:
@@ -412,12 +507,11 @@ def _assemble(job: PrintJob) -> None:
     _finish(job, pages=pages, sha256=hashlib.sha256(content).hexdigest(), file_name=name)
 
 
-def _read(name: str) -> bytes:
-    with default_storage.open(name, "rb") as fh:
-        return fh.read()
-
-
 # --- the sweeper ------------------------------------------------------------------------------
+
+
+def _not_sent_since(when) -> Q:
+    return Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=when)
 
 
 @dataclass
@@ -428,24 +522,31 @@ class SweepReport:
 
 
 def print_jobs_sweep(*, now=None, stale_after: int | None = None) -> SweepReport:
-    """Resend jobs left queued (broker down) or stuck in progress (worker died); give up after MAX_ATTEMPTS."""
+    """Resend what no worker will otherwise take; give up on jobs stuck after MAX_ATTEMPTS.
+
+    - queued, never dispatched (the broker was down): at once;
+    - queued, dispatched long ago (LOST_AFTER_STALE × the stale delay): its message is lost;
+      a job merely waiting its turn in a busy queue is left alone;
+    - in progress for longer than the stale delay (its worker died), unless just resent;
+    - waiting for an assembly whose parts are all done, never sent or sent long ago.
+    Resending sets dispatched_at only when the broker took the message (_dispatch).
+    """
     now = now or timezone.now()
     stale = _stale_before(now, stale_after)
+    lost = now - LOST_AFTER_STALE * (now - stale)
     report = SweepReport()
     stuck = PrintJob.objects.filter(status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=stale)
     for job in stuck.filter(attempts__gte=MAX_ATTEMPTS):
         _fail(job, _("Abandonné après %(n)s tentatives : le rendu n'aboutit pas.") % {"n": job.attempts})
         report.abandoned += 1
     resend = PrintJob.objects.filter(
-        Q(status=PrintJob.Status.QUEUED, dispatched_at__lt=stale)
-        | Q(status=PrintJob.Status.QUEUED, dispatched_at__isnull=True)
-        | Q(status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=stale, dispatched_at__lt=stale)
+        Q(status=PrintJob.Status.QUEUED) & _not_sent_since(lost)
+        | Q(status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=stale) & _not_sent_since(stale)
     )
     for job_id in list(resend.values_list("pk", flat=True)):
-        PrintJob.objects.filter(pk=job_id).update(dispatched_at=now)
-        report.redispatched += _send("render_print_job", job_id)
+        report.redispatched += _dispatch("render_print_job", job_id)
     pending_children = PrintJob.objects.filter(parent=OuterRef("pk"), status__in=PrintJob.PENDING)
-    ready = PrintJob.objects.filter(status=PrintJob.Status.RUNNING, waiting_for_parts=True, started_at__lt=stale)
+    ready = PrintJob.objects.filter(_not_sent_since(lost), status=PrintJob.Status.RUNNING, waiting_for_parts=True)
     for job_id in list(ready.exclude(Exists(pending_children)).values_list("pk", flat=True)):
-        report.assembled += _send("render_assemble", job_id)
+        report.assembled += _dispatch("render_assemble", job_id)
     return report

@@ -1,23 +1,30 @@
 """Celery tasks: ids in (JSON), call a service, return something small.
 
-render_* tasks go to the "print" queue (CELERY_TASK_ROUTES). Acknowledged late
-(settings), so a worker killed mid-render leaves the message to be delivered
-again; the claim in the service makes a second delivery harmless. The hard time
-limit equals PRINT_JOB_STALE_AFTER: a render can never still be running when the
-sweeper decides its job is stuck and hands it to another worker.
+render_* tasks go to the "print" queue (CELERY_TASK_ROUTES). They are acknowledged
+late (settings), but do not count on the broker to redeliver the task of a worker
+killed mid-render: on Redis that happens only after the visibility timeout, on the
+filesystem transport never. The sweeper (sweep_print_jobs, every minute) recovers
+such jobs: one in progress for longer than PRINT_JOB_STALE_AFTER is sent again and
+a live worker takes it over. The claim in the service makes a second delivery
+harmless.
+
+Time limits come from PRINT_JOB_STALE_AFTER (services.render_time_limits): the
+hard limit kills a render 30 s before the sweeper may hand its job to another
+worker, so two renders of one job never run at once; the soft limit, 15 s
+earlier, lets the service fail the job with a message.
+
+A transient database error retries the task (autoretry); the service first puts
+the job back in the queue, so that the retry claims it again.
 """
 
 from celery import shared_task
 from celery.signals import worker_process_init
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import services
 
-RENDER_LIMITS = {
-    "time_limit": settings.PRINT_JOB_STALE_AFTER,
-    "soft_time_limit": max(settings.PRINT_JOB_STALE_AFTER - 15, 5),
-}
+_HARD, _SOFT = services.render_time_limits()
+RENDER_LIMITS = {"time_limit": _HARD, "soft_time_limit": _SOFT}
 TRANSIENT_RETRY = {"autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 2, "max_retries": 3}
 
 

@@ -22,16 +22,16 @@ from .permissions import get_print_job_for_user
 from .printing import registry
 
 
-@require_GET
 @login_required
+@require_GET
 def print_jobs(request: HttpRequest) -> HttpResponse:
     """Mes impressions: the user's recent requests."""
     jobs = selectors.recent_jobs_for_user(request.user)
     return render(request, "continuity/print_jobs.html", {"jobs": jobs})
 
 
-@require_GET
 @login_required
+@require_GET
 def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_print_job_for_user(request.user, job_id)
     context = {"job": job, "crisis": job.crisis}
@@ -42,8 +42,8 @@ def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "continuity/print_job.html", context)
 
 
-@require_GET
 @login_required
+@require_GET
 def print_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     """Served through this view, for members of the establishment only: never from a public MEDIA_URL."""
     job = get_print_job_for_user(request.user, job_id)
@@ -57,8 +57,8 @@ def print_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     return response
 
 
-@require_GET
 @login_required
+@require_GET
 def crisis_prints(request: HttpRequest, crisis_id: int) -> HttpResponse:
     """A crisis's printing page: the main courante PDF and the crisis's recent prints."""
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
@@ -69,8 +69,8 @@ def crisis_prints(request: HttpRequest, crisis_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def crisis_print_journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.PRINT)
     try:
@@ -83,8 +83,8 @@ def crisis_print_journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return redirect("print-job", job.pk)
 
 
-@require_GET
 @login_required
+@require_GET
 def paper_kit(request: HttpRequest, establishment_id: int) -> HttpResponse:
     establishment, membership = get_establishment_for_user(request.user, establishment_id)
     freshness = selectors.kit_freshness(establishment)
@@ -102,8 +102,8 @@ def paper_kit(request: HttpRequest, establishment_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def paper_kit_build(request: HttpRequest, establishment_id: int) -> HttpResponse:
     """The whole kit, or with only=<keys> (the "à réimprimer" button) just those documents."""
     establishment, _membership = get_establishment_for_user(request.user, establishment_id, Cap.PRINT)
@@ -116,8 +116,8 @@ def paper_kit_build(request: HttpRequest, establishment_id: int) -> HttpResponse
     return redirect("print-job", job.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def paper_kit_bundle(request: HttpRequest, establishment_id: int) -> HttpResponse:
     establishment, _membership = get_establishment_for_user(request.user, establishment_id, Cap.PRINT)
     try:
@@ -128,8 +128,8 @@ def paper_kit_bundle(request: HttpRequest, establishment_id: int) -> HttpRespons
     return redirect("print-job", job.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def paper_kit_document(request: HttpRequest, establishment_id: int) -> HttpResponse:
     """One document of the kit on its own, chosen by its item key."""
     establishment, _membership = get_establishment_for_user(request.user, establishment_id, Cap.PRINT)

@@ -41,7 +41,7 @@ def merge(files: list[str], *, outline: list[tuple[str, int]] | None = None, pre
     sources = []
     merged = pikepdf.new()
     try:
-        for content in ([prefix] if prefix else []) + [_read(name) for name in files]:
+        for content in ([prefix] if prefix else []) + [read(name) for name in files]:
             source = pikepdf.open(io.BytesIO(content))
             sources.append(source)  # pages are copied on save: keep the sources open until then
             merged.pages.extend(source.pages)
@@ -57,9 +57,14 @@ def merge(files: list[str], *, outline: list[tuple[str, int]] | None = None, pre
     return out.getvalue()
 
 
-def _read(name: str) -> bytes:
+def read(name: str) -> bytes:
     with default_storage.open(name, "rb") as fh:
         return fh.read()
+
+
+def item_pdf(item: AssembledItem) -> bytes:
+    """One item of a kit as a PDF on its own: its single part as stored, or its chunks merged."""
+    return merge(item.files) if len(item.files) > 1 else read(item.files[0])
 
 
 def _cover(establishment: Establishment, title: str, items: list[AssembledItem], generated_at, cover_pages: int):
@@ -113,7 +118,7 @@ def build_bundle(
         rows.append({"file": kit_name, "label": _("Kit papier complet (couverture et sommaire)"), "group": "",
                      "data_label": "", "pages": kit_pages, "size": len(kit_pdf)})
         for index, item in enumerate(items, start=1):
-            pdf = merge(item.files) if len(item.files) > 1 else _read(item.files[0])
+            pdf = item_pdf(item)
             name = bundle_filename(index, item.label)
             archive.writestr(name, pdf)
             rows.append({"file": name, "label": item.label, "group": item.group, "data_label": item.data_label,

@@ -98,9 +98,15 @@ class PrintableDocument:
         return None
 
     def fingerprint(self, establishment: Establishment, params: dict) -> str:
-        return digest(
-            self.name, self.version, style_version(), establishment.name, params, self.data(establishment, params)
-        )
+        return self.fingerprint_of(establishment, params, self.data(establishment, params))
+
+    def fingerprint_of(self, establishment: Establishment, params: dict, data) -> str:
+        """The one fingerprint formula; documents that batch their queries (items()) pass their data here.
+
+        The establishment's id, not only its name: two establishments may share a name and the
+        same data, and a rendered part must never be served to another establishment.
+        """
+        return digest(self.name, self.version, style_version(), establishment.pk, establishment.name, params, data)
 
     def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
         """Plan several items at once; documents with many items override this to batch their queries."""

@@ -59,6 +59,18 @@ def test_anonymous_users_go_to_login(client, crisis, done_job):
         assert response.status_code == 302 and reverse("login") in response.url
 
 
+def test_anonymous_users_go_to_login_whatever_the_method(client, crisis, establishment):
+    """Login first, then the method: an anonymous visitor learns nothing from a 405 (as in crisis/views.py)."""
+    for method, url in [
+        ("post", reverse("print-jobs")),
+        ("post", reverse("paper-kit", args=[establishment.pk])),
+        ("get", reverse("crisis-print-journal", args=[crisis.pk])),
+        ("get", reverse("paper-kit-build", args=[establishment.pk])),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and reverse("login") in response.url, (method, url)
+
+
 # --- the job page, its polling, the download ------------------------------------------------
 
 
@@ -177,3 +189,51 @@ def test_the_freshness_tag_renders_for_the_dashboard(rf, establishment, director
         Context({"request": request, "establishment": establishment})
     )
     assert "jamais été imprimé" in html and reverse("paper-kit", args=[establishment.pk]) in html
+
+
+def render_freshness(rf, user, source="{% kit_freshness establishment %}", **context):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = user
+    return Template("{% load continuity %}" + source).render(Context({"request": request, **context}))
+
+
+def membership_queries(queries) -> list[str]:
+    from crisis.models import Membership
+
+    return [q["sql"] for q in queries if Membership._meta.db_table in q["sql"]]
+
+
+def test_the_freshness_tag_uses_the_membership_of_the_context(rf, establishment, director, kit_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    membership = director.memberships.get(establishment=establishment)
+    with CaptureQueriesContext(connection) as queries:
+        html = render_freshness(rf, director, establishment=establishment, membership=membership)
+    assert "Imprimer seulement ces documents" in html
+    assert membership_queries(queries.captured_queries) == []  # the dashboard's, not looked up again
+    with CaptureQueriesContext(connection) as queries:
+        html = render_freshness(rf, director, "{% kit_freshness establishment mine %}", establishment=establishment,
+                                mine=membership)
+    assert "Imprimer seulement ces documents" in html and membership_queries(queries.captured_queries) == []
+
+
+def test_the_freshness_tag_ignores_a_membership_that_is_not_the_users_here(
+    rf, establishment, other_establishment, director, observer, outsider, kit_data
+):
+    # The outsider directs CH-B: their membership says nothing of CH-A.
+    elsewhere = outsider.memberships.get(establishment=other_establishment)
+    assert "Imprimer seulement ces documents" not in render_freshness(
+        rf, outsider, establishment=establishment, membership=elsewhere
+    )
+    # Someone else's membership in the context (a page about another member) is not the user's.
+    directors = director.memberships.get(establishment=establishment)
+    assert "Imprimer seulement ces documents" not in render_freshness(
+        rf, observer, establishment=establishment, membership=directors
+    )
+    # Without a usable one, the tag looks the user's up.
+    assert "Imprimer seulement ces documents" in render_freshness(
+        rf, director, establishment=establishment, membership=elsewhere
+    )

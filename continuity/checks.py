@@ -1,0 +1,31 @@
+"""Start-up checks of the print pipeline's delays (manage.py check, runserver, the worker)."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+MIN_SOFT_LIMIT = 30  # seconds: less, and an ordinary kit part could not render
+
+
+@register()
+def print_job_delays(app_configs=None, **kwargs) -> list[Error]:
+    from .services import SOFT_MARGIN, STALE_MARGIN, render_time_limits
+
+    errors = []
+    stale = settings.PRINT_JOB_STALE_AFTER
+    soft = render_time_limits(stale)[1]
+    if soft < MIN_SOFT_LIMIT:
+        errors.append(Error(
+            f"PRINT_JOB_STALE_AFTER={stale} leaves render tasks {soft} s (soft limit) to run.",
+            hint=f"Render tasks are stopped {STALE_MARGIN + SOFT_MARGIN} s before the stale delay; set it to "
+                 f"at least {MIN_SOFT_LIMIT + SOFT_MARGIN + STALE_MARGIN} s.",
+            id="continuity.E001",
+        ))
+    visibility = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}).get("visibility_timeout")
+    if visibility is not None and stale >= visibility:
+        errors.append(Error(
+            f"PRINT_JOB_STALE_AFTER={stale} is not under the broker's visibility_timeout ({visibility} s).",
+            hint="Redis would deliver a running render's task again before the sweeper considers its job stuck: "
+                 "raise CELERY_VISIBILITY_TIMEOUT or lower PRINT_JOB_STALE_AFTER.",
+            id="continuity.E002",
+        ))
+    return errors
