@@ -115,7 +115,7 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     context = {
         "crisis": crisis,
         "membership": membership,
-        "elapsed": timezone.now() - crisis.detected_at,
+        "elapsed": (crisis.closed_at or timezone.now()) - crisis.detected_at,
         "deadline_72h": crisis.awareness_at + timedelta(hours=72) if crisis.awareness_at else None,
         "roster": selectors.roster(crisis),
         "urgent": selectors.latest_urgent(crisis),
