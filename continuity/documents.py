@@ -100,6 +100,20 @@ class BlankForm(PrintableDocument):
         return {}
 
 
+def _lined_sheet(columns: list[Column], *, meta: str, foot: str, copies: int = 1) -> dict:
+    """A landscape sheet of ruled lines with these columns, to fill in by hand."""
+    rows = sheets.rows_per_page("lined", "landscape")
+    pages = sheets.layout([], columns, style="lined", orientation="landscape", min_rows=rows)
+    return {
+        "pages": pages * copies,
+        "style": "lined",
+        "orientation": "landscape",
+        "body_class": "landscape",
+        "sheet_meta": meta,
+        "sheet_foot": foot,
+    }
+
+
 class BlankJournalSheet(BlankForm):
     name = "blank_journal"
     title = gettext_lazy("Main courante — feuille vierge")
@@ -116,15 +130,12 @@ class BlankJournalSheet(BlankForm):
             Column(_("Fait, information, décision, action"), 116),
             Column(_("Visa"), 21),
         ]
-        pages = sheets.layout([], columns, style="lined", orientation="landscape", min_rows=sheets.rows_per_page("lined", "landscape"))
-        return {
-            "pages": pages * 2,
-            "style": "lined",
-            "orientation": "landscape",
-            "body_class": "landscape",
-            "sheet_meta": _("Crise : ............................................  Feuille n° ......  Tenue par : ..............................  Date : ...../...../.........."),
-            "sheet_foot": _("Type : F fait, I information, D décision, A action, C communication. Priorité : U urgent, N normal, PI pour information. Urgent : entourer la ligne. Une erreur se barre d'un trait et se corrige sur une nouvelle ligne."),
-        }
+        return _lined_sheet(
+            columns,
+            copies=2,
+            meta=_("Crise : ............................................  Feuille n° ......  Tenue par : ..............................  Date : ...../...../.........."),
+            foot=_("Type : F fait, I information, D décision, A action, C communication. Priorité : U urgent, N normal, PI pour information. Urgent : entourer la ligne. Une erreur se barre d'un trait et se corrige sur une nouvelle ligne."),
+        )
 
 
 class MessageForm(BlankForm):
@@ -154,15 +165,11 @@ class BlankRidaSheet(BlankForm):
             Column(_("Statut"), 18),
             Column(_("Réponse apportée"), 45),
         ]
-        pages = sheets.layout([], columns, style="lined", orientation="landscape", min_rows=sheets.rows_per_page("lined", "landscape"))
-        return {
-            "pages": pages,
-            "style": "lined",
-            "orientation": "landscape",
-            "body_class": "landscape",
-            "sheet_meta": _("Crise : ............................................  Point de situation du ...../...../.......... à ......h......  Rédacteur : ..............................  Feuille n° ......"),
-            "sheet_foot": _("Type : I information, D décision, A action. Statut : à faire, en cours, fait, abandonné. Source possible : main courante, signalement, exercice, RETEX."),
-        }
+        return _lined_sheet(
+            columns,
+            meta=_("Crise : ............................................  Point de situation du ...../...../.......... à ......h......  Rédacteur : ..............................  Feuille n° ......"),
+            foot=_("Type : I information, D décision, A action. Statut : à faire, en cours, fait, abandonné. Source possible : main courante, signalement, exercice, RETEX."),
+        )
 
 
 class SignalementForm(BlankForm):

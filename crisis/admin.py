@@ -7,6 +7,19 @@ from .models import Crisis, Establishment, Ght, JournalEntry, Membership, Record
 admin.site.login_form = ThrottledAdminLoginForm
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Records whose every change must go through the console's services (history, journal)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Ght)
 class GhtAdmin(admin.ModelAdmin):
     search_fields = ["name"]
@@ -26,35 +39,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Crisis)
-class CrisisAdmin(admin.ModelAdmin):
+class CrisisAdmin(ViewOnlyAdmin):
+    """Opening, editing, phase changes and closing go through the console, which journals them."""
+
     list_display = ["title", "establishment", "kind", "is_exercise", "phase", "detected_at", "closed_at"]
     list_filter = ["establishment", "kind", "is_exercise", "phase"]
 
-    # View only: opening, editing, phase changes and closing go through the console,
-    # which keeps their history and writes them in the journal.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RecordChange)
-class RecordChangeAdmin(admin.ModelAdmin):
+class RecordChangeAdmin(ViewOnlyAdmin):
     list_display = ["changed_at", "content_type", "object_id", "action", "changed_by"]
     list_filter = ["content_type", "action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shift)
@@ -64,18 +59,9 @@ class ShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(ViewOnlyAdmin):
     """Read-only: the main courante is append-only, including here."""
 
     list_display = ["crisis", "seq", "occurred_at", "kind", "priority", "recorded_by", "text"]
     list_filter = ["crisis", "kind", "priority"]
     search_fields = ["text", "sender", "recipient"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
