@@ -11,7 +11,7 @@ DEMO_USERS := directeur coordinateur secretaire communication soins qualite logi
 MSG_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 export PORT DEMO_PASSWORD
 
-.PHONY: run test bench messages check-deploy
+.PHONY: run test lint bench messages check-deploy
 
 # The virtualenv, reinstalled whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -36,6 +36,9 @@ run: $(STAMP)
 test: $(STAMP)
 	@if command -v msgfmt >/dev/null && [ -d locale ]; then DEBUG=1 $(PY) manage.py compilemessages $(MSG_IGNORE) -v0; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check crisis continuity comms config tests bench
 
 bench: $(STAMP)
 	@set -e; shopt -s nullglob; for f in bench/*.py; do echo "== $$f"; PYTHONPATH=. $(PY) $$f; done

@@ -3,7 +3,6 @@ from django.contrib import admin
 from .forms import ThrottledAdminLoginForm
 from .models import Crisis, Establishment, Ght, JournalEntry, Membership, RecordChange, Shift
 
-
 admin.site.login_form = ThrottledAdminLoginForm
 
 

@@ -1,11 +1,11 @@
 """The core: establishments, memberships, crises, the cell roster and the main courante."""
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils.dateparse import parse_datetime
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 

@@ -22,7 +22,6 @@ from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 from . import selectors, services
 from .forms import (
     CloseForm,
-    add_service_errors,
     CorrectionForm,
     CrisisEditForm,
     CrisisForm,
@@ -32,6 +31,7 @@ from .forms import (
     PhaseForm,
     ShiftStartForm,
     ThrottledLoginForm,
+    add_service_errors,
 )
 from .models import Crisis, JournalEntry, Role, Shift
 from .permissions import Cap, capabilities_of, crises_for, establishments_for, get_crisis_for_user

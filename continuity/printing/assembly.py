@@ -1,16 +1,16 @@
 """Putting rendered parts together: merged PDFs, the kit with its cover, the offline bundle."""
 
 import io
-from collections import Counter
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+import pikepdf
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-import pikepdf
 from pypdf import PdfReader
 
 from crisis.models import Establishment

@@ -1,10 +1,10 @@
 """A fingerprint changes with the data a document shows, and only with it."""
 
-from crisis import services as crisis_services
-from crisis.models import Establishment
+from comms.models import DirectoryEntry
 from continuity.models import DegradedProcedure
 from continuity.printing import registry
-from comms.models import DirectoryEntry
+from crisis import services as crisis_services
+from crisis.models import Establishment
 
 
 def fp(establishment, name, params=None):

@@ -1,6 +1,7 @@
 """Rendered parts are cached per establishment: never served to another one, even with the same name and data."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 

@@ -4,7 +4,6 @@ import io
 import os
 import signal
 import time
-
 from datetime import timedelta
 
 import pytest
