@@ -1,11 +1,15 @@
 """A real Celery worker process on Redis, seeing the test database.
 
-Redis comes from REDIS_URL, else redis://127.0.0.1:6379/15; the test fails
-(it is not skipped) when Redis is not there. Queues get names unique to this
-run, so a worker of someone else on the same Redis cannot take our tasks.
+Redis comes from REDIS_URL, else redis://127.0.0.1:6379/15; when nothing
+answers there, the tests start a private redis-server of their own (a fresh
+machine with Redis installed but not running). Without Redis at all they fail,
+saying so: they are not skipped. Queues get names unique to this run, so a
+worker of someone else on the same Redis cannot take our tasks.
 """
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -48,20 +52,52 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def broker():
-    """The real Redis broker, with queues of our own; restores the unit tests' broker afterwards."""
+def _answers(url: str) -> bool:
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is needed at {REDIS_URL} for the Celery integration tests: {exc}")
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """REDIS_URL if a server answers there, else a private redis-server for this test run."""
+    if _answers(REDIS_URL):
+        yield REDIS_URL
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail(f"Redis is needed for the Celery integration tests: nothing at {REDIS_URL}, no redis-server installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while not _answers(url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def broker(redis_url):
+    """The real Redis broker, with queues of our own; restores the unit tests' broker afterwards."""
+    if not _answers(redis_url):
+        pytest.fail(f"Redis is needed at {redis_url} for the Celery integration tests")
     suffix = f"itest-{os.getpid()}-{time.monotonic_ns()}"
     queues = {"print": f"print-{suffix}", "default": f"default-{suffix}"}
     saved = (app.conf.broker_url, dict(app.conf.broker_transport_options), app.conf.task_routes, app.conf.task_default_queue)
     routes = {"continuity.tasks.render_*": {"queue": queues["print"]}}
-    _use_broker(REDIS_URL, routes, queues["default"])
-    yield {"url": REDIS_URL, "queues": queues, "routes": routes}
-    client = redis.Redis.from_url(REDIS_URL)
+    _use_broker(redis_url, routes, queues["default"])
+    yield {"url": redis_url, "queues": queues, "routes": routes}
+    client = redis.Redis.from_url(redis_url)
     for name in queues.values():
         client.delete(name, *client.keys(f"_kombu.binding*.{name}"))
     app.conf.broker_transport_options = saved[1]
