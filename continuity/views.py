@@ -102,30 +102,30 @@ def paper_kit(request: HttpRequest, establishment_id: int) -> HttpResponse:
     )
 
 
+def _follow(request: HttpRequest, establishment, request_job) -> HttpResponse:
+    """Record the job and go to its page; a refusal goes back to the kit page with its message."""
+    try:
+        job = request_job()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("paper-kit", establishment.pk)
+    return redirect("print-job", job.pk)
+
+
 @login_required
 @require_POST
 def paper_kit_build(request: HttpRequest, establishment_id: int) -> HttpResponse:
     """The whole kit, or with only=<keys> (the "à réimprimer" button) just those documents."""
     establishment, _membership = get_establishment_for_user(request.user, establishment_id, Cap.PRINT)
     only = request.POST.getlist("only") if "only" in request.POST else None
-    try:
-        job = services.kit_build(establishment=establishment, by=request.user, only=only)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("paper-kit", establishment.pk)
-    return redirect("print-job", job.pk)
+    return _follow(request, establishment, lambda: services.kit_build(establishment=establishment, by=request.user, only=only))
 
 
 @login_required
 @require_POST
 def paper_kit_bundle(request: HttpRequest, establishment_id: int) -> HttpResponse:
     establishment, _membership = get_establishment_for_user(request.user, establishment_id, Cap.PRINT)
-    try:
-        job = services.bundle_build(establishment=establishment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("paper-kit", establishment.pk)
-    return redirect("print-job", job.pk)
+    return _follow(request, establishment, lambda: services.bundle_build(establishment=establishment, by=request.user))
 
 
 @login_required
@@ -138,11 +138,10 @@ def paper_kit_document(request: HttpRequest, establishment_id: int) -> HttpRespo
     if item is None:
         messages.error(request, _("Document inconnu dans ce kit."))
         return redirect("paper-kit", establishment.pk)
-    try:
-        job = services.print_job_request(
+    return _follow(
+        request,
+        establishment,
+        lambda: services.print_job_request(
             establishment=establishment, by=request.user, document=item.document, params=item.params
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("paper-kit", establishment.pk)
-    return redirect("print-job", job.pk)
+        ),
+    )
