@@ -37,7 +37,9 @@ def seed(entries: int):
     from crisis.models import Establishment, Membership
 
     establishment = Establishment.objects.create(name=f"CH banc {entries}", short_name=f"BENCH-{entries}")
-    user = get_user_model().objects.create_user(f"bench{entries}", password="x", first_name="Sophie", last_name="Garnier")
+    user = get_user_model().objects.create_user(
+        f"bench{entries}", password="x", first_name="Sophie", last_name="Garnier"
+    )
     Membership.objects.create(user=user, establishment=establishment, role="secretaire")
     crisis = services.crisis_create(establishment=establishment, by=user, title="Banc d'essai")
     kinds = ["fait", "information", "decision", "action", "communication"]
@@ -97,12 +99,18 @@ def main() -> None:
             base = f"/crises/{crisis.pk}/main-courante/"
             rows = {
                 "journal page": measure(client, base, args.requests),
-                "poll, nothing new": measure(client, f"{base}?after={crisis.journal_last_seq}", args.requests, HTTP_HX_REQUEST="true"),
+                "poll, nothing new": measure(
+                    client, f"{base}?after={crisis.journal_last_seq}", args.requests, HTTP_HX_REQUEST="true"
+                ),
                 "filtered page (q=DPI)": measure(client, f"{base}?q=DPI&kind=decision", args.requests),
             }
             for what, row in rows.items():
-                print(f"{entries:>8} {what:<22} {row['status']:>6} {row['median_ms']:>10.2f} {row['p95_ms']:>8.2f} {row['queries']:>8}")
-            print(f"{'':>8} (seeded {entries} entries through the append service in {seeded:.1f} s: {entries / seeded:.0f}/s)")
+                print(
+                    f"{entries:>8} {what:<22} {row['status']:>6} {row['median_ms']:>10.2f} {row['p95_ms']:>8.2f} {row['queries']:>8}"
+                )
+            print(
+                f"{'':>8} (seeded {entries} entries through the append service in {seeded:.1f} s: {entries / seeded:.0f}/s)"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

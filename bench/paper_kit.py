@@ -56,24 +56,138 @@ from django.core.management import call_command  # noqa: E402
 
 random.seed(2024)
 SERVICES = [
-    "Urgences", "Admissions", "Laboratoire", "Imagerie", "Pharmacie", "Bloc opératoire", "Stérilisation",
-    "Radiothérapie", "Chimiothérapie", "Maternité", "Réanimation", "Restauration", "Logistique", "Achats",
-    "Finances", "Paie", "Facturation", "Standard", "DSI", "Cardiologie", "Pneumologie", "Neurologie",
-    "Pédiatrie", "Gériatrie", "Psychiatrie", "Néphrologie", "Dialyse", "Oncologie", "Hématologie",
-    "Gastro-entérologie", "Endocrinologie", "Dermatologie", "Ophtalmologie", "ORL", "Orthopédie",
-    "Chirurgie viscérale", "Urologie", "Gynécologie", "Néonatologie", "SMUR", "SAMU", "Anesthésie",
-    "Soins palliatifs", "Rééducation", "Médecine interne", "Maladies infectieuses", "Rhumatologie",
-    "Hygiène", "Biomédical", "Transports", "Brancardage", "Accueil", "Archives médicales", "Qualité",
-    "Ressources humaines", "Direction", "Sécurité", "Blanchisserie", "Consultations externes", "EHPAD",
+    "Urgences",
+    "Admissions",
+    "Laboratoire",
+    "Imagerie",
+    "Pharmacie",
+    "Bloc opératoire",
+    "Stérilisation",
+    "Radiothérapie",
+    "Chimiothérapie",
+    "Maternité",
+    "Réanimation",
+    "Restauration",
+    "Logistique",
+    "Achats",
+    "Finances",
+    "Paie",
+    "Facturation",
+    "Standard",
+    "DSI",
+    "Cardiologie",
+    "Pneumologie",
+    "Neurologie",
+    "Pédiatrie",
+    "Gériatrie",
+    "Psychiatrie",
+    "Néphrologie",
+    "Dialyse",
+    "Oncologie",
+    "Hématologie",
+    "Gastro-entérologie",
+    "Endocrinologie",
+    "Dermatologie",
+    "Ophtalmologie",
+    "ORL",
+    "Orthopédie",
+    "Chirurgie viscérale",
+    "Urologie",
+    "Gynécologie",
+    "Néonatologie",
+    "SMUR",
+    "SAMU",
+    "Anesthésie",
+    "Soins palliatifs",
+    "Rééducation",
+    "Médecine interne",
+    "Maladies infectieuses",
+    "Rhumatologie",
+    "Hygiène",
+    "Biomédical",
+    "Transports",
+    "Brancardage",
+    "Accueil",
+    "Archives médicales",
+    "Qualité",
+    "Ressources humaines",
+    "Direction",
+    "Sécurité",
+    "Blanchisserie",
+    "Consultations externes",
+    "EHPAD",
 ]
-LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-        "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-        "Morel", "Girard", "André", "Lefèvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez"]
-FIRST = ["Marie", "Jean", "Pierre", "Sophie", "Nathalie", "Isabelle", "Philippe", "Camille", "Lucas", "Léa",
-         "Hugo", "Chloé", "Julien", "Émilie", "Nicolas", "Claire", "Thomas", "Sarah", "Antoine", "Manon"]
-FUNCTIONS = ["Infirmier(e)", "Aide-soignant(e)", "Médecin", "Cadre de santé", "Interne", "Secrétaire médicale",
-             "Technicien de laboratoire", "Manipulateur radio", "Pharmacien", "Agent logistique", "Ingénieur DSI",
-             "Brancardier", "Sage-femme", "Kinésithérapeute", "Assistant social"]
+LAST = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefèvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+]
+FIRST = [
+    "Marie",
+    "Jean",
+    "Pierre",
+    "Sophie",
+    "Nathalie",
+    "Isabelle",
+    "Philippe",
+    "Camille",
+    "Lucas",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Julien",
+    "Émilie",
+    "Nicolas",
+    "Claire",
+    "Thomas",
+    "Sarah",
+    "Antoine",
+    "Manon",
+]
+FUNCTIONS = [
+    "Infirmier(e)",
+    "Aide-soignant(e)",
+    "Médecin",
+    "Cadre de santé",
+    "Interne",
+    "Secrétaire médicale",
+    "Technicien de laboratoire",
+    "Manipulateur radio",
+    "Pharmacien",
+    "Agent logistique",
+    "Ingénieur DSI",
+    "Brancardier",
+    "Sage-femme",
+    "Kinésithérapeute",
+    "Assistant social",
+]
 SENTENCES = [
     "Le passage en mode dégradé est décidé par l'administrateur de garde sur proposition du cadre de permanence.",
     "Les prescriptions sont rédigées sur les ordonnances papier pré-imprimées, datées, signées et numérotées.",
@@ -90,8 +204,14 @@ SENTENCES = [
 
 def procedure_body() -> str:
     blocks = []
-    for title in ("Déclenchement", "Organisation", "Circuit du patient", "Prescriptions et résultats",
-                  "Traçabilité", "Retour à la normale"):
+    for title in (
+        "Déclenchement",
+        "Organisation",
+        "Circuit du patient",
+        "Prescriptions et résultats",
+        "Traçabilité",
+        "Retour à la normale",
+    ):
         blocks.append(f"## {title}\n" + " ".join(random.choices(SENTENCES, k=4)))
         blocks.append("\n".join(f"- {s}" for s in random.choices(SENTENCES, k=3)))
     return "\n\n".join(blocks)
@@ -102,24 +222,48 @@ def seed(services: int, people: int, beds: int):
     from continuity.models import Bed, CareUnit, DegradedProcedure
     from crisis.models import Establishment
 
-    establishment = Establishment.objects.create(name="Centre hospitalier universitaire de banc d'essai", short_name="CHU-B")
+    establishment = Establishment.objects.create(
+        name="Centre hospitalier universitaire de banc d'essai", short_name="CHU-B"
+    )
     DegradedProcedure.objects.bulk_create(
-        DegradedProcedure(establishment=establishment, service=SERVICES[i % len(SERVICES)] + ("" if i < len(SERVICES) else f" {i}"),
-                          title=f"Fonctionnement sans DPI — {SERVICES[i % len(SERVICES)]}", owner=f"Dr {random.choice(LAST)}",
-                          version=str(random.randint(1, 5)), body=procedure_body())
+        DegradedProcedure(
+            establishment=establishment,
+            service=SERVICES[i % len(SERVICES)] + ("" if i < len(SERVICES) else f" {i}"),
+            title=f"Fonctionnement sans DPI — {SERVICES[i % len(SERVICES)]}",
+            owner=f"Dr {random.choice(LAST)}",
+            version=str(random.randint(1, 5)),
+            body=procedure_body(),
+        )
         for i in range(services)
     )
     DirectoryEntry.objects.bulk_create(
-        DirectoryEntry(establishment=establishment, last_name=random.choice(LAST), first_name=random.choice(FIRST),
-                       function=random.choice(FUNCTIONS), service=random.choice(SERVICES),
-                       phone=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
-                       mobile="" if random.random() < .3 else f"06 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
-                       bip=str(random.randint(1000, 9999)), on_call=random.random() < .1)
+        DirectoryEntry(
+            establishment=establishment,
+            last_name=random.choice(LAST),
+            first_name=random.choice(FIRST),
+            function=random.choice(FUNCTIONS),
+            service=random.choice(SERVICES),
+            phone=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
+            mobile=""
+            if random.random() < 0.3
+            else f"06 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
+            bip=str(random.randint(1000, 9999)),
+            on_call=random.random() < 0.1,
+        )
         for _ in range(people)
     )
-    units = [CareUnit.objects.create(establishment=establishment, name=f"{SERVICES[u]} — unité {u + 1}", position=u,
-                                     location=f"Bâtiment {'ABCD'[u % 4]}, niveau {u % 5}") for u in range(28)]
-    Bed.objects.bulk_create(Bed(unit=units[b % len(units)], label=f"{100 + b // 2}-{'AB'[b % 2]}", position=b) for b in range(beds))
+    units = [
+        CareUnit.objects.create(
+            establishment=establishment,
+            name=f"{SERVICES[u]} — unité {u + 1}",
+            position=u,
+            location=f"Bâtiment {'ABCD'[u % 4]}, niveau {u % 5}",
+        )
+        for u in range(28)
+    ]
+    Bed.objects.bulk_create(
+        Bed(unit=units[b % len(units)], label=f"{100 + b // 2}-{'AB'[b % 2]}", position=b) for b in range(beds)
+    )
     return establishment
 
 
@@ -153,20 +297,30 @@ def naive_html(establishment) -> str:
             else:
                 out.append(f"<p>{escape(block['text'])}</p>")
         out.append("</section>")
-    out.append("<section><h1>Annuaire de crise</h1><table><thead><tr><th>Nom</th><th>Prénom</th><th>Fonction</th>"
-               "<th>Service</th><th>Téléphone</th><th>Mobile</th><th>Bip</th><th>Astreinte</th></tr></thead><tbody>")
+    out.append(
+        "<section><h1>Annuaire de crise</h1><table><thead><tr><th>Nom</th><th>Prénom</th><th>Fonction</th>"
+        "<th>Service</th><th>Téléphone</th><th>Mobile</th><th>Bip</th><th>Astreinte</th></tr></thead><tbody>"
+    )
     for e in DirectoryEntry.objects.filter(establishment=establishment).order_by("last_name", "first_name", "pk"):
-        out.append(f"<tr><td>{escape(e.last_name.upper())}</td><td>{escape(e.first_name)}</td><td>{escape(e.function)}</td>"
-                   f"<td>{escape(e.service)}</td><td>{e.phone}</td><td>{e.mobile}</td><td>{e.bip}</td><td>{'oui' if e.on_call else ''}</td></tr>")
+        out.append(
+            f"<tr><td>{escape(e.last_name.upper())}</td><td>{escape(e.first_name)}</td><td>{escape(e.function)}</td>"
+            f"<td>{escape(e.service)}</td><td>{e.phone}</td><td>{e.mobile}</td><td>{e.bip}</td><td>{'oui' if e.on_call else ''}</td></tr>"
+        )
     out.append("</tbody></table></section>")
     for unit in CareUnit.objects.filter(establishment=establishment).prefetch_related("beds"):
-        out.append(f"<section><h1>Relevé des lits — {escape(unit.name)}</h1><table><thead><tr><th>Lit</th><th>Patient</th>"
-                   "<th>Né(e) le</th><th>N° de dossier</th><th>Entrée le</th><th>Mouvement</th><th>Observations</th></tr></thead><tbody>")
+        out.append(
+            f"<section><h1>Relevé des lits — {escape(unit.name)}</h1><table><thead><tr><th>Lit</th><th>Patient</th>"
+            "<th>Né(e) le</th><th>N° de dossier</th><th>Entrée le</th><th>Mouvement</th><th>Observations</th></tr></thead><tbody>"
+        )
         out.extend(f"<tr><td>{bed.label}</td>" + "<td>&nbsp;</td>" * 6 + "</tr>" for bed in unit.beds.all())
         out.append("</tbody></table></section>")
     for title, columns, rows in (
         ("Main courante — feuille vierge", ["Heure", "Émetteur", "Destinataire", "Canal", "Type", "Texte", "Visa"], 40),
-        ("RIDA — relevé vierge", ["N°", "Point", "Thème", "I/D/A", "Libellé", "Porteur", "Échéance", "Statut", "Réponse"], 20),
+        (
+            "RIDA — relevé vierge",
+            ["N°", "Point", "Thème", "I/D/A", "Libellé", "Porteur", "Échéance", "Statut", "Réponse"],
+            20,
+        ),
         ("Formulaire de message", ["Destinataire", "Émetteur", "Objet", "Date", "Heure", "Priorité"], 2),
         ("Fiche de signalement", ["Service", "Déclarant", "Constat", "Postes", "Impact", "Mesures"], 4),
     ):
@@ -184,8 +338,14 @@ def _naive_child(html: str, queue) -> None:
     started = time.perf_counter()
     document = HTML(string=html).render()
     pdf = document.write_pdf()
-    queue.put({"seconds": time.perf_counter() - started, "pages": len(document.pages), "bytes": len(pdf),
-               "peak_mb": _vmhwm_mb(os.getpid())})
+    queue.put(
+        {
+            "seconds": time.perf_counter() - started,
+            "pages": len(document.pages),
+            "bytes": len(pdf),
+            "peak_mb": _vmhwm_mb(os.getpid()),
+        }
+    )
 
 
 def run_naive(establishment) -> dict:
@@ -217,11 +377,26 @@ def _children(pid: int) -> list[int]:
 
 
 def start_worker(concurrency: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", f"--concurrency={concurrency}",
-               "-Q", f"{settings.CELERY_PRINT_QUEUE},{settings.CELERY_TASK_DEFAULT_QUEUE}", "--without-gossip",
-               "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        "-Q",
+        f"{settings.CELERY_PRINT_QUEUE},{settings.CELERY_TASK_DEFAULT_QUEUE}",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=WARNING",
+    ]
     log = open(Path(settings.VAR_DIR) / "worker.log", "w")
-    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def wait_done(job, timeout: float = 600):
@@ -242,8 +417,7 @@ def timed_kit(establishment) -> dict:
     seconds = time.perf_counter() - started
     if job.status != job.Status.DONE:
         raise RuntimeError(job.error)
-    return {"seconds": seconds, "pages": job.page_count, "parts_rendered": job.children.count(),
-            "bytes": job.file.size}
+    return {"seconds": seconds, "pages": job.page_count, "parts_rendered": job.children.count(), "bytes": job.file.size}
 
 
 def warm_up_workers(establishment) -> None:
@@ -251,8 +425,10 @@ def warm_up_workers(establishment) -> None:
     from continuity import services
     from continuity.models import RenderedPart
 
-    for job in [services.print_job_request(establishment=establishment, by=None, document=name)
-                for name in ("message_form", "signalement_form", "blank_rida", "blank_journal")]:
+    for job in [
+        services.print_job_request(establishment=establishment, by=None, document=name)
+        for name in ("message_form", "signalement_form", "blank_rida", "blank_journal")
+    ]:
         wait_done(job, timeout=120)
     for part in RenderedPart.objects.all():
         part.file.delete(save=False)
@@ -273,14 +449,18 @@ def main():
     results = {}
     if not args.skip_naive:
         results["naive"] = run_naive(establishment)
-        print(f"(a) naïf, un document, un processus : {results['naive']['seconds']:.1f} s, {results['naive']['pages']} pages, "
-              f"pic mémoire {results['naive']['peak_mb']:.0f} Mo")
+        print(
+            f"(a) naïf, un document, un processus : {results['naive']['seconds']:.1f} s, {results['naive']['pages']} pages, "
+            f"pic mémoire {results['naive']['peak_mb']:.0f} Mo"
+        )
     worker = start_worker(args.concurrency)
     try:
         warm_up_workers(establishment)
         results["cold"] = timed_kit(establishment)
-        print(f"(b) kit à froid : {results['cold']['seconds']:.1f} s, {results['cold']['pages']} pages, "
-              f"{results['cold']['parts_rendered']} parties rendues")
+        print(
+            f"(b) kit à froid : {results['cold']['seconds']:.1f} s, {results['cold']['pages']} pages, "
+            f"{results['cold']['parts_rendered']} parties rendues"
+        )
         from continuity.models import DegradedProcedure
 
         procedure = DegradedProcedure.objects.filter(establishment=establishment).order_by("?").first()
@@ -288,8 +468,10 @@ def main():
         procedure.version = str(int(procedure.version) + 1)
         procedure.save()
         results["rebuild"] = timed_kit(establishment)
-        print(f"(c) kit après une procédure modifiée : {results['rebuild']['seconds']:.2f} s, "
-              f"{results['rebuild']['parts_rendered']} partie rendue")
+        print(
+            f"(c) kit après une procédure modifiée : {results['rebuild']['seconds']:.2f} s, "
+            f"{results['rebuild']['parts_rendered']} partie rendue"
+        )
         processes = {worker.pid: "main"} | {pid: "pool" for pid in _children(worker.pid)}
         results["worker_peak_mb"] = {f"{role}-{pid}": round(_vmhwm_mb(pid)) for pid, role in processes.items()}
         print(f"Pic mémoire (VmHWM) des processus du worker : {results['worker_peak_mb']} Mo")

@@ -5,6 +5,16 @@ from .models import DirectoryEntry
 
 @admin.register(DirectoryEntry)
 class DirectoryEntryAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "function", "service", "phone", "mobile", "bip", "on_call", "establishment"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "function",
+        "service",
+        "phone",
+        "mobile",
+        "bip",
+        "on_call",
+        "establishment",
+    ]
     list_filter = ["establishment", "on_call", "service"]
     search_fields = ["last_name", "first_name", "function", "service"]

@@ -23,14 +23,28 @@ PEOPLE = [
 def seed_demo_data(*, establishment, users) -> None:
     for last, first, function, service, phone, mobile, bip, on_call in PEOPLE:
         DirectoryEntry.objects.get_or_create(
-            establishment=establishment, last_name=last, first_name=first,
-            defaults={"function": function, "service": service, "phone": phone, "mobile": mobile,
-                      "bip": bip, "on_call": on_call},
+            establishment=establishment,
+            last_name=last,
+            first_name=first,
+            defaults={
+                "function": function,
+                "service": service,
+                "phone": phone,
+                "mobile": mobile,
+                "bip": bip,
+                "on_call": on_call,
+            },
         )
     for user in users.values():
         membership = user.memberships.get(establishment=establishment)
         DirectoryEntry.objects.get_or_create(
-            establishment=establishment, last_name=user.last_name, first_name=user.first_name,
-            defaults={"function": membership.position, "service": "Cellule de crise",
-                      "phone": f"04 90 00 13 {10 + user.pk % 90:02d}", "mobile": f"06 71 00 13 {10 + user.pk % 90:02d}"},
+            establishment=establishment,
+            last_name=user.last_name,
+            first_name=user.first_name,
+            defaults={
+                "function": membership.position,
+                "service": "Cellule de crise",
+                "phone": f"04 90 00 13 {10 + user.pk % 90:02d}",
+                "mobile": f"06 71 00 13 {10 + user.pk % 90:02d}",
+            },
         )

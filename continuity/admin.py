@@ -26,7 +26,17 @@ class CareUnitAdmin(admin.ModelAdmin):
 class PrintJobAdmin(admin.ModelAdmin):
     """Read-only: jobs are written by the pipeline only."""
 
-    list_display = ["pk", "title", "kind", "status", "establishment", "requested_by", "created_at", "page_count", "attempts"]
+    list_display = [
+        "pk",
+        "title",
+        "kind",
+        "status",
+        "establishment",
+        "requested_by",
+        "created_at",
+        "page_count",
+        "attempts",
+    ]
     list_filter = ["status", "kind", "establishment"]
     search_fields = ["title", "document"]
     readonly_fields = [f.name for f in PrintJob._meta.fields]

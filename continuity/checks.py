@@ -14,18 +14,22 @@ def print_job_delays(app_configs=None, **kwargs) -> list[Error]:
     stale = settings.PRINT_JOB_STALE_AFTER
     soft = render_time_limits(stale)[1]
     if soft < MIN_SOFT_LIMIT:
-        errors.append(Error(
-            f"PRINT_JOB_STALE_AFTER={stale} leaves render tasks {soft} s (soft limit) to run.",
-            hint=f"Render tasks are stopped {STALE_MARGIN + SOFT_MARGIN} s before the stale delay; set it to "
-                 f"at least {MIN_SOFT_LIMIT + SOFT_MARGIN + STALE_MARGIN} s.",
-            id="continuity.E001",
-        ))
+        errors.append(
+            Error(
+                f"PRINT_JOB_STALE_AFTER={stale} leaves render tasks {soft} s (soft limit) to run.",
+                hint=f"Render tasks are stopped {STALE_MARGIN + SOFT_MARGIN} s before the stale delay; set it to "
+                f"at least {MIN_SOFT_LIMIT + SOFT_MARGIN + STALE_MARGIN} s.",
+                id="continuity.E001",
+            )
+        )
     visibility = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}).get("visibility_timeout")
     if visibility is not None and stale >= visibility:
-        errors.append(Error(
-            f"PRINT_JOB_STALE_AFTER={stale} is not under the broker's visibility_timeout ({visibility} s).",
-            hint="Redis would deliver a running render's task again before the sweeper considers its job stuck: "
-                 "raise CELERY_VISIBILITY_TIMEOUT or lower PRINT_JOB_STALE_AFTER.",
-            id="continuity.E002",
-        ))
+        errors.append(
+            Error(
+                f"PRINT_JOB_STALE_AFTER={stale} is not under the broker's visibility_timeout ({visibility} s).",
+                hint="Redis would deliver a running render's task again before the sweeper considers its job stuck: "
+                "raise CELERY_VISIBILITY_TIMEOUT or lower PRINT_JOB_STALE_AFTER.",
+                id="continuity.E002",
+            )
+        )
     return errors

@@ -49,7 +49,14 @@ class JournalDocument(PrintableDocument):
     def data(self, establishment: Establishment, params: dict):
         # The hash chain's head covers every entry; the rest is what the header shows.
         crisis = self._crisis(establishment, params)
-        return [crisis.pk, crisis.journal_last_hash, crisis.title, crisis.phase, crisis.is_exercise, str(crisis.closed_at)]
+        return [
+            crisis.pk,
+            crisis.journal_last_hash,
+            crisis.title,
+            crisis.phase,
+            crisis.is_exercise,
+            str(crisis.closed_at),
+        ]
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         crisis = self._crisis(establishment, params)
@@ -62,7 +69,9 @@ class JournalDocument(PrintableDocument):
             entry.corrected_by = corrected_by.get(entry.pk, [])
         last = entries[-1] if entries else None
         data_label = (
-            _("main courante au n° %(seq)s du %(at)s") % {"seq": last.seq, "at": local(last.recorded_at)} if last else ""
+            _("main courante au n° %(seq)s du %(at)s") % {"seq": last.seq, "at": local(last.recorded_at)}
+            if last
+            else ""
         )
         return render_html(
             "pdf/journal.html",
@@ -133,8 +142,12 @@ class BlankJournalSheet(BlankForm):
         return _lined_sheet(
             columns,
             copies=2,
-            meta=_("Crise : ............................................  Feuille n° ......  Tenue par : ..............................  Date : ...../...../.........."),
-            foot=_("Type : F fait, I information, D décision, A action, C communication. Priorité : U urgent, N normal, PI pour information. Urgent : entourer la ligne. Une erreur se barre d'un trait et se corrige sur une nouvelle ligne."),
+            meta=_(
+                "Crise : ............................................  Feuille n° ......  Tenue par : ..............................  Date : ...../...../.........."
+            ),
+            foot=_(
+                "Type : F fait, I information, D décision, A action, C communication. Priorité : U urgent, N normal, PI pour information. Urgent : entourer la ligne. Une erreur se barre d'un trait et se corrige sur une nouvelle ligne."
+            ),
         )
 
 
@@ -167,8 +180,12 @@ class BlankRidaSheet(BlankForm):
         ]
         return _lined_sheet(
             columns,
-            meta=_("Crise : ............................................  Point de situation du ...../...../.......... à ......h......  Rédacteur : ..............................  Feuille n° ......"),
-            foot=_("Type : I information, D décision, A action. Statut : à faire, en cours, fait, abandonné. Source possible : main courante, signalement, exercice, RETEX."),
+            meta=_(
+                "Crise : ............................................  Point de situation du ...../...../.......... à ......h......  Rédacteur : ..............................  Feuille n° ......"
+            ),
+            foot=_(
+                "Type : I information, D décision, A action. Statut : à faire, en cours, fait, abandonné. Source possible : main courante, signalement, exercice, RETEX."
+            ),
         )
 
 
@@ -232,7 +249,9 @@ class ProceduresDocument(PrintableDocument):
     def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
         # One query for all services: the dashboard's freshness check plans the whole kit.
         by_service = defaultdict(list)
-        for p in DegradedProcedure.objects.filter(establishment=establishment).only("pk", "service", "version", "updated_at"):
+        for p in DegradedProcedure.objects.filter(establishment=establishment).only(
+            "pk", "service", "version", "updated_at"
+        ):
             by_service[p.service].append(p)
         items = []
         for params in params_list:
@@ -274,7 +293,11 @@ class BedCensusDocument(PrintableDocument):
     def _stamps(self, establishment: Establishment) -> dict:
         units = CareUnit.objects.filter(establishment=establishment).aggregate(n=Count("pk"), at=Max("updated_at"))
         beds = Bed.objects.filter(unit__establishment=establishment).aggregate(n=Count("pk"), at=Max("updated_at"))
-        return {"units": units["n"], "beds": beds["n"], "at": max(filter(None, [units["at"], beds["at"]]), default=None)}
+        return {
+            "units": units["n"],
+            "beds": beds["n"],
+            "at": max(filter(None, [units["at"], beds["at"]]), default=None),
+        }
 
     def data(self, establishment: Establishment, params: dict):
         # Counts catch deletions, which leave the latest updated_at unchanged.
@@ -309,8 +332,12 @@ class BedCensusDocument(PrintableDocument):
             pages=pages,
             style="lined",
             orientation="portrait",
-            sheet_meta=_("Date : ...../...../..........  Heure : ......h......  Relevé par : ..............................  Visa du cadre : .................."),
-            sheet_foot=_("Une ligne par lit. Lit libre : laisser vide. Sortie ou transfert : barrer et noter la destination en observation ; remonter la fiche à la cellule de crise à chaque relève."),
+            sheet_meta=_(
+                "Date : ...../...../..........  Heure : ......h......  Relevé par : ..............................  Visa du cadre : .................."
+            ),
+            sheet_foot=_(
+                "Une ligne par lit. Lit libre : laisser vide. Sortie ou transfert : barrer et noter la destination en observation ; remonter la fiche à la cellule de crise à chaque relève."
+            ),
         )
 
 

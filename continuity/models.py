@@ -100,7 +100,11 @@ class PrintJob(models.Model):
     params = models.JSONField(_("paramètres"), default=dict, blank=True)
     title = models.CharField(_("intitulé"), max_length=250)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="print_jobs",
     )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")

@@ -124,9 +124,9 @@ def _kit_title(kind: str, establishment: Establishment, params: dict) -> str:
     title = f"{base} — {establishment.name}"
     if params.get("only"):
         count = len(params["only"])
-        title += " " + (_("(%(count)s document à réimprimer)") if count == 1 else _("(%(count)s documents à réimprimer)")) % {
-            "count": count
-        }
+        title += " " + (
+            _("(%(count)s document à réimprimer)") if count == 1 else _("(%(count)s documents à réimprimer)")
+        ) % {"count": count}
     return title
 
 
@@ -208,9 +208,8 @@ def print_job_claim(*, job_id: int, now=None) -> PrintJob | None:
     claimable = Q(status=PrintJob.Status.QUEUED) | Q(
         status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=_stale_before(now)
     )
-    claimed = (
-        PrintJob.objects.filter(claimable, pk=job_id, attempts__lt=MAX_ATTEMPTS)
-        .update(status=PrintJob.Status.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1, error="")
+    claimed = PrintJob.objects.filter(claimable, pk=job_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=PrintJob.Status.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1, error=""
     )
     if claimed != 1:
         return None
@@ -239,7 +238,11 @@ def _finish(job: PrintJob, *, pages: int, sha256: str, file_name: str = "", part
             default_storage.delete(file_name)
         return False
     job.status, job.finished_at, job.page_count, job.sha256, job.file.name = (
-        PrintJob.Status.DONE, now, pages, sha256, file_name,
+        PrintJob.Status.DONE,
+        now,
+        pages,
+        sha256,
+        file_name,
     )
     if job.parent_id:
         _notify_parent(job.parent_id)
@@ -278,7 +281,10 @@ def _requeue(job: PrintJob) -> None:
 def _fail(job: PrintJob, message: str) -> None:
     now = timezone.now()
     failed = _mine(job).update(
-        status=PrintJob.Status.FAILED, finished_at=now, duration=now - job.started_at, error=message[:2000],
+        status=PrintJob.Status.FAILED,
+        finished_at=now,
+        duration=now - job.started_at,
+        error=message[:2000],
         waiting_for_parts=False,
     )
     job.status, job.error = PrintJob.Status.FAILED, message
@@ -310,8 +316,9 @@ def part_render(*, establishment: Establishment, document: str, params: dict) ->
     doc = registry.get(document)
     key = params_key(document, params)
     fingerprint = doc.fingerprint(establishment, params)
-    same = RenderedPart.objects.filter(establishment=establishment, document=document, params_key=key,
-                                       fingerprint=fingerprint)
+    same = RenderedPart.objects.filter(
+        establishment=establishment, document=document, params_key=key, fingerprint=fingerprint
+    )
     cached = same.first()
     if cached:
         RenderedPart.objects.filter(pk=cached.pk).update(used_at=timezone.now())
@@ -327,9 +334,16 @@ def part_render(*, establishment: Establishment, document: str, params: dict) ->
     try:
         with transaction.atomic():
             part = RenderedPart.objects.create(
-                establishment=establishment, document=document, params_key=key, params=params,
-                fingerprint=fingerprint, file=name, page_count=pages, sha256=hashlib.sha256(pdf).hexdigest(),
-                data_label=rendered.data_label[:120], duration=timezone.now() - started,
+                establishment=establishment,
+                document=document,
+                params_key=key,
+                params=params,
+                fingerprint=fingerprint,
+                file=name,
+                page_count=pages,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                data_label=rendered.data_label[:120],
+                duration=timezone.now() - started,
             )
     except IntegrityError:  # another worker rendered the same part meanwhile: keep theirs
         default_storage.delete(name)
@@ -378,8 +392,10 @@ def print_job_render(*, job_id: int) -> PrintJob | None:
 
 
 def _too_long() -> str:
-    return _("Rendu trop long : interrompu au bout de %(seconds)s s (serveurs d'impression surchargés, "
-             "ou document trop volumineux).") % {"seconds": render_time_limits()[1]}
+    return _(
+        "Rendu trop long : interrompu au bout de %(seconds)s s (serveurs d'impression surchargés, "
+        "ou document trop volumineux)."
+    ) % {"seconds": render_time_limits()[1]}
 
 
 def _items_for(job: PrintJob) -> list[Item]:
@@ -396,13 +412,27 @@ def _plan(job: PrintJob) -> None:
     plan, stale = [], []
     for item in items:
         doc = registry.get(item.document)
-        entry = {"document": item.document, "params": item.params, "label": item.label, "group": str(doc.title),
-                 "key": item.key, "fingerprint": item.fingerprint, "chunks": []}
+        entry = {
+            "document": item.document,
+            "params": item.params,
+            "label": item.label,
+            "group": str(doc.title),
+            "key": item.key,
+            "fingerprint": item.fingerprint,
+            "chunks": [],
+        }
         for chunk in item.chunks:
             key = params_key(item.document, chunk.params)
             part = cached.get((item.document, key, chunk.fingerprint))
-            entry["chunks"].append({"params": chunk.params, "key": key, "fingerprint": chunk.fingerprint,
-                                    "part": part.pk if part else None, "job": None})
+            entry["chunks"].append(
+                {
+                    "params": chunk.params,
+                    "key": key,
+                    "fingerprint": chunk.fingerprint,
+                    "part": part.pk if part else None,
+                    "job": None,
+                }
+            )
             if part is None:
                 stale.append((doc.weight, item, entry["chunks"][-1]))
         plan.append(entry)
@@ -430,8 +460,13 @@ def _fan_out(job: PrintJob, plan: list, stale: list) -> None:
             return
         for index, (_weight, item, chunk) in enumerate(stale, start=1):
             child = PrintJob.objects.create(
-                establishment=job.establishment, crisis=job.crisis, kind=PrintJob.Kind.PART, parent=job,
-                document=item.document, params=chunk["params"], requested_by=job.requested_by,
+                establishment=job.establishment,
+                crisis=job.crisis,
+                kind=PrintJob.Kind.PART,
+                parent=job,
+                document=item.document,
+                params=chunk["params"],
+                requested_by=job.requested_by,
                 title=f"{item.label} ({index}/{len(stale)})"[:250],
             )
             chunk["job"] = child.pk
@@ -482,11 +517,16 @@ def _assembled_items(job: PrintJob) -> list[assembly.AssembledItem]:
         chunk_parts = [parts.get(next(ids)) for _chunk in entry["chunks"]]
         if None in chunk_parts:
             raise LookupError(_("une partie rendue a disparu du cache ; relancez l'impression."))
-        items.append(assembly.AssembledItem(
-            label=entry["label"], group=entry["group"], data_label=chunk_parts[0].data_label,
-            files=[p.file.name for p in chunk_parts], pages=sum(p.page_count for p in chunk_parts),
-            rendered_at=max(p.rendered_at for p in chunk_parts),
-        ))
+        items.append(
+            assembly.AssembledItem(
+                label=entry["label"],
+                group=entry["group"],
+                data_label=chunk_parts[0].data_label,
+                files=[p.file.name for p in chunk_parts],
+                pages=sum(p.page_count for p in chunk_parts),
+                rendered_at=max(p.rendered_at for p in chunk_parts),
+            )
+        )
     return items
 
 

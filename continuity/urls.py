@@ -10,6 +10,10 @@ urlpatterns = [
     path("crises/<id:crisis_id>/impressions/main-courante/", views.crisis_print_journal, name="crisis-print-journal"),
     path("etablissements/<id:establishment_id>/kit-papier/", views.paper_kit, name="paper-kit"),
     path("etablissements/<id:establishment_id>/kit-papier/imprimer/", views.paper_kit_build, name="paper-kit-build"),
-    path("etablissements/<id:establishment_id>/kit-papier/hors-ligne/", views.paper_kit_bundle, name="paper-kit-bundle"),
-    path("etablissements/<id:establishment_id>/kit-papier/document/", views.paper_kit_document, name="paper-kit-document"),
+    path(
+        "etablissements/<id:establishment_id>/kit-papier/hors-ligne/", views.paper_kit_bundle, name="paper-kit-bundle"
+    ),
+    path(
+        "etablissements/<id:establishment_id>/kit-papier/document/", views.paper_kit_document, name="paper-kit-document"
+    ),
 ]

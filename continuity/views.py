@@ -51,8 +51,9 @@ def print_job_download(request: HttpRequest, job_id: int) -> FileResponse:
         raise Http404
     filename = f"{slugify(job.title)[:80] or 'impression'}.{job.extension}"
     content_type = "application/zip" if job.extension == "zip" else "application/pdf"
-    response = FileResponse(job.file.open("rb"), as_attachment=job.extension == "zip", filename=filename,
-                            content_type=content_type)
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=job.extension == "zip", filename=filename, content_type=content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -118,7 +119,9 @@ def paper_kit_build(request: HttpRequest, establishment_id: int) -> HttpResponse
     """The whole kit, or with only=<keys> (the "à réimprimer" button) just those documents."""
     establishment, _membership = get_establishment_for_user(request.user, establishment_id, Cap.PRINT)
     only = request.POST.getlist("only") if "only" in request.POST else None
-    return _follow(request, establishment, lambda: services.kit_build(establishment=establishment, by=request.user, only=only))
+    return _follow(
+        request, establishment, lambda: services.kit_build(establishment=establishment, by=request.user, only=only)
+    )
 
 
 @login_required

@@ -85,7 +85,9 @@ class ObtainTokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description=gettext_lazy("Identifiants incorrects.")),
-            429: OpenApiResponse(description=gettext_lazy("Trop de tentatives échouées : connexion bloquée un moment.")),
+            429: OpenApiResponse(
+                description=gettext_lazy("Trop de tentatives échouées : connexion bloquée un moment.")
+            ),
         },
         auth=[],
         tags=["auth"],
@@ -254,7 +256,9 @@ class JournalListView(CrisisScopedView):
         else:
             entry = services.journal_correct(original=self._entry_to_correct(corrects_id), by=request.user, **data)
         entry = selectors.journal_entries(self.crisis).get(pk=entry.pk)
-        return Response(JournalEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            JournalEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     def _entry_to_correct(self, entry_id: int) -> JournalEntry:
         # Looked up in this crisis only: journal_correct appends to the original's
@@ -285,7 +289,6 @@ class JournalEntryView(CrisisScopedView):
         if entry is None:
             raise exceptions.NotFound()
         return Response(JournalEntrySerializer(entry, context={"request": request}).data)
-
 
 
 class JournalAttachmentView(CrisisScopedView):

@@ -91,8 +91,12 @@ class JournalEntryForm(Unsuffixed, forms.Form):
             }
         ),
     )
-    priority = forms.ChoiceField(label=_("Priorité"), choices=JournalEntry.Priority.choices, initial=JournalEntry.Priority.NORMAL)
-    channel = forms.ChoiceField(label=_("Canal"), choices=JournalEntry.Channel.choices, initial=JournalEntry.Channel.TELEPHONE)
+    priority = forms.ChoiceField(
+        label=_("Priorité"), choices=JournalEntry.Priority.choices, initial=JournalEntry.Priority.NORMAL
+    )
+    channel = forms.ChoiceField(
+        label=_("Canal"), choices=JournalEntry.Channel.choices, initial=JournalEntry.Channel.TELEPHONE
+    )
     sender = forms.CharField(label=_("Émetteur"), max_length=200, required=False)
     recipient = forms.CharField(label=_("Destinataire"), max_length=200, required=False)
     occurred_at = local_datetime_field(
@@ -177,9 +181,11 @@ class PhaseForm(Unsuffixed, forms.Form):
 
 
 def _member_choices(crisis):
-    users = get_user_model().objects.filter(
-        memberships__establishment_id=crisis.establishment_id, memberships__is_active=True
-    ).order_by("last_name", "first_name")
+    users = (
+        get_user_model()
+        .objects.filter(memberships__establishment_id=crisis.establishment_id, memberships__is_active=True)
+        .order_by("last_name", "first_name")
+    )
     return users
 
 

@@ -70,7 +70,9 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("appartenance")
         verbose_name_plural = _("appartenances")
-        constraints = [models.UniqueConstraint(fields=["user", "establishment"], name="one_membership_per_establishment")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "establishment"], name="one_membership_per_establishment")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.establishment} ({self.get_role_display()})"
@@ -310,7 +312,9 @@ class RecordChange(models.Model):
             except FieldDoesNotExist:
                 rows.append((name, _shown(self.before.get(name)), _shown(self.after.get(name))))
                 continue
-            rows.append((str(field.verbose_name), _shown(self.before.get(name), field), _shown(self.after.get(name), field)))
+            rows.append(
+                (str(field.verbose_name), _shown(self.before.get(name), field), _shown(self.after.get(name), field))
+            )
         return rows
 
 

@@ -75,7 +75,9 @@ def crises_for(user) -> QuerySet[Crisis]:
     ).select_related("establishment")
 
 
-def get_establishment_for_user(user, establishment_id: int, capability: str = Cap.READ) -> tuple[Establishment, Membership]:
+def get_establishment_for_user(
+    user, establishment_id: int, capability: str = Cap.READ
+) -> tuple[Establishment, Membership]:
     membership = membership_for(user, establishment_id)
     require(membership, capability)
     return membership.establishment, membership

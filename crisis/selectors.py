@@ -36,7 +36,9 @@ class JournalFilters:
         if self.until:
             entries = entries.filter(occurred_at__lte=self.until)
         if self.q:
-            entries = entries.filter(Q(text__icontains=self.q) | Q(sender__icontains=self.q) | Q(recipient__icontains=self.q))
+            entries = entries.filter(
+                Q(text__icontains=self.q) | Q(sender__icontains=self.q) | Q(recipient__icontains=self.q)
+            )
         return entries
 
 
@@ -52,7 +54,9 @@ def journal_entries(crisis: Crisis, filters: JournalFilters | None = None) -> Qu
     )
 
 
-def journal_page(crisis: Crisis, filters: JournalFilters, before: int | None, size: int = 50) -> tuple[list, int | None]:
+def journal_page(
+    crisis: Crisis, filters: JournalFilters, before: int | None, size: int = 50
+) -> tuple[list, int | None]:
     """One page by keyset (seq < before): cost does not grow with the journal's length.
 
     The "corrected" flags come from a second query bounded by the page: as a
@@ -131,7 +135,9 @@ def roster(crisis: Crisis) -> list[DutyStatus]:
     holders = {s.holder_id for s in current}
     window_start = now - timedelta(days=REST_WINDOW_DAYS + 1)
     history: dict[int, list[Shift]] = {h: [] for h in holders}
-    for shift in Shift.objects.filter(holder_id__in=holders).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window_start)):
+    for shift in Shift.objects.filter(holder_id__in=holders).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=window_start)
+    ):
         history[shift.holder_id].append(shift)
     today = timezone.localdate()
     last_week = {today - timedelta(days=n) for n in range(REST_WINDOW_DAYS)}

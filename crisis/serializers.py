@@ -218,7 +218,10 @@ class JournalQuerySerializer(serializers.Serializer):
     until = DateTimeField(required=False, help_text=_("événements jusqu'à cette heure"))
     q = serializers.CharField(max_length=200, required=False, help_text=_("texte, émetteur ou destinataire"))
     before = serializers.IntegerField(
-        min_value=1, max_value=MAX_SEQ, required=False, help_text=_("n° à partir duquel lire les entrées plus anciennes")
+        min_value=1,
+        max_value=MAX_SEQ,
+        required=False,
+        help_text=_("n° à partir duquel lire les entrées plus anciennes"),
     )
     limit = serializers.IntegerField(min_value=1, max_value=JOURNAL_PAGE_MAX, default=JOURNAL_PAGE_SIZE)
 

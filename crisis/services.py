@@ -31,7 +31,13 @@ ATTACHMENT_SIGNATURES = {
     "application/pdf": (b"%PDF-",),
     "image/webp": (b"RIFF",),
 }
-ATTACHMENT_EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf", ".webp": "image/webp"}
+ATTACHMENT_EXTENSIONS = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".webp": "image/webp",
+}
 
 
 # --- hash chain -----------------------------------------------------------
@@ -140,7 +146,9 @@ def _store_attachment(upload: UploadedFile) -> tuple[str, str]:
 # --- journal --------------------------------------------------------------
 
 
-def _validate_entry(*, crisis: Crisis, occurred_at: datetime, text: str, channel: str, kind: str, priority: str, corrects):
+def _validate_entry(
+    *, crisis: Crisis, occurred_at: datetime, text: str, channel: str, kind: str, priority: str, corrects
+):
     errors = {}
     if not text or not text.strip():
         errors["text"] = _("Le texte est obligatoire.")
@@ -178,7 +186,13 @@ def journal_append(
     recorded_at = timezone.now()
     occurred_at = occurred_at or recorded_at
     _validate_entry(
-        crisis=crisis, occurred_at=occurred_at, text=text, channel=channel, kind=kind, priority=priority, corrects=corrects
+        crisis=crisis,
+        occurred_at=occurred_at,
+        text=text,
+        channel=channel,
+        kind=kind,
+        priority=priority,
+        corrects=corrects,
     )
     attachment_name, attachment_sha256 = _store_attachment(attachment) if attachment else ("", "")
     with transaction.atomic():
@@ -294,7 +308,10 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
         before = current.get_phase_display()
         Crisis.objects.filter(pk=crisis.pk).update(phase=phase)
         crisis.phase = phase
-        text = _("Changement de phase : %(before)s → %(after)s.") % {"before": before, "after": crisis.get_phase_display()}
+        text = _("Changement de phase : %(before)s → %(after)s.") % {
+            "before": before,
+            "after": crisis.get_phase_display(),
+        }
         if note.strip():
             text = f"{text} {note.strip()}"
         return _journal_for_cell(
@@ -469,7 +486,9 @@ def shift_start(*, crisis: Crisis, by, role: str, holder, deputy=None, at: datet
     return shift
 
 
-def shift_hand_over(*, shift: Shift, by, to_holder, deputy=None, summary: str = "", at: datetime | None = None) -> Shift:
+def shift_hand_over(
+    *, shift: Shift, by, to_holder, deputy=None, summary: str = "", at: datetime | None = None
+) -> Shift:
     """Handover: ends the shift and starts the next one, linked, with a short summary."""
     at = at or timezone.now()
     crisis = shift.crisis
@@ -481,7 +500,9 @@ def shift_hand_over(*, shift: Shift, by, to_holder, deputy=None, summary: str = 
     if not summary.strip():
         raise ValidationError({"summary": _("La synthèse de relève est obligatoire.")})
     with transaction.atomic():
-        ended = Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(ended_at=at, handover_summary=summary.strip())
+        ended = Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(
+            ended_at=at, handover_summary=summary.strip()
+        )
         if not ended:
             raise ValidationError({"shift": _("Cette vacation vient d'être relevée par quelqu'un d'autre.")})
         successor = Shift.objects.create(

@@ -13,7 +13,9 @@ urlpatterns = [
     path("crises/<id:crisis_id>/cloture/", views.crisis_close, name="crisis-close"),
     path("crises/<id:crisis_id>/main-courante/", views.journal, name="journal"),
     path("crises/<id:crisis_id>/main-courante/<id:seq>/", views.journal_entry, name="journal-entry"),
-    path("crises/<id:crisis_id>/main-courante/<id:seq>/piece-jointe", views.journal_attachment, name="journal-attachment"),
+    path(
+        "crises/<id:crisis_id>/main-courante/<id:seq>/piece-jointe", views.journal_attachment, name="journal-attachment"
+    ),
     path("crises/<id:crisis_id>/cellule/", views.roster, name="roster"),
     path("crises/<id:crisis_id>/cellule/prise-de-poste/", views.shift_start, name="shift-start"),
     path("crises/<id:crisis_id>/cellule/<id:shift_id>/releve/", views.shift_hand_over, name="shift-hand-over"),

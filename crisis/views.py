@@ -335,7 +335,9 @@ def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpRe
     entry = JournalEntry.objects.filter(crisis=crisis, seq=seq).exclude(attachment="").first()
     if entry is None:
         raise Http404
-    response = FileResponse(entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1]
+    )
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -28,7 +28,9 @@ MAKEMESSAGES_IGNORE = [".venv", "var", "tests", "bench", "node_modules"]
 def _gettext_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"GNU gettext is missing ({name} not found): install it (apt-get install gettext) to check the catalogue.")
+        pytest.fail(
+            f"GNU gettext is missing ({name} not found): install it (apt-get install gettext) to check the catalogue."
+        )
     return path
 
 
@@ -99,7 +101,9 @@ def test_the_compiled_catalogue_matches_the_source(tmp_path):
     committed = ROOT / CATALOGUE.with_suffix(".mo")
     assert committed.exists(), f"{committed.relative_to(ROOT)} is missing: run `make messages`."
     fresh = tmp_path / "django.mo"
-    result = subprocess.run([msgfmt, "--check", "-o", str(fresh), str(ROOT / CATALOGUE)], capture_output=True, text=True)
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", str(fresh), str(ROOT / CATALOGUE)], capture_output=True, text=True
+    )
     assert result.returncode == 0, f"msgfmt rejects {CATALOGUE}:\n{result.stderr}"
 
     with committed.open("rb") as f:
@@ -109,7 +113,9 @@ def test_the_compiled_catalogue_matches_the_source(tmp_path):
     # The header ("" key) carries dates that makemessages bumps on every run; the plural rule is checked below.
     keys = (expected._catalog.keys() | shipped._catalog.keys()) - {""}
     stale = sorted(str(key) for key in keys if expected._catalog.get(key) != shipped._catalog.get(key))
-    assert not stale, f"{committed.relative_to(ROOT)} is older than the .po: run `make messages`. Differing: {stale[:20]}"
+    assert not stale, (
+        f"{committed.relative_to(ROOT)} is older than the .po: run `make messages`. Differing: {stale[:20]}"
+    )
     assert [shipped.plural(n) for n in range(5)] == [expected.plural(n) for n in range(5)]
 
 

@@ -115,14 +115,30 @@ def build_bundle(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         kit_name = f"00-{slugify(_('kit papier complet'))}.pdf"
         archive.writestr(kit_name, kit_pdf)
-        rows.append({"file": kit_name, "label": _("Kit papier complet (couverture et sommaire)"), "group": "",
-                     "data_label": "", "pages": kit_pages, "size": len(kit_pdf)})
+        rows.append(
+            {
+                "file": kit_name,
+                "label": _("Kit papier complet (couverture et sommaire)"),
+                "group": "",
+                "data_label": "",
+                "pages": kit_pages,
+                "size": len(kit_pdf),
+            }
+        )
         for index, item in enumerate(items, start=1):
             pdf = item_pdf(item)
             name = bundle_filename(index, item.label)
             archive.writestr(name, pdf)
-            rows.append({"file": name, "label": item.label, "group": item.group, "data_label": item.data_label,
-                         "pages": item.pages, "size": len(pdf)})
+            rows.append(
+                {
+                    "file": name,
+                    "label": item.label,
+                    "group": item.group,
+                    "data_label": item.data_label,
+                    "pages": item.pages,
+                    "size": len(pdf),
+                }
+            )
         index_html = render_to_string(
             "pdf/bundle_index.html",
             {"establishment": establishment, "title": title, "generated_at": generated_at, "rows": rows},

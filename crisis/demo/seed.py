@@ -51,8 +51,10 @@ def seed_demo(*, password: str) -> dict:
     scenario = json.loads(SCENARIO.read_text(encoding="utf-8"))
     with transaction.atomic():
         establishment = _establishment(scenario["establishment"])
-        users = {username: _person(establishment, username, role, first, last, position, password)
-                 for username, role, first, last, position in DEMO_PEOPLE}
+        users = {
+            username: _person(establishment, username, role, first, last, position, password)
+            for username, role, first, last, position in DEMO_PEOPLE
+        }
     _seed_other_apps(establishment, users)
     created = []
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).exists():
@@ -81,7 +83,13 @@ def _establishment(data: dict) -> Establishment:
     ght, _ = Ght.objects.get_or_create(name=data["group"])
     establishment, _ = Establishment.objects.update_or_create(
         short_name=data["short_name"],
-        defaults={"name": data["name"], "ght": ght, "beds": data["beds"], "staff": data["staff"], "finess": "999000001"},
+        defaults={
+            "name": data["name"],
+            "ght": ght,
+            "beds": data["beds"],
+            "staff": data["staff"],
+            "finess": "999000001",
+        },
     )
     return establishment
 
@@ -141,18 +149,40 @@ def _replay_night(establishment, users, injects):
 
 def _roster(crisis, users):
     now = timezone.now()
-    services.shift_start(crisis=crisis, by=users["directeur"], role=Role.DIRECTEUR, holder=users["directeur"],
-                         deputy=users["coordinateur"], at=now - timedelta(hours=5))
-    services.shift_start(crisis=crisis, by=users["directeur"], role=Role.SECRETAIRE, holder=users["secretaire"],
-                         at=now - timedelta(hours=3))
+    services.shift_start(
+        crisis=crisis,
+        by=users["directeur"],
+        role=Role.DIRECTEUR,
+        holder=users["directeur"],
+        deputy=users["coordinateur"],
+        at=now - timedelta(hours=5),
+    )
+    services.shift_start(
+        crisis=crisis,
+        by=users["directeur"],
+        role=Role.SECRETAIRE,
+        holder=users["secretaire"],
+        at=now - timedelta(hours=3),
+    )
     # The DSI has been there since the night before: the roster must warn.
-    services.shift_start(crisis=crisis, by=users["directeur"], role=Role.DSI, holder=users["dsi"], deputy=users["rssi"],
-                         at=now - timedelta(hours=14))
-    qualite = services.shift_start(crisis=crisis, by=users["directeur"], role=Role.QUALITE, holder=users["soins"],
-                                   at=now - timedelta(hours=9))
-    services.shift_hand_over(shift=qualite, by=users["directeur"], to_holder=users["qualite"],
-                             summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
-                             at=now - timedelta(hours=1))
+    services.shift_start(
+        crisis=crisis,
+        by=users["directeur"],
+        role=Role.DSI,
+        holder=users["dsi"],
+        deputy=users["rssi"],
+        at=now - timedelta(hours=14),
+    )
+    qualite = services.shift_start(
+        crisis=crisis, by=users["directeur"], role=Role.QUALITE, holder=users["soins"], at=now - timedelta(hours=9)
+    )
+    services.shift_hand_over(
+        shift=qualite,
+        by=users["directeur"],
+        to_holder=users["qualite"],
+        summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
+        at=now - timedelta(hours=1),
+    )
 
 
 def _exercise(establishment, users):
@@ -167,7 +197,15 @@ def _exercise(establishment, users):
         detected_at=now - timedelta(days=60, hours=3),
         awareness_at=now - timedelta(days=60, hours=3),
     )
-    services.journal_append(crisis=crisis, by=users["secretaire"], occurred_at=now - timedelta(days=60, hours=2),
-                            sender="Animateur", recipient="Cellule de crise", channel="telephone", kind="fait",
-                            priority="urgent", text="Stimulus 1 : le SOC signale un chiffrement en cours sur le serveur de fichiers.")
+    services.journal_append(
+        crisis=crisis,
+        by=users["secretaire"],
+        occurred_at=now - timedelta(days=60, hours=2),
+        sender="Animateur",
+        recipient="Cellule de crise",
+        channel="telephone",
+        kind="fait",
+        priority="urgent",
+        text="Stimulus 1 : le SOC signale un chiffrement en cours sur le serveur de fichiers.",
+    )
     services.crisis_close(crisis=crisis, by=users["directeur"], note="Fin de l'exercice ; débriefing à chaud réalisé.")

@@ -43,8 +43,13 @@ def procedures(establishment):
     )
     return [
         DegradedProcedure.objects.create(
-            establishment=establishment, service=service, title=f"Sans DPI — {service}", owner="Dr Martin",
-            version="2", reviewed_at=date(2025, 3, 1), body=body,
+            establishment=establishment,
+            service=service,
+            title=f"Sans DPI — {service}",
+            owner="Dr Martin",
+            version="2",
+            reviewed_at=date(2025, 3, 1),
+            body=body,
         )
         for service in ("Laboratoire", "Urgences")
     ]
@@ -60,8 +65,14 @@ def beds(establishment):
 def directory(establishment):
     return [
         DirectoryEntry.objects.create(
-            establishment=establishment, last_name=f"Nom{i:03d}", first_name="Marie", function="Infirmière",
-            service="Urgences", phone="01 23 45 67 89", mobile="" if i % 3 else "06 12 34 56 78", bip="4321",
+            establishment=establishment,
+            last_name=f"Nom{i:03d}",
+            first_name="Marie",
+            function="Infirmière",
+            service="Urgences",
+            phone="01 23 45 67 89",
+            mobile="" if i % 3 else "06 12 34 56 78",
+            bip="4321",
             on_call=i % 7 == 0,
         )
         for i in range(20)

@@ -81,7 +81,9 @@ def test_freshness_lists_what_changed_since_the_last_kit(
     assert freshness.stale_items == [] and freshness.last_kit == kit
 
 
-def test_a_failed_part_fails_the_kit(establishment, director, kit_data, inline_worker, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failed_part_fails_the_kit(
+    establishment, director, kit_data, inline_worker, monkeypatch, django_capture_on_commit_callbacks
+):
     from unittest import mock
 
     monkeypatch.setattr(registry.get("bed_census"), "render", mock.Mock(side_effect=RuntimeError("plus de papier")))

@@ -58,8 +58,9 @@ def test_twins_kits_are_made_of_their_own_parts(
     for kit in kits:
         kit.refresh_from_db()
         assert kit.status == PrintJob.Status.DONE, kit.error
-        parts = RenderedPart.objects.filter(pk__in=[c["part"] or kit.children.get(pk=c["job"]).part_id
-                                                    for entry in kit.plan for c in entry["chunks"]])
+        parts = RenderedPart.objects.filter(
+            pk__in=[c["part"] or kit.children.get(pk=c["job"]).part_id for entry in kit.plan for c in entry["chunks"]]
+        )
         assert parts.count() == len(registry.kit_items(kit.establishment))
         assert set(parts.values_list("establishment_id", flat=True)) == {kit.establishment_id}
 

@@ -48,7 +48,11 @@ def test_a_crisis_of_another_establishment_is_refused(crisis, outsider, other_es
 
 
 def test_bad_parameters_are_refused(establishment, director):
-    for document, params in [("journal", {"crisis_id": "x"}), ("procedures", {"service": "Inconnu"}), ("message_form", {"a": 1})]:
+    for document, params in [
+        ("journal", {"crisis_id": "x"}),
+        ("procedures", {"service": "Inconnu"}),
+        ("message_form", {"a": 1}),
+    ]:
         with pytest.raises(ValidationError):
             services.print_job_request(establishment=establishment, by=director, document=document, params=params)
 
@@ -201,7 +205,9 @@ def test_the_sweeper_sends_an_assembly_never_sent_or_lost(establishment, directo
     assert services.print_jobs_sweep().assembled == 0  # sent: not again at once
     PrintJob.objects.filter(pk=kit.pk).update(dispatched_at=ago(settings.PRINT_JOB_STALE_AFTER + 5))
     assert services.print_jobs_sweep().assembled == 0  # still waiting its turn in the queue
-    PrintJob.objects.filter(pk=kit.pk).update(dispatched_at=ago(services.LOST_AFTER_STALE * settings.PRINT_JOB_STALE_AFTER + 5))
+    PrintJob.objects.filter(pk=kit.pk).update(
+        dispatched_at=ago(services.LOST_AFTER_STALE * settings.PRINT_JOB_STALE_AFTER + 5)
+    )
     assert services.print_jobs_sweep().assembled == 1
 
 

@@ -42,5 +42,8 @@ def test_kit_items_of_an_empty_establishment_are_the_blank_forms(establishment):
 def test_kit_items_follow_the_data(establishment, kit_data):
     items = registry.kit_items(establishment)
     assert [i.document for i in items][:4] == ["directory", "procedures", "procedures", "bed_census"]
-    assert [i.params for i in items if i.document == "procedures"] == [{"service": "Laboratoire"}, {"service": "Urgences"}]
+    assert [i.params for i in items if i.document == "procedures"] == [
+        {"service": "Laboratoire"},
+        {"service": "Urgences"},
+    ]
     assert len({i.key for i in items}) == len(items)

@@ -30,7 +30,9 @@ def test_the_crisis_print_page_offers_the_journal(client, crisis, director):
     assert "Imprimer la main courante" in response.content.decode()
 
 
-def test_printing_the_journal_records_a_job_and_redirects_to_it(client, crisis, scribe, sent, django_capture_on_commit_callbacks):
+def test_printing_the_journal_records_a_job_and_redirects_to_it(
+    client, crisis, scribe, sent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(client, scribe).post(reverse("crisis-print-journal", args=[crisis.pk]))
     job = PrintJob.objects.get()
@@ -54,7 +56,11 @@ def test_printing_wants_a_post(client, crisis, director):
 
 
 def test_anonymous_users_go_to_login(client, crisis, done_job):
-    for url in (reverse("print-jobs"), reverse("print-job", args=[done_job.pk]), reverse("print-job-download", args=[done_job.pk])):
+    for url in (
+        reverse("print-jobs"),
+        reverse("print-job", args=[done_job.pk]),
+        reverse("print-job-download", args=[done_job.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response.url
 
@@ -143,7 +149,9 @@ def test_the_kit_page_is_for_members(client, establishment, outsider, observer, 
 
 
 @pytest.mark.parametrize("name", ["paper-kit-build", "paper-kit-bundle", "paper-kit-document"])
-def test_kit_writes_refuse_observers_outsiders_and_get(client, establishment, observer, outsider, director, kit_data, name):
+def test_kit_writes_refuse_observers_outsiders_and_get(
+    client, establishment, observer, outsider, director, kit_data, name
+):
     url = reverse(name, args=[establishment.pk])
     assert login(client, observer).post(url).status_code == 403
     assert login(client, outsider).post(url).status_code == 404
@@ -215,8 +223,9 @@ def test_the_freshness_tag_uses_the_membership_of_the_context(rf, establishment,
     assert "Imprimer seulement ces documents" in html
     assert membership_queries(queries.captured_queries) == []  # the dashboard's, not looked up again
     with CaptureQueriesContext(connection) as queries:
-        html = render_freshness(rf, director, "{% kit_freshness establishment mine %}", establishment=establishment,
-                                mine=membership)
+        html = render_freshness(
+            rf, director, "{% kit_freshness establishment mine %}", establishment=establishment, mine=membership
+        )
     assert "Imprimer seulement ces documents" in html and membership_queries(queries.captured_queries) == []
 
 

@@ -526,8 +526,11 @@ def test_the_schema_is_served_to_an_authenticated_user(api, observer):
 
 def test_a_director_patches_the_awareness_time_through_the_api(client, crisis, director):
     client.force_login(director)
-    response = client.patch(f"/api/crises/{crisis.pk}/", {"awareness_at": crisis.detected_at.isoformat(), "severity": 4},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/crises/{crisis.pk}/",
+        {"awareness_at": crisis.detected_at.isoformat(), "severity": 4},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["severity"] == 4
     crisis.refresh_from_db()
     assert crisis.awareness_at == crisis.detected_at
@@ -545,8 +548,9 @@ def test_patching_a_crisis_is_refused_to_readers_and_hidden_from_outsiders(clien
 
 def test_a_bad_patch_answers_field_errors(client, crisis, director):
     client.force_login(director)
-    response = client.patch(f"/api/crises/{crisis.pk}/", {"title": "", "awareness_at": "demain"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/crises/{crisis.pk}/", {"title": "", "awareness_at": "demain"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert {"title", "awareness_at"} <= set(response.json())
 
@@ -556,8 +560,12 @@ def test_an_attachment_is_linked_through_the_access_checked_address(api, crisis,
 
     from crisis import services
 
-    entry = services.journal_append(crisis=crisis, by=scribe, text="Note papier",
-                                    attachment=SimpleUploadedFile("n.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
+    entry = services.journal_append(
+        crisis=crisis,
+        by=scribe,
+        text="Note papier",
+        attachment=SimpleUploadedFile("n.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16),
+    )
     api.force_authenticate(scribe)
     data = api.get(f"/api/crises/{crisis.pk}/journal/{entry.pk}/").json()
     assert data["attachment"].endswith(reverse("api-journal-attachment", args=[crisis.pk, entry.pk]))
@@ -571,7 +579,11 @@ def test_an_outsider_cannot_fetch_an_attachment(api, crisis, scribe, outsider):
 
     from crisis import services
 
-    entry = services.journal_append(crisis=crisis, by=scribe, text="Note",
-                                    attachment=SimpleUploadedFile("n.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
+    entry = services.journal_append(
+        crisis=crisis,
+        by=scribe,
+        text="Note",
+        attachment=SimpleUploadedFile("n.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16),
+    )
     api.force_authenticate(outsider)
     assert api.get(reverse("api-journal-attachment", args=[crisis.pk, entry.pk])).status_code == 404

@@ -57,9 +57,16 @@ def test_awareness_cannot_precede_detection(crisis, director):
 def test_the_record_page_saves_and_shows_the_history(client, crisis, director):
     client.force_login(director)
     url = reverse("crisis-edit", args=[crisis.pk])
-    response = client.post(url, {"title": "Rançongiciel Zeppelin", "severity": 4,
-                                 "detected_at": timezone.localtime(crisis.detected_at).strftime("%Y-%m-%dT%H:%M"),
-                                 "awareness_at": "", "declared_at": ""})
+    response = client.post(
+        url,
+        {
+            "title": "Rançongiciel Zeppelin",
+            "severity": 4,
+            "detected_at": timezone.localtime(crisis.detected_at).strftime("%Y-%m-%dT%H:%M"),
+            "awareness_at": "",
+            "declared_at": "",
+        },
+    )
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "Rançongiciel Zeppelin" in page and "Intitulé" in page and "Rançongiciel de nuit" in page
@@ -67,7 +74,9 @@ def test_the_record_page_saves_and_shows_the_history(client, crisis, director):
 
 def test_the_record_page_refuses_bad_input(client, crisis, director):
     client.force_login(director)
-    response = client.post(reverse("crisis-edit", args=[crisis.pk]), {"title": "", "severity": 4, "detected_at": "hier"})
+    response = client.post(
+        reverse("crisis-edit", args=[crisis.pk]), {"title": "", "severity": 4, "detected_at": "hier"}
+    )
     assert response.status_code == 400
     assert Crisis.objects.get(pk=crisis.pk).title == "Rançongiciel de nuit"
 
@@ -101,8 +110,10 @@ def test_closing_needs_confirmation_then_seals_the_journal(client, crisis, direc
 def test_saving_the_record_unchanged_records_nothing(client, crisis, director):
     client.force_login(director)
     detected = timezone.localtime(crisis.detected_at).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("crisis-edit", args=[crisis.pk]),
-                           {"title": crisis.title, "severity": crisis.severity, "detected_at": detected})
+    response = client.post(
+        reverse("crisis-edit", args=[crisis.pk]),
+        {"title": crisis.title, "severity": crisis.severity, "detected_at": detected},
+    )
     assert response.status_code == 302
     assert not selectors.history_of(crisis).exists()
     assert crisis.journal_entries.count() == 1
@@ -118,6 +129,7 @@ def test_a_title_that_looks_like_a_date_is_shown_as_typed(client, crisis, direct
 
 def test_dates_out_of_range_are_refused_on_the_record_page(client, crisis, director):
     client.force_login(director)
-    response = client.post(reverse("crisis-edit", args=[crisis.pk]),
-                           {"title": "x", "severity": 3, "detected_at": "0001-01-01T00:00"})
+    response = client.post(
+        reverse("crisis-edit", args=[crisis.pk]), {"title": "x", "severity": 3, "detected_at": "0001-01-01T00:00"}
+    )
     assert response.status_code == 400 and "limites" in response.content.decode()

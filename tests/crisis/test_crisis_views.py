@@ -16,8 +16,17 @@ def test_home_lists_only_my_establishments_crises(client, crisis, outsider, othe
 
 def test_a_director_opens_a_crisis_with_its_journal(client, director, establishment):
     client.force_login(director)
-    response = client.post(reverse("home"), {"establishment": establishment.pk, "title": "Panne du DPI",
-                                             "kind": "panne", "severity": 3, "detected_at": "", "awareness_at": ""})
+    response = client.post(
+        reverse("home"),
+        {
+            "establishment": establishment.pk,
+            "title": "Panne du DPI",
+            "kind": "panne",
+            "severity": 3,
+            "detected_at": "",
+            "awareness_at": "",
+        },
+    )
     crisis = Crisis.objects.get(title="Panne du DPI")
     assert response.status_code == 302 and response["Location"] == reverse("crisis-dashboard", args=[crisis.pk])
     assert crisis.journal_entries.filter(seq=1, kind="decision").exists()
@@ -25,21 +34,26 @@ def test_a_director_opens_a_crisis_with_its_journal(client, director, establishm
 
 def test_a_crisis_cannot_be_opened_in_someone_elses_establishment(client, director, other_establishment):
     client.force_login(director)
-    response = client.post(reverse("home"), {"establishment": other_establishment.pk, "title": "Intrusion",
-                                             "kind": "panne", "severity": 3})
+    response = client.post(
+        reverse("home"), {"establishment": other_establishment.pk, "title": "Intrusion", "kind": "panne", "severity": 3}
+    )
     assert response.status_code == 200 and not Crisis.objects.filter(title="Intrusion").exists()
 
 
 def test_an_untitled_crisis_is_refused(client, director, establishment):
     client.force_login(director)
-    response = client.post(reverse("home"), {"establishment": establishment.pk, "title": "", "kind": "panne", "severity": 3})
+    response = client.post(
+        reverse("home"), {"establishment": establishment.pk, "title": "", "kind": "panne", "severity": 3}
+    )
     assert "obligatoire" in response.content.decode()
     assert not Crisis.objects.exists()
 
 
 def test_the_observer_cannot_open_a_crisis(client, observer, establishment):
     client.force_login(observer)
-    response = client.post(reverse("home"), {"establishment": establishment.pk, "title": "x", "kind": "panne", "severity": 3})
+    response = client.post(
+        reverse("home"), {"establishment": establishment.pk, "title": "x", "kind": "panne", "severity": 3}
+    )
     assert response.status_code == 403 and not Crisis.objects.exists()
 
 
@@ -53,7 +67,9 @@ def test_the_dashboard_shows_phase_clock_roster_and_urgent_entries(client, crisi
 
 def test_a_phase_change_is_a_decision_in_the_journal(client, crisis, director):
     client.force_login(director)
-    response = client.post(reverse("crisis-phase", args=[crisis.pk]), {"phase": "endiguement", "note": "Internet coupé."})
+    response = client.post(
+        reverse("crisis-phase", args=[crisis.pk]), {"phase": "endiguement", "note": "Internet coupé."}
+    )
     assert response.status_code == 302
     crisis.refresh_from_db()
     assert crisis.phase == "endiguement"
@@ -85,21 +101,33 @@ def test_an_outsider_gets_404_on_every_crisis_page(client, crisis, director, scr
     client.force_login(outsider)
     for name in ("crisis-dashboard", "roster"):
         assert client.get(reverse(name, args=[crisis.pk])).status_code == 404
-    assert client.post(reverse("shift-start", args=[crisis.pk]), {"role": "dsi", "holder": outsider.pk}).status_code == 404
-    assert client.post(reverse("shift-hand-over", args=[crisis.pk, shift.pk]),
-                       {"to_holder": outsider.pk, "summary": "x"}).status_code == 404
+    assert (
+        client.post(reverse("shift-start", args=[crisis.pk]), {"role": "dsi", "holder": outsider.pk}).status_code == 404
+    )
+    assert (
+        client.post(
+            reverse("shift-hand-over", args=[crisis.pk, shift.pk]), {"to_holder": outsider.pk, "summary": "x"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("shift-end", args=[crisis.pk, shift.pk])).status_code == 404
     assert Shift.objects.get(pk=shift.pk).ended_at is None
 
 
 def test_the_roster_is_managed_by_deciders_only(client, crisis, director, scribe, observer):
     client.force_login(observer)
-    assert client.post(reverse("shift-start", args=[crisis.pk]), {"role": "dsi", "holder": scribe.pk}).status_code == 403
+    assert (
+        client.post(reverse("shift-start", args=[crisis.pk]), {"role": "dsi", "holder": scribe.pk}).status_code == 403
+    )
     client.force_login(director)
-    assert client.post(reverse("shift-start", args=[crisis.pk]), {"role": "dsi", "holder": scribe.pk}).status_code == 302
+    assert (
+        client.post(reverse("shift-start", args=[crisis.pk]), {"role": "dsi", "holder": scribe.pk}).status_code == 302
+    )
     shift = Shift.objects.get(crisis=crisis, role="dsi")
-    response = client.post(reverse("shift-hand-over", args=[crisis.pk, shift.pk]),
-                           {"to_holder": director.pk, "summary": "Sauvegardes isolées ; PRIS attendu à 10 h."})
+    response = client.post(
+        reverse("shift-hand-over", args=[crisis.pk, shift.pk]),
+        {"to_holder": director.pk, "summary": "Sauvegardes isolées ; PRIS attendu à 10 h."},
+    )
     assert response.status_code == 302
     current = Shift.objects.get(crisis=crisis, role="dsi", ended_at__isnull=True)
     assert current.holder == director and current.handed_over_from == shift
@@ -110,7 +138,9 @@ def test_the_roster_is_managed_by_deciders_only(client, crisis, director, scribe
 def test_a_handover_with_bad_input_shows_errors_and_changes_nothing(client, crisis, director, scribe, outsider):
     shift = services.shift_start(crisis=crisis, by=director, role="dsi", holder=scribe)
     client.force_login(director)
-    response = client.post(reverse("shift-hand-over", args=[crisis.pk, shift.pk]), {"to_holder": outsider.pk, "summary": ""})
+    response = client.post(
+        reverse("shift-hand-over", args=[crisis.pk, shift.pk]), {"to_holder": outsider.pk, "summary": ""}
+    )
     assert response.status_code == 400
     assert Shift.objects.get(pk=shift.pk).ended_at is None
     assert Shift.objects.filter(crisis=crisis).count() == 1
@@ -209,6 +239,12 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(rf, settings):
 def test_absurd_ids_are_404_not_500(client, director):
     client.force_login(director)
     huge = "9" * 25
-    for url in (f"/crises/{huge}/", f"/crises/{huge}/main-courante/", f"/etablissements/{huge}/kit-papier/",
-                f"/api/establishments/{huge}/", f"/api/crises/{huge}/journal/", f"/impressions/{huge}/"):
+    for url in (
+        f"/crises/{huge}/",
+        f"/crises/{huge}/main-courante/",
+        f"/etablissements/{huge}/kit-papier/",
+        f"/api/establishments/{huge}/",
+        f"/api/crises/{huge}/journal/",
+        f"/impressions/{huge}/",
+    ):
         assert client.get(url).status_code == 404, url

@@ -82,7 +82,9 @@ def test_the_database_itself_refuses_to_rewrite_an_entry(crisis):
 def test_verify_journal_names_the_entry_changed_through_sql(crisis, scribe):
     for text in ("un", "deux", "trois"):
         services.journal_append(crisis=crisis, by=scribe, text=text)
-    _tamper(f"UPDATE {JournalEntry._meta.db_table} SET text = %s WHERE crisis_id = %s AND seq = 3", ["falsifié", crisis.pk])
+    _tamper(
+        f"UPDATE {JournalEntry._meta.db_table} SET text = %s WHERE crisis_id = %s AND seq = 3", ["falsifié", crisis.pk]
+    )
     with pytest.raises(CommandError, match="entrée n° 3"):
         call_command("verify_journal")
 

@@ -31,8 +31,15 @@ def test_a_post_without_javascript_adds_the_entry_and_redirects(client, crisis, 
     client.force_login(scribe)
     response = client.post(
         journal_url(crisis),
-        {"kind": "fait", "text": "Le laboratoire appelle.", "priority": "normal", "channel": "telephone",
-         "sender": "Biologiste", "recipient": "Astreinte DSI", "occurred_at": "2026-01-01T03:00"},
+        {
+            "kind": "fait",
+            "text": "Le laboratoire appelle.",
+            "priority": "normal",
+            "channel": "telephone",
+            "sender": "Biologiste",
+            "recipient": "Astreinte DSI",
+            "occurred_at": "2026-01-01T03:00",
+        },
     )
     assert response.status_code == 302 and response["Location"] == journal_url(crisis)
     entry = crisis.journal_entries.order_by("-seq").first()
@@ -42,8 +49,11 @@ def test_a_post_without_javascript_adds_the_entry_and_redirects(client, crisis, 
 
 def test_an_htmx_post_answers_a_fresh_form_and_announces_the_change(client, crisis, scribe):
     client.force_login(scribe)
-    response = client.post(journal_url(crisis), {"kind": "action", "text": "Coupure internet", "priority": "urgent",
-                                                 "channel": "sur_site"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        journal_url(crisis),
+        {"kind": "action", "text": "Coupure internet", "priority": "urgent", "channel": "sur_site"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"]) == {"journal-changed": {}}
     assert 'id="entry-form"' in response.content.decode()
@@ -74,8 +84,10 @@ def test_bad_input_shows_an_error_and_saves_nothing(client, crisis, scribe, data
 def test_a_photo_of_a_paper_note_is_attached_and_served_to_members(client, crisis, scribe, observer):
     client.force_login(scribe)
     photo = SimpleUploadedFile("note.png", PNG, content_type="image/png")
-    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Note du standard", "priority": "normal",
-                                                 "channel": "papier", "attachment": photo})
+    response = client.post(
+        journal_url(crisis),
+        {"kind": "fait", "text": "Note du standard", "priority": "normal", "channel": "papier", "attachment": photo},
+    )
     assert response.status_code == 302
     entry = crisis.journal_entries.get(text="Note du standard")
     assert entry.attachment_sha256 and entry.attachment.name.endswith(".png")
@@ -91,8 +103,10 @@ def test_a_photo_of_a_paper_note_is_attached_and_served_to_members(client, crisi
 def test_an_attachment_of_the_wrong_type_is_refused(client, crisis, scribe, name, content):
     client.force_login(scribe)
     upload = SimpleUploadedFile(name, content)
-    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Pièce douteuse", "priority": "normal",
-                                                 "channel": "papier", "attachment": upload})
+    response = client.post(
+        journal_url(crisis),
+        {"kind": "fait", "text": "Pièce douteuse", "priority": "normal", "channel": "papier", "attachment": upload},
+    )
     assert response.status_code == 400
     assert not crisis.journal_entries.filter(text="Pièce douteuse").exists()
 
@@ -101,8 +115,10 @@ def test_an_oversized_attachment_is_refused(client, crisis, scribe, settings):
     settings.ATTACHMENT_MAX_BYTES = 100
     client.force_login(scribe)
     upload = SimpleUploadedFile("grand.png", PNG + b"\x00" * 200)
-    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Trop lourd", "priority": "normal",
-                                                 "channel": "papier", "attachment": upload})
+    response = client.post(
+        journal_url(crisis),
+        {"kind": "fait", "text": "Trop lourd", "priority": "normal", "channel": "papier", "attachment": upload},
+    )
     assert response.status_code == 400 and "volumineux" in response.content.decode()
     assert not crisis.journal_entries.filter(text="Trop lourd").exists()
 
@@ -111,22 +127,33 @@ def test_the_observer_reads_but_cannot_write(client, crisis, observer):
     client.force_login(observer)
     page = client.get(journal_url(crisis))
     assert page.status_code == 200 and 'id="entry-form"' not in page.content.decode()
-    assert client.post(journal_url(crisis), {"kind": "fait", "text": "x", "priority": "normal", "channel": "autre"}).status_code == 403
+    assert (
+        client.post(
+            journal_url(crisis), {"kind": "fait", "text": "x", "priority": "normal", "channel": "autre"}
+        ).status_code
+        == 403
+    )
     entry_url = reverse("journal-entry", args=[crisis.pk, 1])
     assert client.post(entry_url, {"text": "correction"}).status_code == 403
     assert crisis.journal_entries.count() == 1
 
 
 def test_an_outsider_gets_404_on_every_journal_url(client, crisis, outsider, scribe):
-    entry = services.journal_append(crisis=crisis, by=scribe, text="x",
-                                    attachment=SimpleUploadedFile("n.png", PNG))
+    entry = services.journal_append(crisis=crisis, by=scribe, text="x", attachment=SimpleUploadedFile("n.png", PNG))
     client.force_login(outsider)
-    for url in (journal_url(crisis), journal_url(crisis) + "?after=0",
-                reverse("journal-entry", args=[crisis.pk, entry.seq]),
-                reverse("journal-attachment", args=[crisis.pk, entry.seq])):
+    for url in (
+        journal_url(crisis),
+        journal_url(crisis) + "?after=0",
+        reverse("journal-entry", args=[crisis.pk, entry.seq]),
+        reverse("journal-attachment", args=[crisis.pk, entry.seq]),
+    ):
         assert client.get(url).status_code == 404, url
-    assert client.post(journal_url(crisis), {"kind": "fait", "text": "intrus", "priority": "normal",
-                                             "channel": "autre"}).status_code == 404
+    assert (
+        client.post(
+            journal_url(crisis), {"kind": "fait", "text": "intrus", "priority": "normal", "channel": "autre"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "x"}).status_code == 404
     assert not crisis.journal_entries.filter(text="intrus").exists()
 
@@ -177,7 +204,9 @@ def test_the_poll_marks_a_corrected_entry_in_place(client, crisis, scribe):
 
 def test_filters_narrow_the_list(client, crisis, scribe, director):
     services.journal_append(crisis=crisis, by=scribe, text="Décision de couper internet", kind="decision")
-    services.journal_append(crisis=crisis, by=scribe, text="Appel de la presse", kind="communication", priority="urgent")
+    services.journal_append(
+        crisis=crisis, by=scribe, text="Appel de la presse", kind="communication", priority="urgent"
+    )
     client.force_login(director)
     body = client.get(journal_url(crisis), {"kind": "decision", "q": "internet"}).content.decode()
     assert "Décision de couper internet" in body and "Appel de la presse" not in body
@@ -254,7 +283,9 @@ def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client
     assert "Fin de crise validée" in body and 'id="journal-poll"' not in body
     page = client.get(journal_url(crisis)).content.decode()
     assert 'id="journal-poll"' not in page and 'id="entry-form"' not in page
-    response = client.post(journal_url(crisis), {"kind": "fait", "text": "Trop tard", "priority": "normal", "channel": "autre"})
+    response = client.post(
+        journal_url(crisis), {"kind": "fait", "text": "Trop tard", "priority": "normal", "channel": "autre"}
+    )
     assert response.status_code == 400 and "scellée" in response.content.decode()
     response = client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "Correction tardive"})
     assert response.status_code == 400 and "scellée" in response.content.decode()

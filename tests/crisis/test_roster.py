@@ -12,7 +12,9 @@ from crisis.models import Shift
 
 def test_a_handover_ends_the_shift_and_links_the_next(crisis, director, scribe):
     shift = services.shift_start(crisis=crisis, by=director, role="secretaire", holder=scribe)
-    successor = services.shift_hand_over(shift=shift, by=director, to_holder=director, summary="RAS ; 3 actions en cours.")
+    successor = services.shift_hand_over(
+        shift=shift, by=director, to_holder=director, summary="RAS ; 3 actions en cours."
+    )
     shift.refresh_from_db()
     assert shift.ended_at is not None and shift.handover_summary == "RAS ; 3 actions en cours."
     assert successor.handed_over_from == shift and successor.ended_at is None
@@ -44,7 +46,9 @@ def test_it_warns_after_twelve_hours_in_a_row(crisis, director, scribe):
     first = services.shift_start(crisis=crisis, by=director, role="dsi", holder=scribe, at=now - timedelta(hours=13))
     # Same person takes another role after 30 minutes: still the same stretch.
     services.shift_end(shift=first, by=director, at=now - timedelta(hours=6))
-    services.shift_start(crisis=crisis, by=director, role="secretaire", holder=scribe, at=now - timedelta(hours=5, minutes=30))
+    services.shift_start(
+        crisis=crisis, by=director, role="secretaire", holder=scribe, at=now - timedelta(hours=5, minutes=30)
+    )
     (duty,) = selectors.roster(crisis)
     assert duty.over_continuous_limit
     assert duty.hours_on_duty == pytest.approx(13, abs=0.1)

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_entry_posted_by_one_member_appears_for_the_other_without_reload(browser, live_server, crisis, director, scribe):
+def test_an_entry_posted_by_one_member_appears_for_the_other_without_reload(
+    browser, live_server, crisis, director, scribe
+):
     journal = f"{live_server.url}/crises/{crisis.pk}/main-courante/"
     reader = logged_in_page(browser, live_server, "director", PASSWORD)
     writer = logged_in_page(browser, live_server, "scribe", PASSWORD)

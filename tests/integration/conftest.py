@@ -67,7 +67,9 @@ def redis_url(tmp_path_factory):
         return
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.fail(f"Redis is needed for the Celery integration tests: nothing at {REDIS_URL}, no redis-server installed")
+        pytest.fail(
+            f"Redis is needed for the Celery integration tests: nothing at {REDIS_URL}, no redis-server installed"
+        )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -93,7 +95,12 @@ def broker(redis_url):
         pytest.fail(f"Redis is needed at {redis_url} for the Celery integration tests")
     suffix = f"itest-{os.getpid()}-{time.monotonic_ns()}"
     queues = {"print": f"print-{suffix}", "default": f"default-{suffix}"}
-    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options), app.conf.task_routes, app.conf.task_default_queue)
+    saved = (
+        app.conf.broker_url,
+        dict(app.conf.broker_transport_options),
+        app.conf.task_routes,
+        app.conf.task_default_queue,
+    )
     routes = {"continuity.tasks.render_*": {"queue": queues["print"]}}
     _use_broker(redis_url, routes, queues["default"])
     yield {"url": redis_url, "queues": queues, "routes": routes}
@@ -118,8 +125,19 @@ def start_worker(broker) -> subprocess.Popen:
         "CELERY_DEFAULT_QUEUE": broker["queues"]["default"],
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2",
-        "-Q", ",".join(broker["queues"].values()), "--without-gossip", "--without-mingle", "--without-heartbeat",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=prefork",
+        "--concurrency=2",
+        "-Q",
+        ",".join(broker["queues"].values()),
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
         "--loglevel=WARNING",
     ]
     log = open(Path(settings.VAR_DIR) / f"worker-{time.monotonic_ns()}.log", "w+")

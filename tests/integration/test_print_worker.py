@@ -45,7 +45,9 @@ def test_a_kit_renders_its_parts_on_both_worker_processes(establishment, directo
     assert PdfReader(io.BytesIO(job.file.read())).pages[0].extract_text().count("Procédures dégradées") >= 1
 
 
-def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(client, crisis, director, broker, worker):
+def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(
+    client, crisis, director, broker, worker
+):
     _use_broker(DEAD_BROKER)
     started = time.monotonic()
     response = login(client, director).post(reverse("crisis-print-journal", args=[crisis.pk]))
@@ -71,8 +73,9 @@ def test_a_worker_killed_mid_render_loses_no_job(crisis, director, scribe, broke
         journal_append(crisis=crisis, by=scribe, text=f"Entrée {n} : appel du service, procédure dégradée appliquée.")
     first = start_worker(broker)
     try:
-        job = services.print_job_request(establishment=crisis.establishment, by=director, document="journal",
-                                         params={"crisis_id": crisis.pk})
+        job = services.print_job_request(
+            establishment=crisis.establishment, by=director, document="journal", params={"crisis_id": crisis.pk}
+        )
         deadline = time.monotonic() + 60
         while job.status != PrintJob.Status.RUNNING and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -87,7 +90,9 @@ def test_a_worker_killed_mid_render_loses_no_job(crisis, director, scribe, broke
     # Nobody finishes it: PRINT_JOB_STALE_AFTER later (moved back here rather than waited for),
     # the sweeper resends it and a live worker takes it over.
     stale = timedelta(seconds=settings.PRINT_JOB_STALE_AFTER + 1)
-    PrintJob.objects.filter(pk=job.pk).update(started_at=F("started_at") - stale, dispatched_at=F("dispatched_at") - stale)
+    PrintJob.objects.filter(pk=job.pk).update(
+        started_at=F("started_at") - stale, dispatched_at=F("dispatched_at") - stale
+    )
     second = start_worker(broker)
     try:
         assert services.print_jobs_sweep().redispatched == 1

@@ -23,4 +23,6 @@ class Command(BaseCommand):
             job = services.kit_build(establishment=found)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(f"Kit papier demandé pour {found.name} : impression n° {job.pk} ({job.get_status_display()}).")
+        self.stdout.write(
+            f"Kit papier demandé pour {found.name} : impression n° {job.pk} ({job.get_status_display()})."
+        )

@@ -24,7 +24,9 @@ class Command(BaseCommand):
                 broken.append(f"crise {item.pk} « {item.title} » : entrée n° {entry.seq} altérée ou manquante")
             entry = journal_verify_attachments(item)
             if entry is not None:
-                broken.append(f"crise {item.pk} « {item.title} » : pièce jointe de l'entrée n° {entry.seq} altérée ou manquante")
+                broken.append(
+                    f"crise {item.pk} « {item.title} » : pièce jointe de l'entrée n° {entry.seq} altérée ou manquante"
+                )
         if broken:
             raise CommandError("Main courante altérée — " + " ; ".join(broken))
         self.stdout.write(f"Main courante intègre : {crises.count()} crise(s) vérifiée(s).")
