@@ -38,7 +38,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check crisis continuity comms config tests bench
+	$(VENV)/bin/ruff check crisis printing continuity tickets comms web config tests bench
 
 bench: $(STAMP)
 	@set -e; shopt -s nullglob; for f in bench/*.py; do echo "== $$f"; PYTHONPATH=. $(PY) $$f; done

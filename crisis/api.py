@@ -6,7 +6,6 @@ service or a selector. They never test roles themselves.
 """
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,14 +16,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import ratelimit, selectors, services
-from .models import AppendOnlyError, Crisis, Establishment, JournalEntry, Membership
-from .pagination import Pagination
+from web import ratelimit
+from web.pagination import Pagination
+
+from . import selectors, services
+from .models import Crisis, Establishment, JournalEntry, Membership
 from .permissions import Cap, crises_for, establishments_for, get_crisis_for_user, get_establishment_for_user
 from .serializers import (
     CrisisCreateSerializer,
@@ -44,25 +43,6 @@ from .serializers import (
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
 # --- errors -----------------------------------------------------------------
-
-
-class AppendOnly(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "append_only"
-
-
-def exception_handler(exc, context):
-    """DRF's handler, plus the two exceptions services raise on bad input.
-
-    A service's ValidationError carries field names: it becomes a 400 with the
-    same shape as a serializer's errors. AppendOnlyError is a refused write,
-    not a crash.
-    """
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-    elif isinstance(exc, AppendOnlyError):
-        exc = AppendOnly(str(exc))
-    return drf_exception_handler(exc, context)
 
 
 def _valid(serializer_class, data) -> dict:

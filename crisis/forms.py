@@ -5,7 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import ratelimit
+from web import ratelimit
+
 from .models import Crisis, JournalEntry, Phase, Role
 from .selectors import JournalFilters
 
@@ -51,7 +52,7 @@ def local_datetime_field(label, **kwargs) -> forms.DateTimeField:
 
 
 class LoginThrottle:
-    """Refuses further attempts once an account or address failed too often (see crisis.ratelimit)."""
+    """Refuses further attempts once an account or address failed too often (see web.ratelimit)."""
 
     throttled_message = _("Trop de tentatives échouées. Réessayez dans quelques minutes.")
 

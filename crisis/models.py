@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from web.errors import RefusedWrite
+
 
 class Ght(models.Model):
     """Groupement hospitalier de territoire: groups several establishments."""
@@ -174,7 +176,7 @@ class Shift(models.Model):
         return f"{self.get_role_display()} : {self.holder}"
 
 
-class AppendOnlyError(Exception):
+class AppendOnlyError(RefusedWrite):
     """Raised on any attempt to change or remove a journal entry."""
 
 

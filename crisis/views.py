@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -42,32 +41,6 @@ POLL_MAX_NEW = 200
 
 
 # --- health and login -----------------------------------------------------
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Database state decides the status code; the broker's is reported, not fatal."""
-    state = {"database": "ok", "broker": "ok"}
-    status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 — any database failure is reported, the probe must answer
-        state["database"] = f"erreur : {exc.__class__.__name__}"
-        status = 503
-    state["broker"] = _broker_state()
-    return JsonResponse(state, status=status)
-
-
-def _broker_state() -> str:
-    from config.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception as exc:  # noqa: BLE001 — kombu raises many transport-specific errors
-        return f"injoignable : {exc.__class__.__name__}"
-    return "ok"
 
 
 class LoginView(auth_views.LoginView):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from crisis import services
-from crisis.api import exception_handler
 from crisis.models import AppendOnlyError, Crisis, JournalEntry, Phase
 from tests.conftest import PASSWORD
+from web.api_errors import exception_handler
 
 HUGE_ID = 2**70
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -229,7 +229,7 @@ def test_the_admin_login_is_throttled_too(client, db, settings):
 
 
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(rf, settings):
-    from crisis.ratelimit import client_address
+    from web.ratelimit import client_address
 
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="10.0.0.1")

@@ -1,0 +1,37 @@
+"""Every write of the crisis app. Views, the API and commands all call these.
+
+Services validate their input and raise django.core.exceptions.ValidationError
+with field names, so forms show the message next to the field and the API
+answers 400 with field errors; nothing is half-saved.
+
+One module per sub-domain; the public names are re-exported here so callers
+write ``services.journal_append(...)`` whatever module holds it.
+"""
+
+from .crises import CRISIS_EDITABLE_FIELDS, crisis_change_phase, crisis_close, crisis_create, crisis_update
+from .journal import (
+    journal_append,
+    journal_correct,
+    journal_entry_digest,
+    journal_verify_attachments,
+    journal_verify_chain,
+)
+from .records import history_record
+from .roster import shift_end, shift_hand_over, shift_start
+
+__all__ = [
+    "CRISIS_EDITABLE_FIELDS",
+    "crisis_change_phase",
+    "crisis_close",
+    "crisis_create",
+    "crisis_update",
+    "history_record",
+    "journal_append",
+    "journal_correct",
+    "journal_entry_digest",
+    "journal_verify_attachments",
+    "journal_verify_chain",
+    "shift_end",
+    "shift_hand_over",
+    "shift_start",
+]

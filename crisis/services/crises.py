@@ -1,0 +1,182 @@
+"""Crises: opening, phases, closure and the crisis record."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Crisis, Establishment, JournalEntry, Phase
+from .journal import FUTURE_TOLERANCE, _journal_for_cell
+from .records import history_record
+
+# --- crises ---------------------------------------------------------------
+
+
+def crisis_create(
+    *,
+    establishment: Establishment,
+    by,
+    title: str,
+    kind: str = Crisis.Kind.CYBERATTAQUE,
+    is_exercise: bool = False,
+    severity: int = Crisis.Severity.MAJEURE,
+    detected_at: datetime | None = None,
+    awareness_at: datetime | None = None,
+    declared_at: datetime | None = None,
+) -> Crisis:
+    """Open a crisis and its main courante; an exercise is always marked as such."""
+    now = timezone.now()
+    detected_at = detected_at or now
+    if kind not in Crisis.Kind.values:
+        raise ValidationError({"kind": _("Nature inconnue.")})
+    _validate_crisis_fields(
+        title=title, severity=severity, detected_at=detected_at, awareness_at=awareness_at, declared_at=declared_at
+    )
+    with transaction.atomic():
+        crisis = Crisis.objects.create(
+            establishment=establishment,
+            title=title.strip(),
+            kind=kind,
+            is_exercise=is_exercise or kind == Crisis.Kind.EXERCICE,
+            severity=severity,
+            detected_at=detected_at,
+            awareness_at=awareness_at,
+            declared_at=declared_at,
+            created_by=by,
+        )
+        _journal_for_cell(
+            crisis=crisis,
+            by=by,
+            kind=JournalEntry.Kind.DECISION,
+            channel=JournalEntry.Channel.AUTRE,
+            text=_("Ouverture de la main courante : %(title)s.") % {"title": crisis.title},
+            occurred_at=now,
+        )
+    return crisis
+
+
+def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: datetime | None = None) -> JournalEntry:
+    """Move the crisis to another phase; the decision is written in the journal."""
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Phase inconnue.")})
+    with transaction.atomic():
+        current = _locked(crisis)
+        if phase == current.phase:
+            raise ValidationError({"phase": _("La crise est déjà dans cette phase.")})
+        before = current.get_phase_display()
+        Crisis.objects.filter(pk=crisis.pk).update(phase=phase)
+        crisis.phase = phase
+        text = _("Changement de phase : %(before)s → %(after)s.") % {
+            "before": before,
+            "after": crisis.get_phase_display(),
+        }
+        if note.strip():
+            text = f"{text} {note.strip()}"
+        return _journal_for_cell(
+            crisis=crisis,
+            by=by,
+            kind=JournalEntry.Kind.DECISION,
+            channel=JournalEntry.Channel.REUNION,
+            text=text,
+            occurred_at=at,
+        )
+
+
+def _locked(crisis: Crisis) -> Crisis:
+    """The crisis row, locked until the end of the transaction, refused if closed meanwhile.
+
+    Phase changes and closure decide from the current row, not from the copy the
+    request loaded: two directors clicking at once must not both close the crisis.
+    """
+    current = Crisis.objects.select_for_update().get(pk=crisis.pk)
+    if current.closed_at is not None:
+        raise ValidationError({"closed_at": _("La crise est close.")})
+    return current
+
+
+def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
+    """End of crisis validated: the decision is the journal's last entry, then the journal is sealed."""
+    with transaction.atomic():
+        _locked(crisis)
+        text = _("Fin de crise validée.")
+        entry = _journal_for_cell(
+            crisis=crisis,
+            by=by,
+            kind=JournalEntry.Kind.DECISION,
+            channel=JournalEntry.Channel.REUNION,
+            text=f"{text} {note.strip()}".strip(),
+        )
+        crisis.closed_at = entry.recorded_at
+        Crisis.objects.filter(pk=crisis.pk).update(closed_at=crisis.closed_at)
+    return entry
+
+
+# Fields of the crisis record a user may change after opening it (phase and closure have their own decisions).
+CRISIS_EDITABLE_FIELDS = ("title", "severity", "detected_at", "awareness_at", "declared_at")
+
+
+def _validate_crisis_fields(*, title: str, severity: int, detected_at: datetime, awareness_at, declared_at) -> None:
+    now = timezone.now()
+    errors = {}
+    if not title or not title.strip():
+        errors["title"] = _("L'intitulé est obligatoire.")
+    if severity not in Crisis.Severity.values:
+        errors["severity"] = _("Gravité inconnue.")
+    for name, value in (("detected_at", detected_at), ("awareness_at", awareness_at), ("declared_at", declared_at)):
+        if value and value > now + FUTURE_TOLERANCE:
+            errors[name] = _("Cette date est dans le futur.")
+    if awareness_at and detected_at and awareness_at < detected_at:
+        errors.setdefault("awareness_at", _("La prise de connaissance ne peut précéder la détection."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _describe(crisis: Crisis, name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if name == "severity":
+        return str(Crisis.Severity(value).label)
+    return str(value)
+
+
+def crisis_update(*, crisis: Crisis, by, **fields) -> Crisis:
+    """Change the crisis record; each change is kept in its history and written in the journal.
+
+    The awareness time starts the regulatory 72-hour clocks: who moved it, and
+    from what, must be traceable.
+    """
+    unknown = set(fields) - set(CRISIS_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Ce champ ne se modifie pas ici.") for name in unknown})
+    if crisis.closed_at is not None:
+        raise ValidationError({"closed_at": _("La crise est close.")})
+    merged = {name: fields.get(name, getattr(crisis, name)) for name in CRISIS_EDITABLE_FIELDS}
+    merged["title"] = (merged["title"] or "").strip()
+    merged["detected_at"] = merged["detected_at"] or crisis.detected_at
+    _validate_crisis_fields(**merged)
+    changed = {name: value for name, value in merged.items() if value != getattr(crisis, name)}
+    if not changed:
+        return crisis
+    before = {name: getattr(crisis, name) for name in changed}
+    lines = [
+        f"{Crisis._meta.get_field(name).verbose_name} : {_describe(crisis, name, before[name])} → {_describe(crisis, name, value)}"
+        for name, value in changed.items()
+    ]
+    with transaction.atomic():
+        _locked(crisis)
+        Crisis.objects.filter(pk=crisis.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(crisis, name, value)
+        history_record(obj=crisis, establishment=crisis.establishment, by=by, before=before, after=changed)
+        _journal_for_cell(
+            crisis=crisis,
+            by=by,
+            kind=JournalEntry.Kind.INFORMATION,
+            channel=JournalEntry.Channel.AUTRE,
+            text=_("Fiche de crise modifiée — %(changes)s.") % {"changes": " ; ".join(lines)},
+        )
+    return crisis

@@ -1,0 +1,245 @@
+"""The main courante: append-only entries in a hash chain, attachments, corrections."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from ..models import Crisis, JournalEntry
+
+# A device clock a few minutes fast must not block an entry; hours ahead is a typo.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+ATTACHMENT_SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+    "image/webp": (b"RIFF",),
+}
+ATTACHMENT_EXTENSIONS = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".webp": "image/webp",
+}
+
+
+# --- hash chain -----------------------------------------------------------
+
+
+def _utc(value: datetime) -> str:
+    return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def journal_entry_digest(entry: JournalEntry) -> str:
+    """SHA-256 over the entry's content and the previous entry's hash."""
+    content = {
+        "crisis": entry.crisis_id,
+        "seq": entry.seq,
+        "occurred_at": _utc(entry.occurred_at),
+        "recorded_at": _utc(entry.recorded_at),
+        "recorded_by": entry.recorded_by_id,
+        "sender": entry.sender,
+        "recipient": entry.recipient,
+        "channel": entry.channel,
+        "kind": entry.kind,
+        "priority": entry.priority,
+        "text": entry.text,
+        "attachment": entry.attachment.name or "",
+        "attachment_sha256": entry.attachment_sha256,
+        "phase": entry.phase,
+        "corrects": entry.corrects_id,
+        "prev_hash": entry.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def journal_verify_chain(crisis: Crisis) -> JournalEntry | None:
+    """The first entry whose hash or link is wrong, or None when the chain holds.
+
+    Checks up to the head as it is now: entries appended while the check runs
+    are left for the next check instead of being reported as tampered.
+    """
+    head_seq, head_hash = Crisis.objects.filter(pk=crisis.pk).values_list("journal_last_seq", "journal_last_hash").get()
+    prev_hash = ""
+    expected_seq = 1
+    entries = crisis.journal_entries.filter(seq__lte=head_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
+        if entry.seq != expected_seq or entry.prev_hash != prev_hash or journal_entry_digest(entry) != entry.hash:
+            return entry
+        prev_hash = entry.hash
+        expected_seq += 1
+    if head_seq != expected_seq - 1 or head_hash != prev_hash:
+        # Entries removed from the end: the crisis row still remembers the head.
+        return JournalEntry(crisis=crisis, seq=expected_seq, hash=prev_hash)
+    return None
+
+
+def journal_verify_attachments(crisis: Crisis) -> JournalEntry | None:
+    """The first entry whose attached file is missing or no longer matches its recorded SHA-256."""
+    for entry in crisis.journal_entries.exclude(attachment="").order_by("seq").iterator():
+        digest = hashlib.sha256()
+        try:
+            with entry.attachment.open("rb") as stored:
+                for chunk in stored.chunks():
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return entry
+        if digest.hexdigest() != entry.attachment_sha256:
+            return entry
+    return None
+
+
+# --- attachments ----------------------------------------------------------
+
+
+def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
+    """Validate type (by content, not only name) and size; return (content type, sha256)."""
+    name = (upload.name or "").lower()
+    ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    content_type = ATTACHMENT_EXTENSIONS.get(ext)
+    if content_type is None:
+        raise ValidationError({"attachment": _("Format non accepté : photo (JPEG, PNG, WebP) ou PDF uniquement.")})
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"attachment": _("Fichier trop volumineux (%(limit)s Mo au plus).") % {"limit": limit}})
+    upload.seek(0)
+    head = upload.read(16)
+    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[content_type]):
+        raise ValidationError({"attachment": _("Le contenu du fichier ne correspond pas à son extension.")})
+    if content_type == "image/webp" and head[8:12] != b"WEBP":
+        raise ValidationError({"attachment": _("Le contenu du fichier ne correspond pas à son extension.")})
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return content_type, digest.hexdigest()
+
+
+def _store_attachment(upload: UploadedFile) -> tuple[str, str]:
+    """Store the checked file under a random name (outside any transaction); return (name, sha256)."""
+    _content_type, sha256 = _check_attachment(upload)
+    ext = upload.name.lower().rsplit(".", 1)[-1]
+    stamp = timezone.now().strftime("%Y/%m")
+    name = default_storage.save(f"journal/{stamp}/{get_random_string(24)}.{ext}", upload)
+    return name, sha256
+
+
+# --- journal --------------------------------------------------------------
+
+
+def _validate_entry(
+    *, crisis: Crisis, occurred_at: datetime, text: str, channel: str, kind: str, priority: str, corrects
+):
+    errors = {}
+    if not text or not text.strip():
+        errors["text"] = _("Le texte est obligatoire.")
+    if channel not in JournalEntry.Channel.values:
+        errors["channel"] = _("Canal inconnu.")
+    if kind not in JournalEntry.Kind.values:
+        errors["kind"] = _("Type inconnu.")
+    if priority not in JournalEntry.Priority.values:
+        errors["priority"] = _("Priorité inconnue.")
+    if occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        errors["occurred_at"] = _("L'heure de l'événement est dans le futur.")
+    if crisis.closed_at is not None:
+        errors["crisis"] = _("La crise est close : sa main courante est scellée.")
+    if corrects is not None and corrects.crisis_id != crisis.pk:
+        errors["corrects"] = _("L'entrée corrigée appartient à une autre crise.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def journal_append(
+    *,
+    crisis: Crisis,
+    by,
+    text: str,
+    kind: str = JournalEntry.Kind.FAIT,
+    priority: str = JournalEntry.Priority.NORMAL,
+    channel: str = JournalEntry.Channel.AUTRE,
+    sender: str = "",
+    recipient: str = "",
+    occurred_at: datetime | None = None,
+    attachment: UploadedFile | None = None,
+    corrects: JournalEntry | None = None,
+) -> JournalEntry:
+    """Append one entry to the crisis's main courante, chained to the previous one."""
+    recorded_at = timezone.now()
+    occurred_at = occurred_at or recorded_at
+    _validate_entry(
+        crisis=crisis,
+        occurred_at=occurred_at,
+        text=text,
+        channel=channel,
+        kind=kind,
+        priority=priority,
+        corrects=corrects,
+    )
+    attachment_name, attachment_sha256 = _store_attachment(attachment) if attachment else ("", "")
+    with transaction.atomic():
+        # The crisis row is the chain's lock: one append at a time per crisis.
+        head = (
+            Crisis.objects.select_for_update()
+            .only("journal_last_seq", "journal_last_hash", "phase", "closed_at")
+            .get(pk=crisis.pk)
+        )
+        if head.closed_at is not None:  # closed since the caller loaded its copy
+            raise ValidationError({"crisis": _("La crise est close : sa main courante est scellée.")})
+        entry = JournalEntry(
+            crisis=crisis,
+            seq=head.journal_last_seq + 1,
+            occurred_at=occurred_at,
+            recorded_at=recorded_at,
+            recorded_by=by,
+            sender=sender.strip(),
+            recipient=recipient.strip(),
+            channel=channel,
+            kind=kind,
+            priority=priority,
+            text=text.strip(),
+            attachment_sha256=attachment_sha256,
+            phase=head.phase,
+            corrects=corrects,
+            prev_hash=head.journal_last_hash,
+        )
+        entry.attachment.name = attachment_name
+        entry.hash = journal_entry_digest(entry)
+        entry.save()
+        Crisis.objects.filter(pk=crisis.pk).update(journal_last_seq=entry.seq, journal_last_hash=entry.hash)
+    crisis.journal_last_seq, crisis.journal_last_hash = entry.seq, entry.hash
+    return entry
+
+
+def journal_correct(*, original: JournalEntry, by, text: str, **fields) -> JournalEntry:
+    """A correction is a new entry pointing at the one it corrects; both stay visible."""
+    fields.setdefault("kind", original.kind)
+    fields.setdefault("priority", original.priority)
+    fields.setdefault("channel", original.channel)
+    fields.setdefault("sender", original.sender)
+    fields.setdefault("recipient", original.recipient)
+    fields.setdefault("occurred_at", original.occurred_at)
+    return journal_append(crisis=original.crisis, by=by, text=text, corrects=original, **fields)
+
+
+def _display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _journal_for_cell(*, crisis: Crisis, by, kind: str, channel: str, text: str, **fields) -> JournalEntry:
+    """What the console itself writes in the journal (phase, roster, record changes): from `by`, to the cell."""
+    fields.setdefault("sender", _display_name(by))
+    fields.setdefault("recipient", _("Cellule de crise"))
+    return journal_append(crisis=crisis, by=by, kind=kind, channel=channel, text=text, **fields)
