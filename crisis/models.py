@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,25 @@ class Ght(models.Model):
         return self.name
 
 
-class Establishment(models.Model):
+class LiveVersioned(models.Model):
+    """A scope (crisis, establishment) whose live pages poll "anything after version N?".
+
+    Every write that a live page shows calls ``bump`` in its own transaction, so
+    the version moves exactly when committed data does; an unchanged version is
+    answered 204 from the row the access helper already loaded.
+    """
+
+    live_version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def bump(cls, pk: int) -> None:
+        cls.objects.filter(pk=pk).update(live_version=F("live_version") + 1)
+
+
+class Establishment(LiveVersioned):
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("nom court"), max_length=40, unique=True)
     finess = models.CharField(_("n° FINESS"), max_length=9, blank=True)
@@ -95,7 +114,7 @@ class Phase(models.TextChoices):
     RETEX = "retex", _("RETEX")
 
 
-class Crisis(models.Model):
+class Crisis(LiveVersioned):
     class Kind(models.TextChoices):
         CYBERATTAQUE = "cyberattaque", _("Cyberattaque")
         PANNE = "panne", _("Panne")
@@ -222,9 +241,16 @@ class JournalEntry(models.Model):
     seq = models.PositiveIntegerField(_("n°"))
     occurred_at = models.DateTimeField(_("heure de l'événement"))
     recorded_at = models.DateTimeField(_("saisie le"))
+    # A member, or nobody when an integration (a SOC/EDR) wrote the entry: then `source` names it.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("saisie par"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
+    source = models.CharField(_("source"), max_length=120, blank=True)
     sender = models.CharField(_("émetteur"), max_length=200, blank=True)
     recipient = models.CharField(_("destinataire"), max_length=200, blank=True)
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices, default=Channel.TELEPHONE)
@@ -271,6 +297,13 @@ class JournalEntry(models.Model):
     def is_urgent(self) -> bool:
         return self.priority == self.Priority.URGENT
 
+    @property
+    def author_label(self) -> str:
+        """Who wrote it: the member, or the integration named by `source`."""
+        if self.recorded_by_id is None:
+            return self.source
+        return self.recorded_by.get_full_name() or self.recorded_by.get_username()
+
 
 class RecordChange(models.Model):
     """History of every record but the journal: who changed what, when, before and after.
@@ -289,8 +322,9 @@ class RecordChange(models.Model):
     object_id = models.PositiveBigIntegerField()
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, on_delete=models.PROTECT, related_name="+"
     )
+    source = models.CharField(_("source"), max_length=120, blank=True)  # an integration, when changed_by is empty
     changed_at = models.DateTimeField(_("le"), default=timezone.now)
     before = models.JSONField(_("avant"), default=dict, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("après"), default=dict, encoder=DjangoJSONEncoder)

@@ -100,7 +100,7 @@ class CrisisSerializer(serializers.ModelSerializer):
 class JournalEntrySerializer(serializers.ModelSerializer):
     """Expects entries from selectors.journal_entries (is_corrected annotated, corrects joined)."""
 
-    recorded_by = UserRefSerializer()
+    recorded_by = UserRefSerializer(allow_null=True, help_text="Null when an integration wrote the entry: see source.")
     attachment = serializers.SerializerMethodField()
     attachment_sha256 = serializers.CharField()
     corrects_seq = serializers.SerializerMethodField()
@@ -114,6 +114,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
             "occurred_at",
             "recorded_at",
             "recorded_by",
+            "source",
             "sender",
             "recipient",
             "channel",

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
+from web import live
+
 from . import selectors, services
 from .forms import (
     CloseForm,
@@ -72,6 +74,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "crisis/home.html", {"establishments": establishments, "crises": crises, "form": form})
 
 
+def dashboard_version(crisis: Crisis) -> str:
+    """Everything the dashboard shows: the crisis (journal, phase, roster, record) and its
+    establishment (kit freshness). What changes with time alone (a deadline falling due) is
+    rendered with data-due-at and turned overdue in the browser (console.js)."""
+    return live.version_of(crisis.live_version, crisis.establishment.live_version)
+
+
 def _roles_with(capability: str) -> list[str]:
     return [role for role in Role.values if capability in capabilities_of(role)]
 
@@ -80,11 +89,9 @@ def _roles_with(capability: str) -> list[str]:
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    # Every change the dashboard shows (entries, phase, roster) writes the journal:
-    # its head is the dashboard's version, and an unchanged one answers 204.
-    since = _positive_int(request.GET.get("since"))
-    if since is not None and crisis.journal_last_seq <= since:
-        return HttpResponse(status=204)
+    version = dashboard_version(crisis)
+    if unchanged := live.nothing_new(request, version):
+        return unchanged
     context = {
         "crisis": crisis,
         "membership": membership,
@@ -94,8 +101,9 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "urgent": selectors.latest_urgent(crisis),
         "counters": selectors.journal_counters(crisis),
         "phase_form": PhaseForm(initial={"phase": crisis.phase}) if membership.has(Cap.DECIDE) else None,
+        "live_version": version,
     }
-    template = "crisis/dashboard.html#live" if request.htmx and since is not None else "crisis/dashboard.html"
+    template = "crisis/dashboard.html#live" if request.htmx and live.is_poll(request) else "crisis/dashboard.html"
     return render(request, template, context)
 
 
@@ -202,6 +210,7 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "is_first_page": before is None,
         # The crisis row was read before the entries: an entry added in between is on the page already.
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries[:1]]),
+        "live_version": crisis.live_version,
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html", context, status=status)
@@ -228,11 +237,11 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
     """'Anything after N?': 204 from the crisis row alone when nothing is new."""
+    if unchanged := live.nothing_new(request, crisis.live_version):
+        return unchanged
     after = _cursor(request.GET.get("after"))
     if after is None:
         return HttpResponseBadRequest(_("Curseur invalide."))
-    if crisis.journal_last_seq <= after:
-        return HttpResponse(status=204)
     if crisis.journal_last_seq - after > POLL_MAX_NEW:
         # A laptop back from a long sleep: reloading the page is cheaper than a huge fragment.
         return HttpResponseClientRefresh()
@@ -246,6 +255,7 @@ def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
         "new_entries": new_entries,
         "corrected": corrected,
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries[:1]]),
+        "live_version": crisis.live_version,
         "filter_query": _filter_query(request),
         "poll_seconds": POLL_SECONDS,
     }

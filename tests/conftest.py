@@ -3,6 +3,7 @@
 - director: directeur de crise, may do everything in CH-A.
 - scribe: secrétaire de main courante, writes the journal of CH-A.
 - observer: observateur (ARS), reads CH-A and writes nothing.
+- pris: incident-response provider (expert externe) in CH-A: reads and writes the journal, decides nothing.
 - outsider: directeur of another establishment (CH-B): sees nothing of CH-A.
 """
 
@@ -60,6 +61,13 @@ def scribe(establishment):
 def observer(establishment):
     user = make_user("observer", "Olga", "Observatrice")
     Membership.objects.create(user=user, establishment=establishment, role=Role.OBSERVATEUR)
+    return user
+
+
+@pytest.fixture
+def pris(establishment):
+    user = make_user("pris", "Paul", "Prestataire")
+    Membership.objects.create(user=user, establishment=establishment, role=Role.EXPERT, position="PRIS")
     return user
 
 

@@ -11,12 +11,13 @@ write ``services.journal_append(...)`` whatever module holds it.
 from .crises import CRISIS_EDITABLE_FIELDS, crisis_change_phase, crisis_close, crisis_create, crisis_update
 from .journal import (
     journal_append,
+    journal_append_for_cell,
     journal_correct,
     journal_entry_digest,
     journal_verify_attachments,
     journal_verify_chain,
 )
-from .records import history_record
+from .records import FieldChange, history_record, record_update
 from .roster import shift_end, shift_hand_over, shift_start
 
 __all__ = [
@@ -25,8 +26,11 @@ __all__ = [
     "crisis_close",
     "crisis_create",
     "crisis_update",
+    "FieldChange",
     "history_record",
+    "record_update",
     "journal_append",
+    "journal_append_for_cell",
     "journal_correct",
     "journal_entry_digest",
     "journal_verify_attachments",

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Crisis, Establishment, JournalEntry, Phase
-from .journal import FUTURE_TOLERANCE, _journal_for_cell
-from .records import history_record
+from .journal import FUTURE_TOLERANCE, journal_append_for_cell
+from .records import record_update
 
 # --- crises ---------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def crisis_create(
             declared_at=declared_at,
             created_by=by,
         )
-        _journal_for_cell(
+        journal_append_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
@@ -74,7 +74,7 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
         }
         if note.strip():
             text = f"{text} {note.strip()}"
-        return _journal_for_cell(
+        return journal_append_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
@@ -101,7 +101,7 @@ def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
     with transaction.atomic():
         _locked(crisis)
         text = _("Fin de crise validée.")
-        entry = _journal_for_cell(
+        entry = journal_append_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.DECISION,
@@ -133,16 +133,6 @@ def _validate_crisis_fields(*, title: str, severity: int, detected_at: datetime,
         raise ValidationError(errors)
 
 
-def _describe(crisis: Crisis, name: str, value) -> str:
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    if name == "severity":
-        return str(Crisis.Severity(value).label)
-    return str(value)
-
-
 def crisis_update(*, crisis: Crisis, by, **fields) -> Crisis:
     """Change the crisis record; each change is kept in its history and written in the journal.
 
@@ -152,31 +142,25 @@ def crisis_update(*, crisis: Crisis, by, **fields) -> Crisis:
     unknown = set(fields) - set(CRISIS_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Ce champ ne se modifie pas ici.") for name in unknown})
-    if crisis.closed_at is not None:
-        raise ValidationError({"closed_at": _("La crise est close.")})
-    merged = {name: fields.get(name, getattr(crisis, name)) for name in CRISIS_EDITABLE_FIELDS}
-    merged["title"] = (merged["title"] or "").strip()
-    merged["detected_at"] = merged["detected_at"] or crisis.detected_at
-    _validate_crisis_fields(**merged)
-    changed = {name: value for name, value in merged.items() if value != getattr(crisis, name)}
-    if not changed:
-        return crisis
-    before = {name: getattr(crisis, name) for name in changed}
-    lines = [
-        f"{Crisis._meta.get_field(name).verbose_name} : {_describe(crisis, name, before[name])} → {_describe(crisis, name, value)}"
-        for name, value in changed.items()
-    ]
-    with transaction.atomic():
-        _locked(crisis)
-        Crisis.objects.filter(pk=crisis.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(crisis, name, value)
-        history_record(obj=crisis, establishment=crisis.establishment, by=by, before=before, after=changed)
-        _journal_for_cell(
-            crisis=crisis,
-            by=by,
-            kind=JournalEntry.Kind.INFORMATION,
-            channel=JournalEntry.Channel.AUTRE,
-            text=_("Fiche de crise modifiée — %(changes)s.") % {"changes": " ; ".join(lines)},
-        )
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+    if "detected_at" in fields and not fields["detected_at"]:
+        del fields["detected_at"]  # detection is required: an empty value keeps the current one
+
+    def validate(locked: Crisis) -> None:
+        if locked.closed_at is not None:
+            raise ValidationError({"closed_at": _("La crise est close.")})
+        _validate_crisis_fields(**{name: getattr(locked, name) for name in CRISIS_EDITABLE_FIELDS})
+
+    record_update(
+        instance=crisis,
+        by=by,
+        changes=fields,
+        establishment_id=crisis.establishment_id,
+        crisis=crisis,
+        validate=validate,
+        journal=lambda changed: (
+            _("Fiche de crise modifiée — %(changes)s.") % {"changes": " ; ".join(str(c) for c in changed)}
+        ),
+    )
     return crisis

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ def journal_entry_digest(entry: JournalEntry) -> str:
         "occurred_at": _utc(entry.occurred_at),
         "recorded_at": _utc(entry.recorded_at),
         "recorded_by": entry.recorded_by_id,
+        "source": entry.source,
         "sender": entry.sender,
         "recipient": entry.recipient,
         "channel": entry.channel,
@@ -167,6 +169,7 @@ def journal_append(
     crisis: Crisis,
     by,
     text: str,
+    source: str = "",
     kind: str = JournalEntry.Kind.FAIT,
     priority: str = JournalEntry.Priority.NORMAL,
     channel: str = JournalEntry.Channel.AUTRE,
@@ -176,7 +179,13 @@ def journal_append(
     attachment: UploadedFile | None = None,
     corrects: JournalEntry | None = None,
 ) -> JournalEntry:
-    """Append one entry to the crisis's main courante, chained to the previous one."""
+    """Append one entry to the crisis's main courante, chained to the previous one.
+
+    `by` is the member who wrote it; an integration (a SOC/EDR) writes with
+    by=None and names itself in `source`.
+    """
+    if by is None and not source.strip():
+        raise ValidationError({"source": _("Une entrée sans auteur doit nommer sa source.")})
     recorded_at = timezone.now()
     occurred_at = occurred_at or recorded_at
     _validate_entry(
@@ -204,6 +213,7 @@ def journal_append(
             occurred_at=occurred_at,
             recorded_at=recorded_at,
             recorded_by=by,
+            source=source.strip()[:120],
             sender=sender.strip(),
             recipient=recipient.strip(),
             channel=channel,
@@ -218,7 +228,10 @@ def journal_append(
         entry.attachment.name = attachment_name
         entry.hash = journal_entry_digest(entry)
         entry.save()
-        Crisis.objects.filter(pk=crisis.pk).update(journal_last_seq=entry.seq, journal_last_hash=entry.hash)
+        # The same statement moves the live version: every live page of the crisis shows the journal.
+        Crisis.objects.filter(pk=crisis.pk).update(
+            journal_last_seq=entry.seq, journal_last_hash=entry.hash, live_version=F("live_version") + 1
+        )
     crisis.journal_last_seq, crisis.journal_last_hash = entry.seq, entry.hash
     return entry
 
@@ -238,8 +251,23 @@ def _display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _journal_for_cell(*, crisis: Crisis, by, kind: str, channel: str, text: str, **fields) -> JournalEntry:
-    """What the console itself writes in the journal (phase, roster, record changes): from `by`, to the cell."""
-    fields.setdefault("sender", _display_name(by))
+def journal_append_for_cell(
+    *,
+    crisis: Crisis,
+    text: str,
+    kind: str,
+    by=None,
+    source: str = "",
+    channel: str = JournalEntry.Channel.AUTRE,
+    **fields,
+) -> JournalEntry:
+    """What the console writes in the journal on the cell's behalf, or an integration writes in it.
+
+    Phase changes, roster moves, record changes and RIDA decisions pass `by` (the
+    member who acted: the entry is from them, to the cell). An integration (a
+    SOC/EDR alert, an imported ticket) passes by=None and a `source` naming it,
+    so the journal says clearly who or what wrote the line.
+    """
+    fields.setdefault("sender", _display_name(by) if by is not None else source)
     fields.setdefault("recipient", _("Cellule de crise"))
-    return journal_append(crisis=crisis, by=by, kind=kind, channel=channel, text=text, **fields)
+    return journal_append(crisis=crisis, by=by, source=source, kind=kind, channel=channel, text=text, **fields)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Crisis, JournalEntry, Membership, Role, Shift
-from .journal import FUTURE_TOLERANCE, _display_name, _journal_for_cell, journal_append
+from .journal import FUTURE_TOLERANCE, _display_name, journal_append, journal_append_for_cell
 
 # --- roster ---------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def shift_start(*, crisis: Crisis, by, role: str, holder, deputy=None, at: datet
                 shift = Shift.objects.create(crisis=crisis, role=role, holder=holder, deputy=deputy, started_at=at)
         except IntegrityError:
             raise held from None
-        _journal_for_cell(
+        journal_append_for_cell(
             crisis=crisis,
             by=by,
             kind=JournalEntry.Kind.INFORMATION,
@@ -110,7 +110,7 @@ def shift_end(*, shift: Shift, by, at: datetime | None = None) -> Shift:
     with transaction.atomic():
         if not Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(ended_at=at):
             raise ValidationError({"shift": _("Cette vacation est déjà terminée.")})
-        _journal_for_cell(
+        journal_append_for_cell(
             crisis=shift.crisis,
             by=by,
             kind=JournalEntry.Kind.INFORMATION,

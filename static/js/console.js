@@ -30,3 +30,12 @@ function tickClocks() {
   });
 }
 setInterval(tickClocks, 30000);
+// Deadlines fall due with time alone, with no write to move a live page's version:
+// an element with data-due-at takes the "overdue" class once that moment has passed.
+function markOverdue() {
+  document.querySelectorAll("[data-due-at]").forEach((element) => {
+    element.classList.toggle("overdue", Date.parse(element.dataset.dueAt) <= Date.now());
+  });
+}
+setInterval(markOverdue, 15000);
+document.addEventListener("htmx:load", markOverdue);

@@ -1,3 +1,5 @@
+import re
+
 """Home, crisis creation, dashboard, phase changes, roster pages, login throttling, health."""
 
 from django.urls import reverse
@@ -191,13 +193,15 @@ def test_too_many_failures_from_one_address_are_throttled(client, director, sett
 def test_the_dashboard_answers_204_while_nothing_changed(client, crisis, director, scribe):
     client.force_login(director)
     url = reverse("crisis-dashboard", args=[crisis.pk])
-    seen = crisis.journal_last_seq
-    assert client.get(url, {"since": seen}, HTTP_HX_REQUEST="true").status_code == 204
+    seen = re.search(r"\?v=([0-9.]+)", client.get(url).content.decode()).group(1)
+    assert client.get(url, {"v": seen}, HTTP_HX_REQUEST="true").status_code == 204
     services.journal_append(crisis=crisis, by=scribe, text="Deux sites coupés", priority="urgent")
-    response = client.get(url, {"since": seen}, HTTP_HX_REQUEST="true")
+    response = client.get(url, {"v": seen}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert response.status_code == 200 and "Deux sites coupés" in body
-    assert f"since={seen + 1}" in body and "<html" not in body
+    assert response.status_code == 200 and "Deux sites coupés" in body and "<html" not in body
+    now = re.search(r"\?v=([0-9.]+)", body).group(1)
+    assert now != seen
+    assert client.get(url, {"v": now}, HTTP_HX_REQUEST="true").status_code == 204
 
 
 def test_someone_elsewhere_cannot_lock_the_director_out(client, director, settings):
@@ -248,3 +252,36 @@ def test_absurd_ids_are_404_not_500(client, director):
         f"/impressions/{huge}/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_decision_and_roster_urls_refuse_other_methods(client, crisis, director):
+    shift = services.shift_start(crisis=crisis, by=director, role="directeur", holder=director)
+    client.force_login(director)
+    only_post = [
+        reverse("crisis-phase", args=[crisis.pk]),
+        reverse("shift-start", args=[crisis.pk]),
+        reverse("shift-hand-over", args=[crisis.pk, shift.pk]),
+        reverse("shift-end", args=[crisis.pk, shift.pk]),
+    ]
+    for url in only_post:
+        for method in (client.get, client.put, client.delete):
+            assert method(url).status_code == 405, (method.__name__, url)
+    close = reverse("crisis-close", args=[crisis.pk])
+    for method in (client.put, client.delete, client.patch):
+        assert method(close).status_code == 405, method.__name__
+    crisis.refresh_from_db()
+    assert crisis.closed_at is None and crisis.shifts.get().ended_at is None
+
+
+def test_the_incident_response_provider_writes_the_journal_but_decides_nothing(client, crisis, pris):
+    client.force_login(pris)
+    response = client.post(
+        reverse("journal", args=[crisis.pk]),
+        {"kind": "fait", "text": "Souche identifiée : LockBit 3.0", "priority": "normal", "channel": "autre"},
+    )
+    assert response.status_code == 302
+    assert client.post(reverse("crisis-phase", args=[crisis.pk]), {"phase": "endiguement"}).status_code == 403
+    assert client.post(reverse("crisis-close", args=[crisis.pk]), {"confirm": "on"}).status_code == 403
+    crisis.refresh_from_db()
+    assert crisis.phase == "alerte" and crisis.closed_at is None
+    assert crisis.journal_entries.filter(text__contains="LockBit").exists()

@@ -143,7 +143,7 @@ def test_an_outsider_gets_404_on_every_journal_url(client, crisis, outsider, scr
     client.force_login(outsider)
     for url in (
         journal_url(crisis),
-        journal_url(crisis) + "?after=0",
+        journal_url(crisis) + "?v=0&after=0",
         reverse("journal-entry", args=[crisis.pk, entry.seq]),
         reverse("journal-attachment", args=[crisis.pk, entry.seq]),
     ):
@@ -169,9 +169,16 @@ def test_the_journal_refuses_other_methods(client, crisis, scribe):
     assert client.delete(reverse("journal-entry", args=[crisis.pk, 1])).status_code == 405
 
 
+def poll_url(crisis, after: int | None = None) -> str:
+    """What the page's poller asks: its live version and the last entry it shows."""
+    crisis.refresh_from_db()
+    after = crisis.journal_last_seq if after is None else after
+    return journal_url(crisis) + f"?v={crisis.live_version}&after={after}"
+
+
 def test_nothing_new_answers_204_with_one_query_after_authentication(client, crisis, scribe):
     client.force_login(scribe)
-    url = journal_url(crisis) + f"?after={crisis.journal_last_seq}"
+    url = poll_url(crisis)
     client.get(url)  # warm the session cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, HTTP_HX_REQUEST="true")
@@ -182,9 +189,10 @@ def test_nothing_new_answers_204_with_one_query_after_authentication(client, cri
 
 def test_the_poll_returns_only_new_entries_and_moves_the_cursor(client, crisis, scribe):
     client.force_login(scribe)
-    seen = crisis.journal_last_seq
+    crisis.refresh_from_db()
+    seen, version = crisis.journal_last_seq, crisis.live_version
     services.journal_append(crisis=crisis, by=scribe, text="Nouvelle entrée d'un collègue")
-    response = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true")
+    response = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
     assert "Nouvelle entrée d&#x27;un collègue" in body
@@ -195,9 +203,10 @@ def test_the_poll_returns_only_new_entries_and_moves_the_cursor(client, crisis, 
 def test_the_poll_marks_a_corrected_entry_in_place(client, crisis, scribe):
     client.force_login(scribe)
     original = services.journal_append(crisis=crisis, by=scribe, text="03:00")
-    seen = crisis.journal_last_seq
+    crisis.refresh_from_db()
+    seen, version = crisis.journal_last_seq, crisis.live_version
     services.journal_correct(original=original, by=scribe, text="02:50")
-    body = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true").content.decode()
+    body = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true").content.decode()
     assert f'id="entry-{original.seq}" hx-swap-oob="true"' in body
     assert "corrigée" in body
 
@@ -253,33 +262,35 @@ def test_an_exercise_is_marked_on_every_page(client, exercise, scribe):
 
 def test_several_new_entries_arrive_newest_first(client, crisis, scribe):
     client.force_login(scribe)
-    seen = crisis.journal_last_seq
+    crisis.refresh_from_db()
+    seen, version = crisis.journal_last_seq, crisis.live_version
     for text in ("premier", "deuxième", "troisième"):
         services.journal_append(crisis=crisis, by=scribe, text=f"Message {text}")
-    body = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true").content.decode()
+    body = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true").content.decode()
     assert body.index("Message troisième") < body.index("Message deuxième") < body.index("Message premier")
 
 
 def test_a_malformed_cursor_is_refused(client, crisis, scribe):
     client.force_login(scribe)
     for bad in ("", "abc", "-1", "99999999999999999999"):
-        assert client.get(journal_url(crisis) + f"?after={bad}", HTTP_HX_REQUEST="true").status_code == 400
+        assert client.get(journal_url(crisis) + f"?v=0&after={bad}", HTTP_HX_REQUEST="true").status_code == 400
 
 
 def test_a_client_far_behind_is_told_to_reload(client, crisis, scribe):
     client.force_login(scribe)
     for n in range(201):
         services.journal_append(crisis=crisis, by=scribe, text=f"n{n}")
-    response = client.get(journal_url(crisis) + "?after=1", HTTP_HX_REQUEST="true")
+    response = client.get(journal_url(crisis) + "?v=0&after=1", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
 
 
 def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client, crisis, director, scribe):
     entry = crisis.journal_entries.get(seq=1)
-    seen = crisis.journal_last_seq
+    crisis.refresh_from_db()
+    seen, version = crisis.journal_last_seq, crisis.live_version
     services.crisis_close(crisis=crisis, by=director)
     client.force_login(scribe)
-    body = client.get(journal_url(crisis) + f"?after={seen}", HTTP_HX_REQUEST="true").content.decode()
+    body = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true").content.decode()
     assert "Fin de crise validée" in body and 'id="journal-poll"' not in body
     page = client.get(journal_url(crisis)).content.decode()
     assert 'id="journal-poll"' not in page and 'id="entry-form"' not in page
