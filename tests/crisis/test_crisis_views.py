@@ -1,6 +1,6 @@
-import re
-
 """Home, crisis creation, dashboard, phase changes, roster pages, login throttling, health."""
+
+import re
 
 from django.urls import reverse
 

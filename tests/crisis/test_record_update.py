@@ -53,7 +53,11 @@ def test_the_callers_copy_gets_the_saved_values(crisis, director):
 
 def test_an_integration_writes_the_journal_with_a_named_source(crisis):
     entry = services.journal_append_for_cell(
-        crisis=crisis, by=None, source="EDR Harfang", kind=JournalEntry.Kind.FAIT, text="Chiffrement détecté sur SRV-PACS"
+        crisis=crisis,
+        by=None,
+        source="EDR Harfang",
+        kind=JournalEntry.Kind.FAIT,
+        text="Chiffrement détecté sur SRV-PACS",
     )
     assert entry.recorded_by is None and entry.author_label == "EDR Harfang" and entry.sender == "EDR Harfang"
     assert services.journal_verify_chain(crisis) is None
