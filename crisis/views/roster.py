@@ -1,0 +1,98 @@
+"""The cell roster: who holds which role, handovers, ends of shift."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors, services
+from ..forms import (
+    HandoverForm,
+    ShiftStartForm,
+    add_service_errors,
+)
+from ..models import Crisis, Shift
+from ..permissions import Cap, get_crisis_for_user
+
+# --- cell roster ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def roster(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    return _roster_page(request, crisis, can_manage=membership.has(Cap.DECIDE) and crisis.is_open)
+
+
+def _roster_page(request: HttpRequest, crisis: Crisis, *, can_manage: bool, status: int = 200, **forms) -> HttpResponse:
+    """The roster, with blank forms for managers, or the form that failed and its errors."""
+    context = {
+        "crisis": crisis,
+        "roster": selectors.roster(crisis),
+        "handovers": selectors.handovers(crisis),
+        "start_form": forms.get("start_form") or (ShiftStartForm(crisis=crisis) if can_manage else None),
+        "handover_form": forms.get("handover_form") or (HandoverForm(crisis=crisis) if can_manage else None),
+        "handover_shift": forms.get("handover_shift"),
+        "can_manage": can_manage,
+    }
+    return render(request, "crisis/roster.html", context, status=status)
+
+
+@login_required
+@require_POST
+def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    form = ShiftStartForm(request.POST, crisis=crisis)
+    if form.is_valid():
+        try:
+            services.shift_start(crisis=crisis, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Prise de poste enregistrée."))
+            return redirect("roster", crisis.pk)
+    return _roster_with_errors(request, crisis, start_form=form)
+
+
+@login_required
+@require_POST
+def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    shift = _shift_of(crisis, shift_id)
+    form = HandoverForm(request.POST, crisis=crisis)
+    if form.is_valid():
+        try:
+            services.shift_hand_over(shift=shift, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Relève enregistrée."))
+            return redirect("roster", crisis.pk)
+    return _roster_with_errors(request, crisis, handover_form=form, handover_shift=shift)
+
+
+@login_required
+@require_POST
+def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+    shift = _shift_of(crisis, shift_id)
+    try:
+        services.shift_end(shift=shift, by=request.user)
+        messages.success(request, _("Fin de vacation enregistrée."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("roster", crisis.pk)
+
+
+def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
+    shift = Shift.objects.filter(crisis=crisis, pk=shift_id).select_related("holder", "crisis").first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:
+    return _roster_page(request, crisis, can_manage=True, status=400, **forms)
