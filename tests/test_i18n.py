@@ -21,7 +21,8 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = Path("locale/en/LC_MESSAGES/django.po")
 # What `make messages` scans: the apps, the settings, the templates (tests and bench are not UI).
-SOURCES = ["crisis", "continuity", "tickets", "comms", "config", "templates", "locale"]
+# Every app of the project (a folder with an apps.py), plus what they share: a new app is never forgotten.
+SOURCES = sorted(p.parent.name for p in ROOT.glob("*/apps.py")) + ["config", "templates", "locale"]
 MAKEMESSAGES_IGNORE = [".venv", "var", "tests", "bench", "node_modules"]
 
 
