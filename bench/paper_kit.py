@@ -560,12 +560,13 @@ def kit_sections(establishment, job) -> dict:
     """Pages per document of the kit just built, from its parts; the cover is what remains."""
     from continuity.models import RenderedPart
 
-    counts = {}
-    for document, pages in RenderedPart.objects.filter(establishment=establishment).values_list(
-        "document", "page_count"
+    counts, seconds = {}, {}
+    for document, pages, duration in RenderedPart.objects.filter(establishment=establishment).values_list(
+        "document", "page_count", "duration"
     ):
         counts[document] = counts.get(document, 0) + pages
-    return {"cover": job.page_count - sum(counts.values()), **counts}
+        seconds[document] = round(seconds.get(document, 0) + duration.total_seconds(), 2)
+    return {"cover": job.page_count - sum(counts.values()), **counts}, seconds
 
 
 # --- equal content -----------------------------------------------------------------------------------
@@ -662,13 +663,14 @@ def main():
     try:
         warm_up_workers(establishment)
         cold = timed_kit(establishment, worker)
-        cold["sections"] = kit_sections(establishment, cold["job"])
+        cold["sections"], cold["part_seconds"] = kit_sections(establishment, cold["job"])
         pdfs["kit"] = cold.pop("job").file.read()
         results["cold"] = cold
         print(
             f"(b) kit à froid : {cold['seconds']:.1f} s ({cold['cpu_seconds']:.1f} s CPU sur les processus du worker), "
             f"{cold['pages']} pages {cold['sections']}, {cold['parts_rendered']} parties rendues"
         )
+        print(f"    durée des parties par document (somme, s) : {cold['part_seconds']}")
         from continuity.models import DegradedProcedure
 
         procedure = DegradedProcedure.objects.filter(establishment=establishment).order_by("?").first()
