@@ -38,7 +38,7 @@ def long_directory(establishment):
             first_name="Marie-Christine-Éléonore" if i % 4 == 0 else "Jean",
             function=f"{LONG_FUNCTIONS[i % 4]} n{i:03d}",
             service=f"{LONG_SERVICES[i % 4]} s{i:03d}",
-            phone=f"+33 (0)1 23 45 67 {i:02d} poste 12345" if i % 6 == 0 else "01 23 45 67 89",
+            phone=f"+33 (0)1 23 45 67 {i:02d} p. 12345" if i % 6 == 0 else "01 23 45 67 89",
             mobile="" if i % 3 else "06 12 34 56 78",
             bip=f"BIP-{i:04d}-XYZ" if i % 9 == 0 else "4321",
             on_call=i % 7 == 0,
