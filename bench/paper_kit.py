@@ -21,10 +21,12 @@ SQLite database and media folder, and queues private to this run.
 """
 
 import argparse
+import io
 import json
 import multiprocessing
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -268,90 +270,213 @@ def seed(services: int, people: int, beds: int):
 
 
 # --- (a) the naive baseline ---------------------------------------------------------------------
+#
+# The same documents with the same data, as one HTML document rendered in one process: no
+# chunks, no cache, no parallel parts, no column-major sheets. Procedures and forms are the
+# kit's own HTML (their templates are already plain); the lists (directory, bed census, blank
+# registers) are plain tables written the straightforward way, but following the known WeasyPrint
+# tips (PERFORMANCE.md): small fixed-layout tables, row rules, no collapsed borders. Cells wrap
+# by themselves. Texts (headings, column labels, notes) come from the documents, so both renders
+# print the same words; run_content_check() verifies it on the two PDFs.
 
 NAIVE_CSS = """
-@page { size: A4; margin: 15mm; @bottom-right { content: "page " counter(page) " / " counter(pages); } }
-body { font-family: "DejaVu Sans"; font-size: 9pt; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #888; padding: 2px 4px; text-align: left; }
-section { break-before: page; }
+@page { @bottom-right { content: "page " counter(page) " / " counter(pages); } }
+.naive { break-before: page; }
+.naive.landscape { page: landscape; }
+.naive h1 { font-size: 12pt; margin: 0; }
+.naive .meta, .naive .foot { font-size: 7pt; color: #444; margin: 1mm 0; }
+.naive table { width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 0; }
+.naive th { font-size: 6.5pt; text-align: left; border-bottom: .9pt solid #333; padding: .6mm 1.2mm; }
+.naive td { padding: 0 1.2mm; border-bottom: .4pt solid #c8ced4; vertical-align: top; line-height: 4.3mm; }
+.naive.directory table { font-size: 8pt; }
+.naive.lined td { height: 7.9mm; line-height: 7.9mm; border-bottom-color: #9aa5b0; }
+.naive tr { break-inside: avoid; }
+.toc a { color: inherit; text-decoration: none; }
+.toc a::after { content: target-counter(attr(href), page); float: right; }
 """
+SMALL_TABLE_ROWS = 25  # rows per table: a table spanning many pages is WeasyPrint's slow path
 
 
-def naive_html(establishment) -> str:
-    """The same content, the straightforward way: one document, plain tables for every list."""
+def _captured(document, establishment, params) -> dict:
+    """What a sheet document passes to its template (labels, notes, pages): its texts, not its layout."""
+    import continuity.printing.render as render
+
+    captured = {}
+    real = render.render_to_string
+    render.render_to_string = lambda template, context: captured.update(context) or ""
+    try:
+        document.render(establishment, params, generated_at=_now())
+    finally:
+        render.render_to_string = real
+    return captured
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _body(html: str) -> str:
+    return html[html.index(">", html.index("<body")) + 1 : html.rindex("</body>")]
+
+
+def _table(labels, widths, rows) -> str:
+    """Small tables of at most SMALL_TABLE_ROWS rows; the header on the first one only."""
     from django.utils.html import escape
 
-    from comms.models import DirectoryEntry
-    from continuity.documents import _paragraphs
-    from continuity.models import CareUnit, DegradedProcedure
-
-    out = [f"<html><head><style>{NAIVE_CSS}</style></head><body><h1>Kit papier — {escape(establishment.name)}</h1>"]
-    for p in DegradedProcedure.objects.filter(establishment=establishment):
-        out.append(f"<section><h1>{escape(p.title)}</h1><p>Responsable : {escape(p.owner)} — version {p.version}</p>")
-        for block in _paragraphs(p.body):
-            if block["kind"] == "heading":
-                out.append(f"<h3>{escape(block['text'])}</h3>")
-            elif block["kind"] == "list":
-                out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block["items"]) + "</ul>")
-            else:
-                out.append(f"<p>{escape(block['text'])}</p>")
-        out.append("</section>")
-    out.append(
-        "<section><h1>Annuaire de crise</h1><table><thead><tr><th>Nom</th><th>Prénom</th><th>Fonction</th>"
-        "<th>Service</th><th>Téléphone</th><th>Mobile</th><th>Bip</th><th>Astreinte</th></tr></thead><tbody>"
-    )
-    for e in DirectoryEntry.objects.filter(establishment=establishment).order_by("last_name", "first_name", "pk"):
-        out.append(
-            f"<tr><td>{escape(e.last_name.upper())}</td><td>{escape(e.first_name)}</td><td>{escape(e.function)}</td>"
-            f"<td>{escape(e.service)}</td><td>{e.phone}</td><td>{e.mobile}</td><td>{e.bip}</td><td>{'oui' if e.on_call else ''}</td></tr>"
+    cols = "".join(f'<col style="width: {w}mm">' for w in widths)
+    head = "<tr>" + "".join(f"<th>{escape(label)}</th>" for label in labels) + "</tr>"
+    out = []
+    for start in range(0, max(len(rows), 1), SMALL_TABLE_ROWS):
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(cell) or '&nbsp;'}</td>" for cell in row) + "</tr>"
+            for row in rows[start : start + SMALL_TABLE_ROWS]
         )
-    out.append("</tbody></table></section>")
-    for unit in CareUnit.objects.filter(establishment=establishment).prefetch_related("beds"):
-        out.append(
-            f"<section><h1>Relevé des lits — {escape(unit.name)}</h1><table><thead><tr><th>Lit</th><th>Patient</th>"
-            "<th>Né(e) le</th><th>N° de dossier</th><th>Entrée le</th><th>Mouvement</th><th>Observations</th></tr></thead><tbody>"
-        )
-        out.extend(f"<tr><td>{bed.label}</td>" + "<td>&nbsp;</td>" * 6 + "</tr>" for bed in unit.beds.all())
-        out.append("</tbody></table></section>")
-    for title, columns, rows in (
-        ("Main courante — feuille vierge", ["Heure", "Émetteur", "Destinataire", "Canal", "Type", "Texte", "Visa"], 40),
-        (
-            "RIDA — relevé vierge",
-            ["N°", "Point", "Thème", "I/D/A", "Libellé", "Porteur", "Échéance", "Statut", "Réponse"],
-            20,
-        ),
-        ("Formulaire de message", ["Destinataire", "Émetteur", "Objet", "Date", "Heure", "Priorité"], 2),
-        ("Fiche de signalement", ["Service", "Déclarant", "Constat", "Postes", "Impact", "Mesures"], 4),
-    ):
-        out.append(f"<section><h1>{title}</h1><table><tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>")
-        out.extend("<tr>" + "<td>&nbsp;<br>&nbsp;</td>" * len(columns) + "</tr>" for _ in range(rows))
-        out.append("</table></section>")
-    out.append("</body></html>")
+        out.append(f"<table><colgroup>{cols}</colgroup>{head if start == 0 else ''}{body}</table>")
     return "".join(out)
 
 
-def _naive_child(html: str, queue) -> None:
+def _cell_text(column, row) -> str:
+    if column.value is None:
+        return ""
+    value = column.value(row)
+    if isinstance(value, str):
+        return value
+    return column.separator.join(part for part in value if part.strip())
+
+
+def _sheet_section(anchor, title, context, rows, *, css="") -> str:
+    """One section per kit sheet document: title, note, table(s) with the document's columns, foot."""
+    from django.utils.html import escape
+
+    columns = context["columns"]
+    labels, widths = [c.label for c in columns], [c.width for c in columns]
+    head = f'<section id="{anchor}" class="naive {css}"><h1>{escape(title)}</h1>'
+    if context.get("sheet_meta"):
+        head += f'<p class="meta">{escape(context["sheet_meta"])}</p>'
+    table = _table(labels, widths, [[_cell_text(c, row) for c in columns] for row in rows])
+    foot = f'<p class="foot">{escape(context["sheet_foot"])}</p>' if context.get("sheet_foot") else ""
+    return head + table + foot + "</section>"
+
+
+def naive_html(establishment) -> tuple[str, list[tuple[str, str]]]:
+    """The whole kit as one document; also (anchor, section name) of every section, in order."""
+    from django.utils.html import escape
+
+    from comms import documents as comms_documents
+    from continuity.models import Bed, CareUnit
+    from continuity.printing import registry, sheets
+
+    sections, toc, out = [], [], []
+
+    def add(anchor, name, label, html):
+        sections.append((anchor, name))
+        toc.append(f'<tr><td><a href="#{anchor}">{escape(label)}</a></td></tr>')
+        out.append(html)
+
+    directory = registry.get("directory")
+    entries = list(directory.entries(establishment.pk))
+    context = _captured(directory, establishment, {"chunk": 0})
+    context["columns"] = comms_documents._columns()
+    add(
+        "directory",
+        "directory",
+        directory.title,
+        _sheet_section("directory", str(directory.title), context, entries, css="directory"),
+    )
+
+    procedures = registry.get("procedures")
+    for index, params in enumerate(procedures.kit_params(establishment)):
+        html = procedures.render(establishment, params, generated_at=_now()).html
+        anchor = f"procedures-{index}"
+        label = procedures.label(establishment, params)
+        add(anchor, "procedures", label, f'<section id="{anchor}" class="naive">{_body(html)}</section>')
+
+    census = registry.get("bed_census")
+    context = _captured(census, establishment, {})
+    labels = [sheets.Column(c.label, c.width) for c in context["pages"][0].columns]
+    context["columns"] = [sheets.Column(labels[0].label, labels[0].width, lambda bed: bed.label), *labels[1:]]
+    headings = list(dict.fromkeys(page.heading for page in context["pages"]))  # one per unit, in order
+    for unit, heading in zip(CareUnit.objects.filter(establishment=establishment), headings, strict=True):
+        beds = list(Bed.objects.filter(unit=unit).order_by("position", "label"))
+        anchor = f"beds-{unit.pk}"
+        add(anchor, "bed_census", heading, _sheet_section(anchor, heading, context, beds, css="lined"))
+
+    for name in ("blank_journal", "message_form", "blank_rida", "signalement_form"):
+        document = registry.get(name)
+        context = document.context()
+        if "pages" in context:  # a ruled register: as many blank rows, on as many sheets
+            page = context["pages"][0]
+            context["columns"] = [sheets.Column(c.label, c.width) for c in page.columns]
+            rows = [None] * sheets.rows_per_page("lined", "landscape")
+            html = "".join(
+                _sheet_section(f"{name}-{copy}", str(document.title), context, rows, css="lined landscape")
+                for copy in range(len(context["pages"]))
+            )
+            add(f"{name}-0", name, document.title, html)
+        else:
+            rendered = document.render(establishment, {}, generated_at=_now()).html
+            add(name, name, document.title, f'<section id="{name}" class="naive">{_body(rendered)}</section>')
+
+    cover = (
+        f'<section id="cover"><div class="cover-band"><h1>Kit papier</h1><p>{escape(establishment.name)}</p></div>'
+        f'<h2>Sommaire</h2><table class="toc">{"".join(toc)}</table></section>'
+    )
+    html = (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Kit papier</title>'
+        f"<style>{NAIVE_CSS}</style></head><body>{cover}{''.join(out)}</body></html>"
+    )
+    return html, [("cover", "cover"), *sections]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _naive_child(html: str, sections, pdf_path: str, queue) -> None:
     from weasyprint import HTML
 
-    HTML(string="<p>préchauffage</p>").write_pdf()  # start-up is not what we measure
-    started = time.perf_counter()
-    document = HTML(string=html).render()
+    from continuity.printing import engine
+
+    engine.warm_up()  # start-up (import, fonts, the stylesheet) is not what we measure
+    started, cpu = time.perf_counter(), time.process_time()
+    document = HTML(string=html, base_url=engine.base_url(), url_fetcher=engine.url_fetcher()).render(
+        stylesheets=[engine.stylesheet()]
+    )
     pdf = document.write_pdf()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    Path(pdf_path).write_bytes(pdf)
+    first_page = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, number)
     queue.put(
         {
-            "seconds": time.perf_counter() - started,
+            "seconds": seconds,
+            "cpu_seconds": cpu,
             "pages": len(document.pages),
             "bytes": len(pdf),
             "peak_mb": _vmhwm_mb(os.getpid()),
+            "sections": _pages_by_section(first_page, sections, len(document.pages)),
         }
     )
 
 
-def run_naive(establishment) -> dict:
-    html = naive_html(establishment)
-    queue = multiprocessing.get_context("fork").Queue()
-    process = multiprocessing.get_context("fork").Process(target=_naive_child, args=(html, queue))
+def _pages_by_section(first_page: dict, sections, total: int) -> dict:
+    starts = [(first_page[anchor], name) for anchor, name in sections]
+    counts = {}
+    for (start, name), (end, _) in zip(starts, starts[1:] + [(total, "")], strict=True):
+        counts[name] = counts.get(name, 0) + end - start
+    return counts
+
+
+def run_naive(establishment, pdf_path: str) -> dict:
+    html, sections = naive_html(establishment)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_naive_child, args=(html, sections, pdf_path, queue))
     process.start()
     result = queue.get()
     process.join()
@@ -409,15 +534,87 @@ def wait_done(job, timeout: float = 600):
     raise RuntimeError(f"job {job.pk} still {job.status}")
 
 
-def timed_kit(establishment) -> dict:
+def _worker_cpu(worker) -> float:
+    return sum(_cpu_seconds(pid) for pid in [worker.pid, *_children(worker.pid)])
+
+
+def timed_kit(establishment, worker) -> dict:
     from continuity import services
 
-    started = time.perf_counter()
+    cpu, started = _worker_cpu(worker), time.perf_counter()
     job = wait_done(services.kit_build(establishment=establishment))
     seconds = time.perf_counter() - started
     if job.status != job.Status.DONE:
         raise RuntimeError(job.error)
-    return {"seconds": seconds, "pages": job.page_count, "parts_rendered": job.children.count(), "bytes": job.file.size}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": _worker_cpu(worker) - cpu,
+        "pages": job.page_count,
+        "parts_rendered": job.children.count(),
+        "bytes": job.file.size,
+        "job": job,
+    }
+
+
+def kit_sections(establishment, job) -> dict:
+    """Pages per document of the kit just built, from its parts; the cover is what remains."""
+    from continuity.models import RenderedPart
+
+    counts, seconds = {}, {}
+    for document, pages, duration in RenderedPart.objects.filter(establishment=establishment).values_list(
+        "document", "page_count", "duration"
+    ):
+        counts[document] = counts.get(document, 0) + pages
+        seconds[document] = round(seconds.get(document, 0) + duration.total_seconds(), 2)
+    return {"cover": job.page_count - sum(counts.values()), **counts}, seconds
+
+
+# --- equal content -----------------------------------------------------------------------------------
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Every page's text in drawing order, running headers and footers left out, squeezed."""
+    from pypdf import PdfReader
+
+    try:
+        pages = subprocess.run(
+            ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        pages = pages.split("\f")
+    except (OSError, subprocess.CalledProcessError):
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    running = re.compile(r"^(page \d+ / \d+|.*généré le .*|Centre hospitalier universitaire de banc d'essai · .*)$")
+    return "".join(_squeeze(line) for page in pages for line in page.splitlines() if not running.match(line))
+
+
+def content_facts(establishment) -> list[str]:
+    """What the kit must print: every value of every directory entry, procedure and bed."""
+    from comms.models import DirectoryEntry
+    from continuity.documents import _paragraphs
+    from continuity.models import Bed, DegradedProcedure
+
+    facts = []
+    for e in DirectoryEntry.objects.filter(establishment=establishment):
+        facts += [e.last_name.upper(), e.first_name, e.function, e.service, e.phone, e.mobile, e.bip]
+    for p in DegradedProcedure.objects.filter(establishment=establishment):
+        facts += [p.title, p.owner]
+        for block in _paragraphs(p.body):
+            facts += block.get("items", [block.get("text", "")])
+    facts += [b.label for b in Bed.objects.filter(unit__establishment=establishment)]
+    return [f for f in map(_squeeze, facts) if f]
+
+
+def run_content_check(facts: list[str], pdfs: dict[str, bytes]) -> dict:
+    report = {"facts": len(facts)}
+    for name, pdf in pdfs.items():
+        text = pdf_text(pdf)
+        missing = [f for f in facts if f not in text]
+        report[name] = {"missing": len(missing), "examples": missing[:5]}
+    return report
 
 
 def warm_up_workers(establishment) -> None:
@@ -435,6 +632,10 @@ def warm_up_workers(establishment) -> None:
     RenderedPart.objects.all().delete()
 
 
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "—"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=60)
@@ -446,31 +647,42 @@ def main():
     call_command("migrate", verbosity=0)
     establishment = seed(args.services, args.people, args.beds)
     print(f"Données : {args.services} procédures, {args.people} personnes, {args.beds} lits ; {os.cpu_count()} cœurs.")
-    results = {}
+    print(f"Charge de la machine au départ (loadavg 1/5/15 min) : {os.getloadavg()}")
+    results, pdfs = {}, {}
+    facts = content_facts(establishment)  # before (c) changes a procedure
     if not args.skip_naive:
-        results["naive"] = run_naive(establishment)
+        naive_pdf = Path(settings.VAR_DIR) / "naive.pdf"
+        results["naive"] = run_naive(establishment, str(naive_pdf))
+        pdfs["naive"] = naive_pdf.read_bytes()
+        n = results["naive"]
         print(
-            f"(a) naïf, un document, un processus : {results['naive']['seconds']:.1f} s, {results['naive']['pages']} pages, "
-            f"pic mémoire {results['naive']['peak_mb']:.0f} Mo"
+            f"(a) naïf, un document, un processus : {n['seconds']:.1f} s ({n['cpu_seconds']:.1f} s CPU), "
+            f"{n['pages']} pages {n['sections']}, pic mémoire {n['peak_mb']:.0f} Mo"
         )
     worker = start_worker(args.concurrency)
     try:
         warm_up_workers(establishment)
-        results["cold"] = timed_kit(establishment)
+        cold = timed_kit(establishment, worker)
+        cold["sections"], cold["part_seconds"] = kit_sections(establishment, cold["job"])
+        pdfs["kit"] = cold.pop("job").file.read()
+        results["cold"] = cold
         print(
-            f"(b) kit à froid : {results['cold']['seconds']:.1f} s, {results['cold']['pages']} pages, "
-            f"{results['cold']['parts_rendered']} parties rendues"
+            f"(b) kit à froid : {cold['seconds']:.1f} s ({cold['cpu_seconds']:.1f} s CPU sur les processus du worker), "
+            f"{cold['pages']} pages {cold['sections']}, {cold['parts_rendered']} parties rendues"
         )
+        print(f"    durée des parties par document (somme, s) : {cold['part_seconds']}")
         from continuity.models import DegradedProcedure
 
         procedure = DegradedProcedure.objects.filter(establishment=establishment).order_by("?").first()
         procedure.body += "\n\n## Mise à jour\nLe coursier passe désormais toutes les vingt minutes."
         procedure.version = str(int(procedure.version) + 1)
         procedure.save()
-        results["rebuild"] = timed_kit(establishment)
+        rebuild = timed_kit(establishment, worker)
+        rebuild.pop("job")
+        results["rebuild"] = rebuild
         print(
-            f"(c) kit après une procédure modifiée : {results['rebuild']['seconds']:.2f} s, "
-            f"{results['rebuild']['parts_rendered']} partie rendue"
+            f"(c) kit après une procédure modifiée : {rebuild['seconds']:.2f} s ({rebuild['cpu_seconds']:.2f} s CPU), "
+            f"{rebuild['parts_rendered']} partie rendue"
         )
         processes = {worker.pid: "main"} | {pid: "pool" for pid in _children(worker.pid)}
         results["worker_peak_mb"] = {f"{role}-{pid}": round(_vmhwm_mb(pid)) for pid, role in processes.items()}
@@ -483,11 +695,20 @@ def main():
         client = redis.Redis.from_url(os.environ["REDIS_URL"])
         for queue in (settings.CELERY_PRINT_QUEUE, settings.CELERY_TASK_DEFAULT_QUEUE):
             client.delete(queue, *client.keys(f"_kombu.binding*.{queue}"))
+    print(f"Charge de la machine à la fin (loadavg) : {os.getloadavg()}")
+    results["content"] = run_content_check(facts, pdfs)
+    print(f"Contenu : {results['content']} (valeurs des données absentes du texte de chaque PDF)")
     if "naive" in results:
-        print(f"Rapport à froid / naïf : {results['cold']['seconds'] / results['naive']['seconds']:.2f}")
+        n, c = results["naive"], results["cold"]
+        print(
+            f"Rapport à froid / naïf, même contenu : {_ratio(c['seconds'], n['seconds'])} en temps écoulé, "
+            f"{_ratio(c['cpu_seconds'], n['cpu_seconds'])} en secondes CPU"
+        )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / "paper_kit.json").write_text(json.dumps(results, indent=2))
+    (out / "paper_kit.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    for name, pdf in pdfs.items():
+        (out / f"paper_kit-{name}.pdf").write_bytes(pdf)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Printable documents of comms: the crisis directory."""
 
+from functools import lru_cache
+
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,16 +17,41 @@ from .models import DirectoryEntry
 FIGURE_SPACE = "\u2007"  # as wide as a digit: an empty number keeps the next one aligned
 NUMBER_WIDTH = 14  # "01 23 45 67 89"
 BLANK_NUMBER = "".join(FIGURE_SPACE if ch.isdigit() else ch for ch in "01 23 45 67 89")
+FONT_SIZE = 8.0  # pt: body.directory .grid in static/css/print.css
 
 
 def _number(value: str) -> str:
-    if not value:
-        return BLANK_NUMBER
-    return value[:NUMBER_WIDTH].ljust(NUMBER_WIDTH, FIGURE_SPACE)
+    # Padded, never cut: a longer number pushes what follows, or wraps (sheets.wrap_parts).
+    return value.ljust(NUMBER_WIDTH, FIGURE_SPACE) if value else BLANK_NUMBER
 
 
-def _numbers(entry: DirectoryEntry) -> str:
-    return f"{_number(entry.phone)}  {_number(entry.mobile)}  {entry.bip[:6]}"
+def _numbers(entry: DirectoryEntry) -> tuple[str, ...]:
+    return (_number(entry.phone), _number(entry.mobile), entry.bip)
+
+
+def _columns() -> list[Column]:
+    # Every character is printed: a value wider than its column wraps onto more lines of the
+    # same row, between "function" and "service" first (see sheets.wrap_parts).
+    return [
+        Column(_("Nom, prénom"), 50, lambda e: (e.last_name.upper(), e.first_name), separator=" "),
+        Column(_("Fonction · service"), 64, lambda e: (e.function, e.service)),
+        Column(_("Téléphone · mobile · bip"), 58, _numbers, "digits", separator="  "),
+        Column(_("Astreinte"), 14, lambda e: _("oui") if e.on_call else ""),
+    ]
+
+
+@lru_cache(maxsize=16)
+def _page_starts(establishment_id: int, count: int, updated_at, lines_per_page: int) -> tuple[int, ...]:
+    """Index of the first entry of every page, the whole directory laid out once.
+
+    Rows wrap, so how many people fit on a page depends on their text: numbering chunk pages
+    ("page 27 / 56") needs the whole layout. The dashboard plans the kit on every page, hence
+    the cache; its key changes with any added, edited or removed entry (count, latest change).
+    """
+    entries = DirectoryDocument.entries(establishment_id).only(
+        "last_name", "first_name", "function", "service", "phone", "mobile", "bip", "on_call"
+    )
+    return tuple(sheets.page_starts(list(entries), _columns(), style=DirectoryDocument.STYLE, font_size=FONT_SIZE))
 
 
 class DirectoryDocument(PrintableDocument):
@@ -32,51 +59,69 @@ class DirectoryDocument(PrintableDocument):
 
     name = "directory"
     title = gettext_lazy("Annuaire de crise")
-    version = "1"
+    version = "2"
     kit_order = 10
     weight = 20
     CHUNK_PAGES = 26  # about 1,500 people: two chunks for 3,000, one per worker process
     STYLE = "zebra"
 
-    def _entries(self, establishment: Establishment):
-        return DirectoryEntry.objects.filter(establishment=establishment).order_by("last_name", "first_name", "pk")
+    @staticmethod
+    def entries(establishment_id: int):
+        return DirectoryEntry.objects.filter(establishment_id=establishment_id).order_by(
+            "last_name", "first_name", "pk"
+        )
 
     def _summary(self, establishment: Establishment) -> dict:
-        return self._entries(establishment).aggregate(n=Count("pk"), at=Max("updated_at"))
+        return self.entries(establishment.pk).aggregate(n=Count("pk"), at=Max("updated_at"))
+
+    def _pages(self, establishment: Establishment, summary: dict) -> tuple[int, ...]:
+        return _page_starts(establishment.pk, summary["n"], summary["at"], sheets.rows_per_page(self.STYLE))
+
+    def _chunk(self, establishment: Establishment, chunk: int) -> dict:
+        """The chunk's rows (slice of the directory), its first page number and the page total."""
+        summary = self._summary(establishment)
+        starts = self._pages(establishment, summary)
+        bounds = (*starts, summary["n"])
+        first = min(chunk * self.CHUNK_PAGES, len(starts))
+        last = min(first + self.CHUNK_PAGES, len(starts))
+        return {
+            "summary": summary,
+            "rows": slice(bounds[first], bounds[last]),
+            "first_number": first + 1,
+            "total": len(starts),
+        }
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if self._entries(establishment).exists() else []
+        return [{}] if self.entries(establishment.pk).exists() else []
 
     def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
-        total = sheets.page_count(self._summary(establishment)["n"], self.STYLE)
+        total = len(self._pages(establishment, self._summary(establishment)))
         return [{"chunk": i} for i in range(-(-total // self.CHUNK_PAGES))]
 
-    def _chunk_rows(self, establishment: Establishment, chunk: int):
-        per_chunk = sheets.rows_per_page(self.STYLE) * self.CHUNK_PAGES
-        return self._entries(establishment)[chunk * per_chunk : (chunk + 1) * per_chunk]
-
     def data(self, establishment: Establishment, params: dict):
-        # The chunk's own rows, plus what every page shows: page total and date of the directory.
-        summary = self._summary(establishment)
-        rows = self._chunk_rows(establishment, params.get("chunk", 0)).values_list("pk", "updated_at")
-        return [summary["n"], local(summary["at"])[:10], [[pk, at.isoformat()] for pk, at in rows]]
+        # The chunk's own rows, plus what every page shows: page numbers and date of the directory.
+        chunk = self._chunk(establishment, params.get("chunk", 0))
+        summary = chunk["summary"]
+        rows = self.entries(establishment.pk)[chunk["rows"]].values_list("pk", "updated_at")
+        return [
+            summary["n"],
+            local(summary["at"])[:10],
+            chunk["first_number"],
+            chunk["total"],
+            [[pk, at.isoformat()] for pk, at in rows],
+        ]
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
-        chunk = params.get("chunk", 0)
-        summary = self._summary(establishment)
-        columns = [
-            Column(_("Nom, prénom"), 54, lambda e: f"{e.last_name.upper()} {e.first_name}"),
-            Column(_("Fonction · service"), 60, lambda e: " · ".join(filter(None, [e.function, e.service]))),
-            Column(_("Téléphone · mobile · bip"), 58, _numbers, "digits"),
-            Column(_("Astreinte"), 14, lambda e: _("oui") if e.on_call else ""),
-        ]
+        chunk = self._chunk(establishment, params.get("chunk", 0))
+        summary = chunk["summary"]
         pages = sheets.layout(
-            list(self._chunk_rows(establishment, chunk)),
-            columns,
+            list(self.entries(establishment.pk)[chunk["rows"]]),
+            _columns(),
             style=self.STYLE,
             heading=str(self.title),
-            first_number=chunk * self.CHUNK_PAGES + 1,
-            total=sheets.page_count(summary["n"], self.STYLE),
+            first_number=chunk["first_number"],
+            total=chunk["total"],
+            font_size=FONT_SIZE,
         )
         return render_html(
             "pdf/blank_sheet.html",
