@@ -17,6 +17,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
+from rest_framework.authtoken.models import Token
+
+from web.security import attachment_csp
 
 from . import selectors, services
 from .forms import (
@@ -69,7 +72,22 @@ def home(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Crise ouverte ; la main courante est ouverte."))
                 return redirect("crisis-dashboard", crisis.pk)
     crises = crises_for(request.user).order_by("closed_at", "-detected_at").distinct()
-    return render(request, "crisis/home.html", {"establishments": establishments, "crises": crises, "form": form})
+    context = {
+        "establishments": establishments,
+        "crises": crises,
+        "form": form,
+        "api_token": Token.objects.filter(user=request.user).first(),
+    }
+    return render(request, "crisis/home.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    """The user's own API token, revoked from the home page (a lost laptop, a retired script)."""
+    if services.token_revoke(user_id=request.user.pk):
+        messages.success(request, _("Jeton d'API révoqué : la prochaine connexion à l'API en obtiendra un nouveau."))
+    return redirect("home")
 
 
 def _roles_with(capability: str) -> list[str]:
@@ -302,6 +320,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
 
 @login_required
 @require_GET
+@attachment_csp
 def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
     """Attachments are served through access control, never from a public media URL."""
     crisis, _membership = get_crisis_for_user(request.user, crisis_id)
@@ -311,7 +330,6 @@ def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpRe
     response = FileResponse(
         entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, no-store"
     return response
 

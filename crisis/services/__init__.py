@@ -18,6 +18,7 @@ from .journal import (
 )
 from .records import history_record
 from .roster import shift_end, shift_hand_over, shift_start
+from .tokens import token_expires_at, token_for_login, token_revoke
 
 __all__ = [
     "CRISIS_EDITABLE_FIELDS",
@@ -34,4 +35,7 @@ __all__ = [
     "shift_end",
     "shift_hand_over",
     "shift_start",
+    "token_expires_at",
+    "token_for_login",
+    "token_revoke",
 ]

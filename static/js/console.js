@@ -30,3 +30,11 @@ function tickClocks() {
   });
 }
 setInterval(tickClocks, 30000);
+// A live block marked data-poll-pauses-in-forms skips its refresh while someone types in a form
+// (the page's Content-Security-Policy forbids the eval that an hx-trigger filter would need).
+document.addEventListener("htmx:confirm", (event) => {
+  const polling = event.detail.elt.closest("[data-poll-pauses-in-forms]");
+  if (polling && event.detail.elt === polling && document.activeElement && document.activeElement.closest("form")) {
+    event.preventDefault();
+  }
+});
