@@ -187,7 +187,7 @@ STORAGES = {
 }
 # Journal attachments (photos of paper notes): size cap in bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-# Any request body over this is refused from its Content-Length, unread (web.security):
+# Any request body over this is refused from its Content-Length, never parsed (web.security):
 # an attachment plus room for the form's fields.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES

@@ -3,6 +3,8 @@
 The page policy itself is django-csp's, configured in settings (CONTENT_SECURITY_POLICY).
 """
 
+import time
+
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
 from django.conf import settings
@@ -17,7 +19,7 @@ attachment_csp = csp({"default-src": [NONE], "img-src": [SELF], "style-src": [UN
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse a body over REQUEST_MAX_BYTES from its Content-Length, before anything reads it.
+    """Refuse a body over REQUEST_MAX_BYTES from its Content-Length, before anything parses or stores it.
 
     Django would otherwise stream a 200 MiB multipart body to disk before any view
     could say no, and answer a large form with a bare "Bad Request". A body with no
@@ -33,8 +35,29 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             size = 0  # Django reads nothing of a body whose length it cannot parse
         if size > settings.REQUEST_MAX_BYTES:
+            _discard_body(request, size)
             return request_too_large(request)
         return self.get_response(request)
+
+
+# A client that is still sending does not read the answer: a server that closes the socket
+# on unread data resets the connection, and the browser shows "connection reset" instead of
+# the message. So a body up to twice the limit is read and thrown away (never parsed nor
+# stored) before answering; a bigger one is cut off unread, its sender is no browser user.
+DISCARD_FACTOR = 2
+DISCARD_SECONDS = 10
+DISCARD_CHUNK = 64 * 1024
+
+
+def _discard_body(request: HttpRequest, size: int) -> None:
+    if size > DISCARD_FACTOR * settings.REQUEST_MAX_BYTES:
+        return
+    stream, left, deadline = request.META["wsgi.input"], size, time.monotonic() + DISCARD_SECONDS
+    while left > 0 and time.monotonic() < deadline:
+        chunk = stream.read(min(DISCARD_CHUNK, left))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def request_too_large(request: HttpRequest) -> HttpResponse:

@@ -173,7 +173,7 @@ def test_the_api_refuses_an_oversized_body_in_json(crisis, scribe):
 
 
 @pytest.mark.parametrize("path", ["/api/auth/token/", "/connexion/", "/admin/login/"])
-def test_an_oversized_anonymous_body_is_refused_before_anything_reads_it(client, db, path):
+def test_an_absurd_anonymous_body_is_refused_before_anything_reads_it(client, db, path):
     # The body announced is 200 MiB; the stream holds nothing and fails any read.
     response = client.generic(
         "POST",
@@ -192,3 +192,23 @@ def test_a_body_under_the_limit_is_read_as_usual(client, crisis, scribe, setting
     assert response.status_code == 302 and crisis.journal_entries.count() == 2
     response = client.post(reverse("journal", args=[crisis.pk]), {**ENTRY, "text": "x" * 3000})
     assert response.status_code == 413 and crisis.journal_entries.count() == 2
+
+
+def test_a_body_a_little_over_the_limit_is_thrown_away_unparsed_so_the_browser_reads_the_answer(client, db):
+    class Counting(FakePayload):
+        read_bytes = 0
+
+        def read(self, size=-1):
+            chunk = super().read(size)
+            Counting.read_bytes += len(chunk)
+            return chunk
+
+    body = b"text=" + b"x" * (12 * 1024 * 1024)
+    response = client.generic(
+        "POST",
+        "/connexion/",
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": Counting(body)},
+    )
+    assert response.status_code == 413 and Counting.read_bytes == len(body)
