@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "csp",
     "web",
     "crisis",
     "continuity",
@@ -79,6 +80,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything below, so even a refused body or a static file gets the policy.
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads request.POST (CSRF does): an oversized body is refused unread.
+    "web.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "web.middleware.ChosenLanguageMiddleware",
@@ -130,9 +135,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis as broker and cache when REDIS_URL is set; otherwise files under var/.
+# Nothing a page or a login needs is in the cache (see "Sessions and login throttling"
+# below); short socket timeouts so that a future use of it fails fast, not after seconds.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -149,15 +162,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins in the window, then refused: per username from one address (tight),
-# per username from anywhere and per address (loose; see web/ratelimit.py).
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_MAX_FAILURES_PER_USER = env_int("LOGIN_MAX_FAILURES_PER_USER", 50)
-LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
-LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
-# Behind a reverse proxy every request comes from the proxy: name the header that carries
-# the client's address (e.g. HTTP_X_REAL_IP), set by the proxy, never by the client.
-CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -183,14 +187,56 @@ STORAGES = {
 }
 # Journal attachments (photos of paper notes): size cap in bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Any request body over this is refused from its Content-Length, never parsed (web.security):
+# an attachment plus room for the form's fields.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# --- Sessions and login throttling: nothing here may depend on Redis -------------------
+# The broker is the part most likely to die in a bad night, and a login or a page must not
+# die with it. Sessions live in the database (the `db` engine): the session row is read by
+# primary key, as cached_db did on a cache miss, and a Redis outage cannot reach it; signed
+# cookies would save that read but cannot be revoked server-side (logout, password change).
+# Failed-login counters live in the database too (web.models.LoginFailure), one row per
+# account and address: a failed login is rare, a success costs one indexed read.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 3600)  # a long shift, not a week
+# Per account *and* address (see web/ratelimit.py): a few free failures, then a growing delay
+# between attempts, then refusal for the window. Nothing is ever locked for every address.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 3)
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
+LOGIN_MAX_DELAY = env_int("LOGIN_MAX_DELAY", 60)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+# An account (or an address) failing this often in the window is under attack: every
+# address that fails for it is then delayed from its first failure and refused after
+# LOGIN_FREE_FAILURES. An address that has not failed for the account still gets in.
+LOGIN_MAX_FAILURES_PER_USER = env_int("LOGIN_MAX_FAILURES_PER_USER", 50)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+# Behind a reverse proxy every request comes from the proxy: name the header that carries
+# the client's address (e.g. HTTP_X_REAL_IP), set by the proxy, never by the client.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+# --- end of sessions and login throttling ------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx reads no cookie: the token sits on <body hx-headers>
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp 4): the pages load only their own static files and run
+# no inline script or style; htmx is told not to inject its indicator style (base.html).
+# Stored attachments get a stricter one still (web.security.attachment_csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # HTTPS hardening, on by default outside DEBUG (a reverse proxy terminates TLS).
@@ -202,9 +248,12 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 
+# API tokens expire this long after they were issued (s); password change, deactivation,
+# the loss of the last membership and DELETE /api/auth/token/ revoke them earlier.
+API_TOKEN_TTL = env_int("API_TOKEN_TTL", 30 * 24 * 3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "crisis.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -224,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error answers (400, 401, 403, 404, 413, 429), from one hook.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "web.api_schema.add_error_responses"],
     # Crises and journal entries both have a "kind" field with different choices.
     "ENUM_NAME_OVERRIDES": {
         "CrisisKindEnum": "crisis.models.Crisis.Kind",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from web.health import healthz
 
@@ -9,8 +9,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("crisis.api_urls")),
     path("", include("crisis.urls")),
     path("", include("continuity.urls")),
 ]
+
+# JSON under /api/, Django's pages elsewhere (web.error_views).
+handler400 = "web.error_views.bad_request"
+handler403 = "web.error_views.permission_denied"
+handler404 = "web.error_views.page_not_found"
+handler500 = "web.error_views.server_error"

@@ -7,12 +7,12 @@ service or a selector. They never test roles themselves.
 
 from django.contrib.auth import authenticate
 from django.http import FileResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from web import ratelimit
 from web.pagination import Pagination
+from web.security import attachment_csp
 
 from . import selectors, services
 from .models import Crisis, Establishment, JournalEntry, Membership
@@ -32,6 +33,7 @@ from .serializers import (
     EstablishmentSerializer,
     JournalEntryCreateSerializer,
     JournalEntrySerializer,
+    JournalEntryUploadSerializer,
     JournalPageSerializer,
     JournalQuerySerializer,
     MembershipSerializer,
@@ -54,11 +56,17 @@ def _valid(serializer_class, data) -> dict:
 # --- authentication ---------------------------------------------------------
 
 
-class ObtainTokenView(APIView):
-    """Exchange a username and password for an API token; failures are counted per user and address."""
+class TokenView(APIView):
+    """The caller's API token: obtained with a password (POST), revoked on request (DELETE)."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
+    def _is_login(self) -> bool:
+        return getattr(self.request, "method", None) == "POST"  # no request yet while the schema is built
+
+    def get_authenticators(self):
+        return [] if self._is_login() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [AllowAny()] if self._is_login() else super().get_permissions()
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -66,27 +74,37 @@ class ObtainTokenView(APIView):
             200: TokenSerializer,
             400: OpenApiResponse(description=gettext_lazy("Identifiants incorrects.")),
             429: OpenApiResponse(
-                description=gettext_lazy("Trop de tentatives échouées : connexion bloquée un moment.")
+                description=gettext_lazy("Trop de tentatives échouées depuis cette adresse pour cet identifiant."),
             ),
         },
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
+        """Exchange a username and password for a token; failures are throttled per account and address.
+
+        The answer says until when the token is valid (API_TOKEN_TTL); logging in again
+        while it is valid gives the same token, after a revocation a new one.
+        """
         data = _valid(TokenRequestSerializer, request.data)
         username, address = data["username"], ratelimit.client_address(request)
-        # Checked before authenticate(): a blocked guesser must not learn whether a password is right.
-        if ratelimit.login_blocked(username, address):
-            raise exceptions.Throttled(
-                detail=_("Trop de tentatives de connexion échouées. Réessayez dans quelques minutes.")
-            )
+        # Checked before authenticate(): a throttled guesser must not learn whether a password is right.
+        wait = ratelimit.login_wait(username, address)
+        if wait:
+            raise exceptions.Throttled(wait=wait, detail=ratelimit.wait_message(wait))
         user = authenticate(request, username=username, password=data["password"])
         if user is None:
             ratelimit.login_failed(username, address)
             raise exceptions.ValidationError({NON_FIELD_ERRORS: [_("Identifiant ou mot de passe incorrect.")]})
         ratelimit.login_succeeded(username, address)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        token = services.token_for_login(user=user)
+        return Response(TokenSerializer({"token": token.key, "expires_at": services.token_expires_at(token)}).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request: Request) -> Response:
+        """Revoke the caller's token (a lost laptop, a script retired); the next login gets a new one."""
+        services.token_revoke(user_id=request.user.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- establishments and memberships -----------------------------------------
@@ -225,11 +243,13 @@ class JournalListView(CrisisScopedView):
         return Response(JournalPageSerializer(page, context={"request": request}).data)
 
     @extend_schema(
-        request={"application/json": JournalEntryCreateSerializer, "multipart/form-data": JournalEntryCreateSerializer},
+        request={"application/json": JournalEntryCreateSerializer, "multipart/form-data": JournalEntryUploadSerializer},
         responses={201: JournalEntrySerializer},
     )
     def post(self, request: Request, crisis_id: int) -> Response:
-        data = dict(_valid(JournalEntryCreateSerializer, request.data))
+        # A file only comes in multipart; in JSON an "attachment" key is an unknown field, ignored.
+        is_upload = request.content_type.startswith("multipart/")
+        data = dict(_valid(JournalEntryUploadSerializer if is_upload else JournalEntryCreateSerializer, request.data))
         corrects_id = data.pop("corrects", None)
         if corrects_id is None:
             entry = services.journal_append(crisis=self.crisis, by=request.user, **data)
@@ -275,6 +295,7 @@ class JournalAttachmentView(CrisisScopedView):
     """The file attached to an entry (photo of a paper note), for members, with token or session."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @method_decorator(attachment_csp)
     def get(self, request: Request, crisis_id: int, entry_id: int) -> FileResponse:
         entry = JournalEntry.objects.filter(crisis=self.crisis, pk=entry_id).exclude(attachment="").first()
         if entry is None:

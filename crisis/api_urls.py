@@ -5,7 +5,7 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
-    path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("establishments/", api.EstablishmentListView.as_view(), name="api-establishment-list"),
     path("establishments/<id:pk>/", api.EstablishmentDetailView.as_view(), name="api-establishment-detail"),
     path("memberships/", api.MembershipListView.as_view(), name="api-membership-list"),

@@ -8,6 +8,8 @@ class CrisisConfig(AppConfig):
     verbose_name = _("Crise")
 
     def ready(self) -> None:
+        from . import signals
         from .guards import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="crisis-journal-guard")
+        signals.connect()

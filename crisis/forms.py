@@ -52,15 +52,15 @@ def local_datetime_field(label, **kwargs) -> forms.DateTimeField:
 
 
 class LoginThrottle:
-    """Refuses further attempts once an account or address failed too often (see web.ratelimit)."""
-
-    throttled_message = _("Trop de tentatives échouées. Réessayez dans quelques minutes.")
+    """Slows down, then refuses, an address that keeps failing for an account (see web.ratelimit)."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = ratelimit.client_address(self.request)
-        if ratelimit.login_blocked(username, address):
-            raise ValidationError(self.throttled_message, code="throttled")
+        # Checked before the password: a throttled guesser must not learn whether it was right.
+        wait = ratelimit.login_wait(username, address)
+        if wait:
+            raise ValidationError(ratelimit.wait_message(wait), code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:

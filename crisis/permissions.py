@@ -15,6 +15,8 @@ from django.http import Http404
 
 from .models import Crisis, Establishment, Membership, Role
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have: anything above is a 404, not an overflow
+
 
 class Cap:
     READ = "read"
@@ -52,7 +54,7 @@ def capabilities_of(role: str) -> set[str]:
 
 def membership_for(user, establishment_id: int) -> Membership:
     """The user's active membership of the establishment, or 404."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not 0 < establishment_id <= MAX_ID:
         raise Http404
     try:
         return Membership.objects.get(user=user, establishment_id=establishment_id, is_active=True)

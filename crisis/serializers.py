@@ -5,12 +5,12 @@ can store); rules that need the database or the crisis live in services, so
 the web forms, the API and commands enforce the same ones.
 """
 
-from datetime import timezone as dt_timezone
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from web.api_fields import DateTimeField, ModelSerializer
 
 from .models import Crisis, Establishment, JournalEntry, Membership, Phase
 from .selectors import JournalFilters
@@ -23,19 +23,6 @@ MAX_SEQ = 2**31 - 1
 MAX_TEXT = 20_000
 JOURNAL_PAGE_SIZE = 50
 JOURNAL_PAGE_MAX = 200
-
-
-class DateTimeField(serializers.DateTimeField):
-    """A date that also converts to UTC: year 1 in Paris is year 0 in UTC and breaks storage."""
-
-    def to_internal_value(self, value):
-        # DRF's own timezone check can overflow too (naive dates near year 1).
-        try:
-            parsed = super().to_internal_value(value)
-            parsed.astimezone(dt_timezone.utc)
-        except OverflowError:
-            self.fail("overflow")
-        return parsed
 
 
 # --- output -----------------------------------------------------------------
@@ -53,7 +40,7 @@ class EstablishmentRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class EstablishmentSerializer(serializers.ModelSerializer):
+class EstablishmentSerializer(ModelSerializer):
     ght = serializers.CharField(source="ght.name", allow_null=True, default=None)
 
     class Meta:
@@ -62,7 +49,7 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     user = UserRefSerializer()
     establishment = EstablishmentRefSerializer()
     role_label = serializers.CharField(source="get_role_display")
@@ -73,7 +60,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CrisisSerializer(serializers.ModelSerializer):
+class CrisisSerializer(ModelSerializer):
     establishment = EstablishmentRefSerializer()
     phase_label = serializers.CharField(source="get_phase_display")
 
@@ -97,7 +84,7 @@ class CrisisSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JournalEntrySerializer(serializers.ModelSerializer):
+class JournalEntrySerializer(ModelSerializer):
     """Expects entries from selectors.journal_entries (is_corrected annotated, corrects joined)."""
 
     recorded_by = UserRefSerializer(allow_null=True, help_text="Null when an integration wrote the entry: see source.")
@@ -153,6 +140,9 @@ class JournalPageSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = DateTimeField(
+        help_text=_("Fin de validité du jeton ; un changement de mot de passe le révoque avant.")
+    )
 
 
 # --- input ------------------------------------------------------------------
@@ -164,7 +154,8 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class CrisisCreateSerializer(serializers.Serializer):
-    establishment = serializers.IntegerField(label=_("établissement"), min_value=1, max_value=MAX_ID)
+    # No upper bound here: an id that cannot exist is a 404 like any other unknown one.
+    establishment = serializers.IntegerField(label=_("établissement"), min_value=1)
     title = serializers.CharField(label=_("intitulé"), max_length=200)
     kind = serializers.ChoiceField(label=_("nature"), choices=Crisis.Kind.choices, required=False)
     is_exercise = serializers.BooleanField(label=_("exercice"), required=False)
@@ -199,7 +190,6 @@ class JournalEntryCreateSerializer(serializers.Serializer):
     sender = serializers.CharField(label=_("émetteur"), max_length=200, required=False, allow_blank=True)
     recipient = serializers.CharField(label=_("destinataire"), max_length=200, required=False, allow_blank=True)
     occurred_at = DateTimeField(label=_("heure de l'événement"), required=False)
-    attachment = serializers.FileField(label=_("pièce jointe"), required=False)
     corrects = serializers.IntegerField(
         label=_("corrige l'entrée"),
         min_value=1,
@@ -207,6 +197,12 @@ class JournalEntryCreateSerializer(serializers.Serializer):
         required=False,
         help_text=_("Identifiant (id) de l'entrée de cette main courante que cette entrée corrige."),
     )
+
+
+class JournalEntryUploadSerializer(JournalEntryCreateSerializer):
+    """The same entry sent as multipart/form-data, the only way to attach a file."""
+
+    attachment = serializers.FileField(label=_("pièce jointe"), required=False)
 
 
 class JournalQuerySerializer(serializers.Serializer):

@@ -7,6 +7,8 @@
 - outsider: directeur of another establishment (CH-B): sees nothing of CH-A.
 """
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -22,6 +24,25 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def image_bytes(format: str = "PNG", color: str = "white") -> bytes:
+    """A real picture (attachments are opened with Pillow): a tiny photo of a paper note."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF."""
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def make_user(username: str, first: str = "", last: str = ""):

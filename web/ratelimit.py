@@ -2,52 +2,113 @@
 
 The hospital's directory is down in a crisis, so accounts are local: guessing
 passwords must be slow. But a lock-out is also a weapon: anyone who knows the
-director's username must not be able to lock her out from another machine.
-So failures are counted three ways in the cache (Redis in production, shared
-by every web process):
-- per username *and* address: the tight limit (LOGIN_MAX_FAILURES);
-- per username from anywhere: a loose limit against distributed guessing;
-- per address: a loose limit, since a whole cell often shares one 4G router.
+director's username must not be able to lock her out, and a whole cell often
+shares one 4G router. So failures are counted per account *and* address, in
+the database (a Redis outage must not stop logins):
+
+- the first LOGIN_FREE_FAILURES cost nothing (typos);
+- each further one doubles the wait before the next attempt from that address
+  for that account (2 s, 4 s, 8 s... up to LOGIN_MAX_DELAY);
+- after LOGIN_MAX_FAILURES, that address is refused for that account until
+  LOGIN_FAILURE_WINDOW has passed since its last failure.
+
+An account or an address with many failures in the window (from all addresses,
+for all accounts) is under attack: the pairs that fail for it get no free
+failure and are refused after LOGIN_FREE_FAILURES. Attempts are never judged
+on those totals alone, so a correct password from an address that has not
+itself failed for that account always gets in.
 """
 
 import hashlib
+import math
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import LoginFailure
+
+DELAY_BASE_SECONDS = 2
 
 
 def _hashed(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _limits(username: str, address: str) -> dict[str, int]:
-    user = username.strip().lower()
-    return {
-        f"login-fail:pair:{_hashed(user + '|' + address)}": settings.LOGIN_MAX_FAILURES,
-        f"login-fail:user:{_hashed(user)}": settings.LOGIN_MAX_FAILURES_PER_USER,
-        f"login-fail:addr:{_hashed(address)}": settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
-    }
+def _keys(username: str, address: str) -> tuple[str, str]:
+    return _hashed(username.strip().lower()), _hashed(address)
 
 
-def login_blocked(username: str, address: str) -> bool:
-    limits = _limits(username, address)
-    counts = cache.get_many(list(limits))
-    return any(counts.get(key, 0) >= limit for key, limit in limits.items())
+def _window_start():
+    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+
+
+def login_wait(username: str, address: str) -> int:
+    """Seconds before this address may try this account again (0: it may try now)."""
+    user_key, address_key = _keys(username, address)
+    retry_at = (
+        LoginFailure.objects.filter(user_key=user_key, address_key=address_key, last_failure_at__gte=_window_start())
+        .values_list("retry_at", flat=True)
+        .first()
+    )
+    if retry_at is None:
+        return 0
+    return max(math.ceil((retry_at - timezone.now()).total_seconds()), 0)
 
 
 def login_failed(username: str, address: str) -> None:
-    for key in _limits(username, address):
-        # add() starts the window; incr() keeps its expiry.
-        if not cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+    """Count one failure for the pair and set when its next attempt is allowed."""
+    user_key, address_key = _keys(username, address)
+    now, window_start = timezone.now(), _window_start()
+    with transaction.atomic():
+        LoginFailure.objects.filter(last_failure_at__lt=window_start, retry_at__lt=now).delete()
+        row, _created = LoginFailure.objects.select_for_update().get_or_create(
+            user_key=user_key, address_key=address_key, defaults={"last_failure_at": now, "retry_at": now}
+        )
+        if row.last_failure_at < window_start:  # an old row the prune above kept: start afresh
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        row.retry_at = now + timedelta(seconds=_wait_after(row.failures, _under_attack(user_key, address_key)))
+        row.save()
+
+
+def _under_attack(user_key: str, address_key: str) -> bool:
+    recent = LoginFailure.objects.filter(last_failure_at__gte=_window_start())
+    per_user = recent.filter(user_key=user_key).aggregate(n=Sum("failures"))["n"] or 0
+    per_address = recent.filter(address_key=address_key).aggregate(n=Sum("failures"))["n"] or 0
+    return per_user >= settings.LOGIN_MAX_FAILURES_PER_USER or per_address >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS
+
+
+def _wait_after(failures: int, under_attack: bool) -> int:
+    free = 0 if under_attack else settings.LOGIN_FREE_FAILURES
+    limit = settings.LOGIN_FREE_FAILURES if under_attack else settings.LOGIN_MAX_FAILURES
+    if failures >= limit:
+        return settings.LOGIN_FAILURE_WINDOW
+    if failures <= free:
+        return 0
+    return min(DELAY_BASE_SECONDS * 2 ** (failures - free - 1), settings.LOGIN_MAX_DELAY)
 
 
 def login_succeeded(username: str, address: str) -> None:
-    pair_key = next(iter(_limits(username, address)))
-    cache.delete(pair_key)
+    """A success forgives this address its failures for this account (not the others')."""
+    user_key, address_key = _keys(username, address)
+    LoginFailure.objects.filter(user_key=user_key, address_key=address_key).delete()
+
+
+def wait_message(seconds: int) -> str:
+    if seconds <= 90:
+        return ngettext(
+            "Trop de tentatives échouées : réessayez dans %(n)s seconde.",
+            "Trop de tentatives échouées : réessayez dans %(n)s secondes.",
+            seconds,
+        ) % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    return _("Trop de tentatives échouées depuis cette adresse : réessayez dans %(n)s minutes.") % {"n": minutes}
 
 
 def client_address(request) -> str:

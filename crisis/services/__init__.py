@@ -19,6 +19,7 @@ from .journal import (
 )
 from .records import FieldChange, history_record, record_update
 from .roster import shift_end, shift_hand_over, shift_start
+from .tokens import token_expires_at, token_for_login, token_revoke
 
 __all__ = [
     "CRISIS_EDITABLE_FIELDS",
@@ -38,4 +39,7 @@ __all__ = [
     "shift_end",
     "shift_hand_over",
     "shift_start",
+    "token_expires_at",
+    "token_for_login",
+    "token_revoke",
 ]

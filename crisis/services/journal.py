@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import warnings
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -14,18 +15,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from ..models import Crisis, JournalEntry
 
 # A device clock a few minutes fast must not block an entry; hours ahead is a typo.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
-ATTACHMENT_SIGNATURES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "application/pdf": (b"%PDF-",),
-    "image/webp": (b"RIFF",),
-}
+# What Pillow must find in a picture of each type; a PNG ends with its IEND chunk.
+IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+PNG_END = b"IEND\xaeB`\x82"
 ATTACHMENT_EXTENSIONS = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -107,7 +108,7 @@ def journal_verify_attachments(crisis: Crisis) -> JournalEntry | None:
 
 
 def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
-    """Validate type (by content, not only name) and size; return (content type, sha256)."""
+    """Validate type (by parsing the content, not by its name or first bytes) and size; return (type, sha256)."""
     name = (upload.name or "").lower()
     ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     content_type = ATTACHMENT_EXTENSIONS.get(ext)
@@ -117,10 +118,8 @@ def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"attachment": _("Fichier trop volumineux (%(limit)s Mo au plus).") % {"limit": limit}})
     upload.seek(0)
-    head = upload.read(16)
-    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[content_type]):
-        raise ValidationError({"attachment": _("Le contenu du fichier ne correspond pas à son extension.")})
-    if content_type == "image/webp" and head[8:12] != b"WEBP":
+    parses = _is_pdf(upload) if content_type == "application/pdf" else _is_image(upload, IMAGE_FORMATS[content_type])
+    if not parses:
         raise ValidationError({"attachment": _("Le contenu du fichier ne correspond pas à son extension.")})
     digest = hashlib.sha256()
     upload.seek(0)
@@ -128,6 +127,35 @@ def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
         digest.update(chunk)
     upload.seek(0)
     return content_type, digest.hexdigest()
+
+
+def _is_image(upload: UploadedFile, expected_format: str) -> bool:
+    """Pillow decodes the whole picture: a signature followed by anything else (HTML...) fails.
+
+    A PNG must also end at its IEND chunk, so nothing can ride after the picture.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format != expected_format:
+                    return False
+                image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return False
+    if expected_format == "PNG":
+        upload.seek(max(upload.size - len(PNG_END), 0))
+        return upload.read() == PNG_END
+    return True
+
+
+def _is_pdf(upload: UploadedFile) -> bool:
+    """pypdf reads the cross-reference table and every page: "%PDF-" followed by HTML fails."""
+    try:
+        reader = PdfReader(upload)
+        return len(reader.pages) > 0 and all(page.mediabox is not None for page in reader.pages)
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def _store_attachment(upload: UploadedFile) -> tuple[str, str]:

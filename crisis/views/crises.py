@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.authtoken.models import Token
 
 from web import live
 
@@ -55,7 +56,22 @@ def home(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Crise ouverte ; la main courante est ouverte."))
                 return redirect("crisis-dashboard", crisis.pk)
     crises = crises_for(request.user).order_by("closed_at", "-detected_at").distinct()
-    return render(request, "crisis/home.html", {"establishments": establishments, "crises": crises, "form": form})
+    context = {
+        "establishments": establishments,
+        "crises": crises,
+        "form": form,
+        "api_token": Token.objects.filter(user=request.user).first(),
+    }
+    return render(request, "crisis/home.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    """The user's own API token, revoked from the home page (a lost laptop, a retired script)."""
+    if services.token_revoke(user_id=request.user.pk):
+        messages.success(request, _("Jeton d'API révoqué : la prochaine connexion à l'API en obtiendra un nouveau."))
+    return redirect("home")
 
 
 def dashboard_version(crisis: Crisis) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
 from web import live
+from web.security import attachment_csp
 
 from .. import selectors, services
 from ..forms import (
@@ -160,6 +161,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
 
 @login_required
 @require_GET
+@attachment_csp
 def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
     """Attachments are served through access control, never from a public media URL."""
     crisis, _membership = get_crisis_for_user(request.user, crisis_id)
@@ -169,6 +171,5 @@ def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpRe
     response = FileResponse(
         entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, no-store"
     return response

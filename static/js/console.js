@@ -39,3 +39,11 @@ function markOverdue() {
 }
 setInterval(markOverdue, 15000);
 document.addEventListener("htmx:load", markOverdue);
+// A live block marked data-poll-pauses-in-forms skips its refresh while someone types in a form
+// (the page's Content-Security-Policy forbids the eval that an hx-trigger filter would need).
+document.addEventListener("htmx:confirm", (event) => {
+  const polling = event.detail.elt.closest("[data-poll-pauses-in-forms]");
+  if (polling && event.detail.elt === polling && document.activeElement && document.activeElement.closest("form")) {
+    event.preventDefault();
+  }
+});

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from crisis import services
 from crisis.models import AppendOnlyError, JournalEntry
+from tests.conftest import image_bytes
 
 
 def test_each_entry_is_chained_to_the_previous_one(crisis, scribe):
@@ -156,12 +157,12 @@ def test_verify_journal_detects_a_replaced_attachment(crisis, scribe):
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    photo = SimpleUploadedFile("note.png", b"\x89PNG\r\n\x1a\n" + b"\x01" * 32)
+    photo = SimpleUploadedFile("note.png", image_bytes(color="white"))
     entry = services.journal_append(crisis=crisis, by=scribe, text="Note papier", attachment=photo)
     call_command("verify_journal")  # intact
     storage = entry.attachment.storage
     storage.delete(entry.attachment.name)
-    storage.save(entry.attachment.name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x02" * 32))
+    storage.save(entry.attachment.name, ContentFile(image_bytes(color="black")))
     with pytest.raises(CommandError, match=f"pièce jointe de l'entrée n° {entry.seq}"):
         call_command("verify_journal")
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from crisis import services
 from crisis.models import JournalEntry
+from tests.conftest import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes()
 
 
 def journal_url(crisis):
