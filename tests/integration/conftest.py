@@ -1,14 +1,16 @@
-"""A real Celery worker process on Redis, seeing the test database.
+"""A real Celery worker process on Redis or on kombu's filesystem transport, seeing the test database.
 
 Redis comes from REDIS_URL, else redis://127.0.0.1:6379/15; when nothing
 answers there, the tests start a private redis-server of their own (a fresh
 machine with Redis installed but not running). Without Redis at all they fail,
 saying so: they are not skipped. Queues get names unique to this run, so a
-worker of someone else on the same Redis cannot take our tasks.
+worker of someone else on the same Redis cannot take our tasks. The filesystem
+broker (the embedded mode's) lives in this test run's VAR_DIR.
 """
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -27,10 +29,14 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 DEAD_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens there
 
 
-def _use_broker(url: str, routes: dict | None = None, default_queue: str | None = None) -> None:
+def _use_broker(
+    url: str, routes: dict | None = None, default_queue: str | None = None, options: dict | None = None
+) -> None:
     """Point this process's publisher at another broker (drops pooled connections)."""
     app.conf.broker_url = url
-    app.conf.broker_transport_options = {} if url.startswith("redis") else settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if options is None:
+        options = {} if url.startswith("redis") else settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    app.conf.broker_transport_options = options
     if routes is not None:
         app.conf.task_routes = routes
     if default_queue is not None:
@@ -112,8 +118,37 @@ def broker(redis_url):
     app.conf.broker_transport_options = saved[1]
 
 
-def start_worker(broker) -> subprocess.Popen:
-    """`celery -A config worker`, two processes, on our queues and the test database; in its own process group."""
+@pytest.fixture
+def filesystem_broker(transactional_db):
+    """The embedded mode's broker (kombu's filesystem transport, in VAR_DIR), with queues of our own."""
+    from config.settings import filesystem_broker_options
+
+    suffix = f"itest-{os.getpid()}-{time.monotonic_ns()}"
+    queues = {"print": f"print-{suffix}", "default": f"default-{suffix}"}
+    saved = (
+        app.conf.broker_url,
+        dict(app.conf.broker_transport_options),
+        app.conf.task_routes,
+        app.conf.task_default_queue,
+    )
+    routes = {"continuity.tasks.render_*": {"queue": queues["print"]}}
+    options = filesystem_broker_options(Path(settings.VAR_DIR) / "celery")
+    _use_broker("filesystem://", routes, queues["default"], options)
+    yield {"url": "filesystem://", "queues": queues, "routes": routes, "options": options}
+    _use_broker(saved[0], saved[2], saved[3], saved[1])
+
+
+@pytest.fixture(params=["redis", "filesystem"])
+def any_broker(request):
+    """Each test twice: on Redis (the production shape) and on the embedded mode's filesystem broker."""
+    return request.getfixturevalue("broker" if request.param == "redis" else "filesystem_broker")
+
+
+def start_worker(broker, *, beat: bool = False, env: dict | None = None) -> subprocess.Popen:
+    """`celery -A config worker`, two processes, on our queues and the test database; in its own process group.
+
+    beat: with an embedded beat (its schedule file fresh), whose periodic tasks go to our default queue.
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -123,7 +158,11 @@ def start_worker(broker) -> subprocess.Popen:
         "PYTHONPATH": str(ROOT),
         "CELERY_PRINT_QUEUE": broker["queues"]["print"],
         "CELERY_DEFAULT_QUEUE": broker["queues"]["default"],
+        "PRINT_SWEEP_ASKS_WORKERS": "true",
+        **(env or {}),
     }
+    if not broker["url"].startswith("redis"):
+        del env["REDIS_URL"]  # the embedded mode: the filesystem transport in VAR_DIR
     command = [
         sys.executable,
         "-m",
@@ -140,20 +179,33 @@ def start_worker(broker) -> subprocess.Popen:
         "--without-heartbeat",
         "--loglevel=WARNING",
     ]
+    if beat:
+        command += ["--beat", "--schedule", str(Path(settings.VAR_DIR) / f"beat-{time.monotonic_ns()}")]
     log = open(Path(settings.VAR_DIR) / f"worker-{time.monotonic_ns()}.log", "w+")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     process.log = log
     return process
 
 
+def worker_output(process: subprocess.Popen) -> str:
+    process.log.flush()
+    with open(process.log.name) as log:
+        return log.read()
+
+
 def stop_worker(process: subprocess.Popen) -> None:
+    """Warm shutdown, then SIGKILL to the whole process group: no pool child outlives the test."""
     if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
     process.log.seek(0)
     output = process.log.read()
     process.log.close()
