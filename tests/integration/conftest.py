@@ -229,3 +229,91 @@ def wait_for(job, *, timeout: float = 60.0):
             return job
         time.sleep(0.2)
     raise AssertionError(f"job {job.pk} still {job.status} after {timeout} s")
+
+
+# --- bin/run-dev, the supervisor of `make run` ------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_run_dev(broker, *, env: dict | None = None) -> subprocess.Popen:
+    """`bin/run-dev` (gunicorn, worker, beat) on our queues and the test database, as `make run` starts it.
+
+    In a process group of its own, like a shell's foreground job: Ctrl-C is a SIGINT to that group.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "REDIS_URL": broker["url"],
+        "DATABASE_URL": _database_url(),
+        "VAR_DIR": str(settings.VAR_DIR),
+        "CELERY_PRINT_QUEUE": broker["queues"]["print"],
+        "CELERY_DEFAULT_QUEUE": broker["queues"]["default"],
+        "PRINT_SWEEP_ASKS_WORKERS": "true",
+        "PY": sys.executable,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        **(env or {}),
+    }
+    if not broker["url"].startswith("redis"):
+        del env["REDIS_URL"]
+    log = open(Path(settings.VAR_DIR) / f"run-dev-{time.monotonic_ns()}.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "bin" / "run-dev")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        process_group=0,
+    )
+    process.log, process.port = log, port
+    return process
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below pid, from /proc (children of children included)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, a zombie not counted (its parent has yet to reap it: it holds nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def kill_all(process: subprocess.Popen, pids: set[int]) -> None:
+    """Clean-up whatever a failed test left behind: our processes only, by their ids."""
+    for pid in {process.pid, *pids}:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait()
+    process.log.close()
+
+
+def run_dev_output(process: subprocess.Popen) -> str:
+    process.log.flush()
+    with open(process.log.name) as log:
+        return log.read()
