@@ -74,3 +74,43 @@ def test_manage_py_works_on_a_fresh_checkout_with_no_environment_at_all(tmp_path
         )
         assert result.returncode == 0, result.stderr[-2000:]
     assert (checkout / "var" / "secret_key").exists() and (checkout / "var" / "console.sqlite3").exists()
+
+
+def load_run_dev():
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+
+    loader = SourceFileLoader("run_dev", str(ROOT / "bin" / "run-dev"))
+    module = module_from_spec(spec_from_loader("run_dev", loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_make_run_serves_this_machine_only_by_default_over_plain_http(monkeypatch):
+    run_dev = load_run_dev()
+    for name in ("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    env, addresses = run_dev.environment("127.0.0.1")
+    assert addresses == ["127.0.0.1"]
+    assert env["SECURE_SSL_REDIRECT"] == env["SECURE_COOKIES"] == "false" and env["SECURE_HSTS_SECONDS"] == "0"
+    assert env["ALLOWED_HOSTS"].split(",")[:2] == ["127.0.0.1", "localhost"]
+
+
+def test_host_0_0_0_0_serves_the_local_network_and_names_its_addresses(monkeypatch):
+    run_dev = load_run_dev()
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    monkeypatch.setenv("SECURE_COOKIES", "true")  # a cell behind a TLS proxy keeps its choice
+    monkeypatch.setattr(run_dev, "local_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
+    env, addresses = run_dev.environment("0.0.0.0")
+    assert addresses == ["127.0.0.1", "192.168.1.20", "10.0.0.5"]
+    assert {"192.168.1.20", "10.0.0.5", "127.0.0.1"} <= set(env["ALLOWED_HOSTS"].split(","))
+    assert env["SECURE_COOKIES"] == "true"
+    commands = run_dev.commands("python", "0.0.0.0", "8000", "gunicorn")
+    assert commands["web"][:3] == ["python", "-m", "gunicorn"] and "0.0.0.0:8000" in commands["web"]
+    assert set(commands) == {"web", "worker", "beat"}
+    assert run_dev.commands("python", "127.0.0.1", "8000", "runserver")["web"][1:3] == ["manage.py", "runserver"]
+
+
+def test_the_local_addresses_leave_out_the_loopback():
+    addresses = load_run_dev().local_addresses()
+    assert all(not a.startswith("127.") and a.count(".") == 3 for a in addresses)
