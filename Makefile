@@ -4,41 +4,67 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-from-pyproject
+STAMP := $(VENV)/.installed-from-lock
+HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo-crise
-DEMO_USERS := directeur coordinateur secretaire communication soins qualite logistique dsi rssi dpo observateur pris
+DEMO_USERS := directeur coordinateur secretaire communication soins qualite logistique dsi rssi dpo observateur pris admin
 MSG_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
-export PORT DEMO_PASSWORD
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --generate-hashes --custom-compile-command "make lock"
+export HOST PORT DEMO_PASSWORD PY
 
-.PHONY: run test lint bench messages check-deploy
+.PHONY: run dev prepare test resilience lint lock bench messages check-deploy
 
-# The virtualenv, reinstalled whenever pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The virtualenv, with the exact versions of requirements-dev.lock; reinstalled whenever it changes.
+$(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-run: export DEBUG ?= 1
-run: $(STAMP)
+# The lock files from pyproject.toml's ranges, keeping the versions already locked where they fit
+# (LOCK_ARGS=--upgrade takes the latest releases). requirements.lock (the image) follows the dev one.
+lock: $(STAMP)
+	$(LOCK) --extra dev $(LOCK_ARGS) -o requirements-dev.lock
+	$(LOCK) --constraint requirements-dev.lock -o requirements.lock
+
+# What make run and make dev do first: database, translations, static files, demo accounts.
+prepare: $(STAMP)
 	@$(PY) -c 'import weasyprint' 2>/dev/null || echo "ATTENTION : WeasyPrint ne se charge pas (bibliothèques Pango absentes ?) : les PDF ne seront pas produits. Sur Debian/Ubuntu : sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2"
 	$(PY) manage.py migrate --noinput
 	@if command -v msgfmt >/dev/null && [ -d locale ]; then $(PY) manage.py compilemessages $(MSG_IGNORE) -v0; fi
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "  Console de crise : http://127.0.0.1:$(PORT)/"
 	@echo "  Comptes de démonstration (mot de passe : $(DEMO_PASSWORD)) :"
 	@echo "    $(DEMO_USERS)"
-	@echo "  Ctrl-C arrête le serveur web et le worker Celery."
 	@echo
+
+# gunicorn (DEBUG off, static files by WhiteNoise), a Celery worker and beat; HOST=0.0.0.0 serves the network.
+run: prepare
 	@bin/run-dev
 
+# For developers: Django's runserver with autoreload and DEBUG on, the same worker and beat.
+dev: export DEBUG ?= 1
+dev: export WEB := runserver
+dev: prepare
+	@bin/run-dev
+
+# Everything but the fault tests that take minutes (make resilience).
 test: $(STAMP)
 	@if command -v msgfmt >/dev/null && [ -d locale ]; then DEBUG=1 $(PY) manage.py compilemessages $(MSG_IGNORE) -v0; fi
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not resilience" $(PYTEST_ARGS)
+
+# Redis killed under a rendering worker, a worker killed mid-kit: recovery without a human (tests/resilience).
+resilience: $(STAMP)
+	$(PY) -m pytest -m resilience tests/resilience $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check crisis printing continuity tickets comms web config tests bench
+	$(VENV)/bin/ruff check crisis printing continuity tickets comms web config tests bench bin/run-dev
+	$(VENV)/bin/ruff format --check crisis printing continuity tickets comms web config tests bench bin/run-dev
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
 	@set -e; shopt -s nullglob; for f in bench/*.py; do echo "== $$f"; PYTHONPATH=. $(PY) $$f; done

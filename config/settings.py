@@ -6,6 +6,8 @@ SQLite (WAL) and files in ``var/``, Celery on kombu's filesystem transport.
 """
 
 import os
+import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -45,14 +47,44 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_schedule(name: str, default: str) -> crontab | timedelta:
+    """A beat schedule: five crontab fields ("30 2 * * *"), or a number of seconds between runs."""
+    raw = env_str(name, default).strip()
+    fields = raw.split()
+    if len(fields) == 5:
+        return crontab(*fields)
+    if raw.isdigit() and int(raw) > 0:
+        return timedelta(seconds=int(raw))
+    raise ValueError(f"{name} must be five crontab fields or a number of seconds, got {raw!r}")
+
+
+def generated_secret_key(folder: Path) -> str:
+    """The key generated once into ``folder/secret_key``, so that a fresh checkout runs with no variable set.
+
+    Created with a hard link from a private temporary file: when several processes start at once
+    (gunicorn workers, Celery), exactly one key wins and every process reads that one.
+    """
+    path = folder / "secret_key"
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".secret_key-")  # mode 0600
+        try:
+            os.write(fd, secrets.token_urlsafe(64).encode())
+            os.close(fd)
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            os.unlink(temporary)
+    return path.read_text().strip()
+
+
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+
 DEBUG = env_bool("DEBUG", False)
-# A fixed development key only when DEBUG is on; production must set SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise ValueError("SECRET_KEY must be set when DEBUG is off")
+# Servers share a key through SECRET_KEY (docker-compose.yml requires it); one machine keeps its own in var/.
+SECRET_KEY = env_str("SECRET_KEY") or generated_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -283,6 +315,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """kombu's filesystem transport in ``folder``: one folder of messages, one for broadcasts (remote control)."""
+    for sub in ("in", "processed", "control"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "in"),
+        "data_folder_out": str(folder / "in"),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        # The transport polls its folder: a second between polls would add seconds to a kit of 20 parts.
+        "polling_interval": 0.2,
+        "store_processed": False,
+    }
+
+
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -293,18 +342,8 @@ if REDIS_URL:
         "unacked_restore_throttle": 5,
     }
 else:
-    for sub in ("in", "processed", "control"):
-        (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_QUEUE_DIR / "in"),
-        "data_folder_out": str(CELERY_QUEUE_DIR / "in"),
-        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
-        "control_folder": str(CELERY_QUEUE_DIR / "control"),
-        # The transport polls its folder: a second between polls would add seconds to a kit of 20 parts.
-        "polling_interval": 0.2,
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_QUEUE_DIR)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -323,14 +362,25 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_DEFAULT_QUEUE", "default")
 CELERY_PRINT_QUEUE = env_str("CELERY_PRINT_QUEUE", "print")
 CELERY_TASK_ROUTES = {"continuity.tasks.render_*": {"queue": CELERY_PRINT_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Each periodic task sets both its time limits or neither (config.celery.time_limits; checked at start-up):
+# one limit of its own against the other global one, and Celery refuses to send it.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-print-jobs": {"task": "continuity.tasks.sweep_print_jobs", "schedule": timedelta(minutes=1)},
-    "nightly-paper-kits": {"task": "continuity.tasks.build_all_paper_kits", "schedule": crontab(hour=2, minute=30)},
+    "sweep-print-jobs": {
+        "task": "continuity.tasks.sweep_print_jobs",
+        "schedule": env_schedule("PRINT_SWEEP_SCHEDULE", "60"),
+    },
+    "nightly-paper-kits": {
+        "task": "continuity.tasks.build_all_paper_kits",
+        "schedule": env_schedule("PAPER_KIT_SCHEDULE", "30 2 * * *"),
+    },
 }
 # A print job in progress longer than this is handed to another worker by the sweeper. Render
 # tasks are killed 30 s before (continuity.services.render_time_limits), so two renders of a job
 # never run at once; keep it under the Redis visibility_timeout (checked at start-up).
 PRINT_JOB_STALE_AFTER = env_int("PRINT_JOB_STALE_AFTER", 300)
+# The sweeper asks the live workers what they hold (remote control), to resend at once the job of a
+# worker that died and a message the broker lost, instead of after the delays above (continuity.printing.workers).
+PRINT_SWEEP_ASKS_WORKERS = env_bool("PRINT_SWEEP_ASKS_WORKERS", True)
 
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-crise")

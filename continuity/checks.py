@@ -33,3 +33,39 @@ def print_job_delays(app_configs=None, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register()
+def task_time_limits(app_configs=None, **kwargs) -> list[Error]:
+    """Every task's limits, its own or the global ones, put the soft limit before the hard one.
+
+    Otherwise Celery refuses to send the task (beat logs "Couldn't apply scheduled task" every
+    run and the sweeper never runs); and every periodic task must name a registered task.
+    """
+    from django.utils.module_loading import autodiscover_modules
+
+    from config.celery import app
+
+    autodiscover_modules("tasks")
+    errors = []
+    for name, task in sorted(app.tasks.items()):
+        if name.startswith("celery."):
+            continue
+        hard, soft = task.time_limit, task.soft_time_limit
+        if hard and soft and soft >= hard:
+            errors.append(
+                Error(
+                    f"Task {name}: soft time limit {soft} s is not below its hard limit {hard} s.",
+                    hint="Set both limits on the task (config.celery.time_limits), or neither.",
+                    id="continuity.E003",
+                )
+            )
+    for entry, schedule in settings.CELERY_BEAT_SCHEDULE.items():
+        if schedule["task"] not in app.tasks:
+            errors.append(
+                Error(
+                    f"Periodic task {entry!r} names {schedule['task']}, which is not a registered task.",
+                    id="continuity.E004",
+                )
+            )
+    return errors

@@ -30,7 +30,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from crisis.models import Crisis, Establishment
 
 from .models import PrintJob, RenderedPart
-from .printing import assembly, engine, registry
+from .printing import assembly, engine, registry, workers
 from .printing.registry import Item, params_key
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,9 @@ SOFT_MARGIN = 15  # the soft limit comes first, so the job is failed with a mess
 # than the stale delay, since under the nightly load of kits jobs do wait that long in the queue,
 # and each resend is one more message in that queue. 3 × 300 s = the Redis visibility timeout.
 LOST_AFTER_STALE = 3
+# Younger than this, a job is not questioned by what the workers say (printing.workers): it was just
+# claimed or sent.
+HELD_GRACE = timedelta(seconds=10)
 
 
 def render_time_limits(stale_after: int | None = None) -> tuple[int, int]:
@@ -554,6 +557,49 @@ def _not_sent_since(when) -> Q:
     return Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=when)
 
 
+def _forget_what_no_worker_holds(now) -> int:
+    """Without the delays below: what no live worker holds is made to look never sent, so it goes now.
+
+    A job in progress that no worker runs lost its worker (killed, or stopped by Ctrl-C): back to the
+    queue, or failed after MAX_ATTEMPTS. With the print queue empty, a job (or an assembly) sent but
+    held by no worker lost its message. Each update is conditional on the row being as read, and a
+    second delivery of a message that was not lost after all is refused by the claim. Returns how
+    many were abandoned.
+    """
+    before = now - HELD_GRACE
+    running = list(
+        PrintJob.objects.filter(
+            status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=before
+        ).values_list("pk", "attempts")
+    )
+    sent = PrintJob.objects.filter(dispatched_at__lt=before).filter(
+        Q(status=PrintJob.Status.QUEUED) | Q(status=PrintJob.Status.RUNNING, waiting_for_parts=True)
+    )
+    sent = list(sent.values_list("pk", "status", "dispatched_at"))
+    view = workers.broker_view() if running or sent else None
+    if view is None:
+        return 0
+    queue_empty, held = view
+    abandoned = 0
+    for pk, attempts in running:
+        if pk in held:
+            continue
+        orphan = PrintJob.objects.filter(pk=pk, status=PrintJob.Status.RUNNING, attempts=attempts)
+        if attempts >= MAX_ATTEMPTS:
+            for job in orphan:
+                _fail(job, _("Abandonné après %(n)s tentatives : le rendu n'aboutit pas.") % {"n": attempts})
+                abandoned += 1
+            continue
+        logger.warning("Print job %s: in progress, but no live worker holds it; sent again", pk)
+        orphan.update(status=PrintJob.Status.QUEUED, started_at=None, dispatched_at=None)
+    if queue_empty:
+        for pk, status, dispatched_at in sent:
+            if pk not in held:
+                logger.warning("Print job %s: sent, but neither queued nor held by a worker; sent again", pk)
+                PrintJob.objects.filter(pk=pk, status=status, dispatched_at=dispatched_at).update(dispatched_at=None)
+    return abandoned
+
+
 @dataclass
 class SweepReport:
     redispatched: int = 0
@@ -575,6 +621,7 @@ def print_jobs_sweep(*, now=None, stale_after: int | None = None) -> SweepReport
     stale = _stale_before(now, stale_after)
     lost = now - LOST_AFTER_STALE * (now - stale)
     report = SweepReport()
+    report.abandoned += _forget_what_no_worker_holds(now)
     stuck = PrintJob.objects.filter(status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=stale)
     for job in stuck.filter(attempts__gte=MAX_ATTEMPTS):
         _fail(job, _("Abandonné après %(n)s tentatives : le rendu n'aboutit pas.") % {"n": job.attempts})

@@ -21,6 +21,8 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
+from config.celery import time_limits
+
 from . import services
 
 _HARD, _SOFT = services.render_time_limits()
@@ -40,13 +42,13 @@ def render_assemble(job_id: int) -> str:
     return job.status if job else "skipped"
 
 
-@shared_task(time_limit=60)
+@shared_task(**time_limits(60))
 def sweep_print_jobs() -> dict:
     report = services.print_jobs_sweep()
     return {"redispatched": report.redispatched, "assembled": report.assembled, "abandoned": report.abandoned}
 
 
-@shared_task(time_limit=120)
+@shared_task(**time_limits(120))
 def build_all_paper_kits() -> list[int]:
     return [job.pk for job in services.kit_build_all()]
 

@@ -8,6 +8,9 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("DEBUG", "false")
+# Unit tests call the sweeper with no worker: asking workers would only wait for answers (the
+# integration tests' workers ask: tests/integration/conftest.py).
+os.environ.setdefault("PRINT_SWEEP_ASKS_WORKERS", "false")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="console-tests-"))
 
 from config.settings import *  # noqa: E402,F403

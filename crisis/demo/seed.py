@@ -38,6 +38,9 @@ DEMO_PEOPLE = [
     ("pris", Role.EXPERT, "Yann", "Castel", "Prestataire de réponse à incident (PRIS)"),
 ]
 
+# The superuser of the demo, so that the admin (/admin/) is reachable; no membership: it belongs to no cell.
+DEMO_ADMIN = "admin"
+
 # Phase decisions placed in the chronology (minutes after T0).
 PHASES_AT = [
     (480, Phase.MOBILISATION, "Activation de la cellule de crise."),
@@ -55,6 +58,7 @@ def seed_demo(*, password: str) -> dict:
             username: _person(establishment, username, role, first, last, position, password)
             for username, role, first, last, position in DEMO_PEOPLE
         }
+        _admin(password)
     _seed_other_apps(establishment, users)
     created = []
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).exists():
@@ -63,7 +67,7 @@ def seed_demo(*, password: str) -> dict:
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)
-    return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE], "created": created}
+    return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE] + [DEMO_ADMIN], "created": created}
 
 
 def _seed_other_apps(establishment, users) -> None:
@@ -103,6 +107,15 @@ def _person(establishment, username, role, first, last, position, password):
     Membership.objects.update_or_create(
         user=user, establishment=establishment, defaults={"role": role, "position": position, "is_active": True}
     )
+    return user
+
+
+def _admin(password: str):
+    user, _ = get_user_model().objects.get_or_create(username=DEMO_ADMIN)
+    user.first_name, user.last_name, user.email = "Admin", "Démo", f"{DEMO_ADMIN}@ch-demo.invalid"
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.set_password(password)
+    user.save()
     return user
 
 

@@ -1,0 +1,79 @@
+"""seed_demo: the demo establishment, one account per role, an admin, the replayed night; run twice, same data."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from crisis.demo.seed import DEMO_CRISIS_TITLE, DEMO_EXERCISE_TITLE, DEMO_PEOPLE
+from crisis.models import Crisis, JournalEntry, Membership
+from tests.conftest import login
+
+User = get_user_model()
+PASSWORD = "demo-pour-les-tests"
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        User.objects.count(),
+        Membership.objects.count(),
+        Crisis.objects.count(),
+        JournalEntry.objects.count(),
+    )
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO_PASSWORD = PASSWORD
+    return seed()
+
+
+def test_it_creates_one_account_per_role_with_the_demo_password(demo):
+    for username, role, _first, _last, position in DEMO_PEOPLE:
+        user = User.objects.get(username=username)
+        assert user.check_password(PASSWORD) and not user.is_staff, username
+        membership = Membership.objects.get(user=user)
+        assert (membership.role, membership.position, membership.is_active) == (role, position, True)
+    assert {"directeur", "secretaire", "observateur", "pris"} <= set(User.objects.values_list("username", flat=True))
+
+
+def test_it_creates_a_demo_superuser_admin_outside_any_cell(demo):
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.is_active and admin.check_password(PASSWORD)
+    assert not Membership.objects.filter(user=admin).exists()
+
+
+def test_it_replays_the_night_and_the_exercise(demo):
+    assert "13 comptes" in demo
+    night = Crisis.objects.get(title=DEMO_CRISIS_TITLE)
+    assert (
+        JournalEntry.objects.filter(crisis=night).count() > 20
+        and Crisis.objects.get(title=DEMO_EXERCISE_TITLE).is_exercise
+    )
+
+
+def test_run_twice_it_changes_nothing_but_restores_the_passwords(demo, settings):
+    before = counts()
+    User.objects.filter(username__in=["directeur", "admin"]).update(password="!", is_superuser=False)
+    output = seed()
+    assert counts() == before and "aucune nouvelle crise" in output
+    assert User.objects.get(username="directeur").check_password(PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_the_admin_and_the_api_docs_are_linked_for_those_who_may_use_them(demo, client):
+    admin, director = User.objects.get(username="admin"), User.objects.get(username="directeur")
+    page = login(client, director).get(reverse("home")).content.decode()
+    assert f'href="{reverse("api-docs")}"' in page and f'href="{reverse("admin:index")}"' not in page
+    page = login(client, admin).get(reverse("home")).content.decode()
+    assert f'href="{reverse("api-docs")}"' in page and f'href="{reverse("admin:index")}"' in page
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("api-docs")).status_code == 200

@@ -1,0 +1,74 @@
+"""`make run`'s supervisor (bin/run-dev): gunicorn, a worker and beat; Ctrl-C stops them all within 10 s.
+
+On the embedded mode's filesystem broker, as `make run` on a fresh checkout. A render cut
+short by Ctrl-C is not lost: the next start's sweeper sees that no live worker holds its job.
+"""
+
+import os
+import signal
+import time
+import urllib.request
+
+import pytest
+
+from continuity import services
+from continuity.models import PrintJob
+
+from .conftest import alive, descendants, kill_all, run_dev_output, start_run_dev, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(condition, *, timeout: float, what: str) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not after {timeout} s")
+
+
+def answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_ctrl_c_stops_everything_within_10_s_and_the_cut_render_is_redone(filesystem_broker, crisis, director, scribe):
+    from crisis.services import journal_append
+
+    for n in range(1500):  # long enough to be caught mid-render
+        journal_append(crisis=crisis, by=scribe, text=f"Entrée {n} : appel du service, procédure dégradée appliquée.")
+    fast_sweeps = {"PRINT_SWEEP_SCHEDULE": "3"}
+    run = start_run_dev(filesystem_broker, env=fast_sweeps)
+    children = set()
+    try:
+        wait_until(lambda: answers(run.port), timeout=60, what="gunicorn answers")
+        job = services.print_job_request(
+            establishment=crisis.establishment, by=director, document="journal", params={"crisis_id": crisis.pk}
+        )
+        wait_until(lambda: PrintJob.objects.get(pk=job.pk).status == PrintJob.Status.RUNNING, timeout=60, what="render")
+        children = descendants(run.pid)
+        assert len(children) >= 6  # gunicorn and its worker, the Celery worker and its pool of 2, beat
+        os.killpg(run.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        took = wait_until(lambda: not any(alive(pid) for pid in children | {run.pid}), timeout=10, what="all gone")
+        assert run.wait(timeout=1) == 0 and not answers(run.port)
+        print(f"stopped in {took:.1f} s")
+    finally:
+        kill_all(run, children)
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.RUNNING and not job.file  # cut short
+    run = start_run_dev(filesystem_broker, env=fast_sweeps)
+    try:
+        job = wait_for(job, timeout=120)
+        output = run_dev_output(run)
+    finally:
+        children = descendants(run.pid)
+        os.killpg(run.pid, signal.SIGINT)
+        wait_until(lambda: not any(alive(pid) for pid in children | {run.pid}), timeout=10, what="all gone")
+        kill_all(run, children)
+    assert job.status == PrintJob.Status.DONE, job.error
+    assert job.attempts == 2 and job.file.read().startswith(b"%PDF-")
+    assert "Traceback" not in output, output[-3000:]
