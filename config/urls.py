@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("crisis.api_urls")),
+    path("api/", include("printing.api_urls")),
     path("", include("crisis.urls")),
-    path("", include("continuity.urls")),
+    path("", include("printing.urls")),
 ]

@@ -19,7 +19,7 @@ def print_job_delays(app_configs=None, **kwargs) -> list[Error]:
                 f"PRINT_JOB_STALE_AFTER={stale} leaves render tasks {soft} s (soft limit) to run.",
                 hint=f"Render tasks are stopped {STALE_MARGIN + SOFT_MARGIN} s before the stale delay; set it to "
                 f"at least {MIN_SOFT_LIMIT + SOFT_MARGIN + STALE_MARGIN} s.",
-                id="continuity.E001",
+                id="printing.E001",
             )
         )
     visibility = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}).get("visibility_timeout")
@@ -29,7 +29,33 @@ def print_job_delays(app_configs=None, **kwargs) -> list[Error]:
                 f"PRINT_JOB_STALE_AFTER={stale} is not under the broker's visibility_timeout ({visibility} s).",
                 hint="Redis would deliver a running render's task again before the sweeper considers its job stuck: "
                 "raise CELERY_VISIBILITY_TIMEOUT or lower PRINT_JOB_STALE_AFTER.",
-                id="continuity.E002",
+                id="printing.E002",
             )
         )
+    if settings.PRINT_RETENTION_DAYS < 1:
+        errors.append(
+            Error(
+                f"PRINT_RETENTION_DAYS={settings.PRINT_RETENTION_DAYS}: finished prints would be deleted at once.",
+                hint="Keep them at least a day (default 30).",
+                id="printing.E003",
+            )
+        )
+    return errors
+
+
+@register()
+def document_templates(app_configs=None, **kwargs) -> list[Error]:
+    """Every template a document declares exists: its fingerprint and its render need it."""
+    from django.template import TemplateDoesNotExist
+
+    from . import engine, registry
+
+    errors = []
+    for document in registry.all_documents():
+        try:
+            engine.templates_digest(document.templates)
+        except TemplateDoesNotExist as missing:
+            errors.append(
+                Error(f"Document {document.name!r} declares a missing template: {missing}.", id="printing.E004")
+            )
     return errors

@@ -14,12 +14,13 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.template.base import Variable
 from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode, IncludeNode
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = "css/print.css"
-BASE_TEMPLATE = "pdf/base.html"
 
 
 class RefusedURL(ValueError):
@@ -77,9 +78,44 @@ def stylesheet():
 
 @cache
 def style_version() -> str:
-    """Changes when the print stylesheet or the base template changes: part of every fingerprint."""
-    base = Path(get_template(BASE_TEMPLATE).origin.name).read_bytes()
-    return hashlib.sha256(_read_static(STYLESHEET).encode() + base).hexdigest()[:16]
+    """Changes when the print stylesheet changes: part of every fingerprint."""
+    return hashlib.sha256(_read_static(STYLESHEET).encode()).hexdigest()[:16]
+
+
+def _constant_name(expression) -> str | None:
+    """The template name of an {% extends %} or {% include %} written as a literal string."""
+    if expression is None or isinstance(getattr(expression, "var", None), Variable):
+        return None
+    return str(expression.var) if isinstance(expression.var, str) else None
+
+
+def _template_files(name: str, seen: dict[str, Path]) -> None:
+    """The file of a template and of everything it extends or includes by literal name, recursively."""
+    if name in seen:
+        return
+    template = get_template(name).template
+    seen[name] = Path(template.origin.name)
+    nodes = template.nodelist.get_nodes_by_type(ExtendsNode) + template.nodelist.get_nodes_by_type(IncludeNode)
+    for node in nodes:
+        target = _constant_name(node.parent_name if isinstance(node, ExtendsNode) else node.template)
+        if target:
+            _template_files(target, seen)
+
+
+def templates_digest(names: tuple[str, ...]) -> str:
+    """SHA-256 of the sources of these templates with what they extend and include.
+
+    Read from disk on every call (a few small files): an edited template moves the
+    fingerprint of every part that renders it, with no cache to clear. An include
+    whose name is a variable cannot be followed: declare that template as well.
+    """
+    seen: dict[str, Path] = {}
+    for name in names:
+        _template_files(name, seen)
+    sha = hashlib.sha256()
+    for name in sorted(seen):
+        sha.update(name.encode() + b"\0" + seen[name].read_bytes() + b"\0")
+    return sha.hexdigest()[:16]
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:

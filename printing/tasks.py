@@ -51,9 +51,15 @@ def build_all_paper_kits() -> list[int]:
     return [job.pk for job in services.kit_build_all()]
 
 
+@shared_task(time_limit=300, soft_time_limit=240)
+def prune_print_files() -> dict:
+    report = services.print_files_prune()
+    return {"files": report.files, "parts": report.parts}
+
+
 @worker_process_init.connect
 def _warm_up_weasyprint(**kwargs) -> None:
     """Pay WeasyPrint's start-up (imports, fonts, stylesheet) once per worker process, not in the first job."""
-    from .printing.engine import warm_up
+    from .engine import warm_up
 
     warm_up()

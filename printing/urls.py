@@ -7,13 +7,15 @@ urlpatterns = [
     path("impressions/<id:job_id>/", views.print_job, name="print-job"),
     path("impressions/<id:job_id>/fichier", views.print_job_download, name="print-job-download"),
     path("crises/<id:crisis_id>/impressions/", views.crisis_prints, name="crisis-prints"),
-    path("crises/<id:crisis_id>/impressions/main-courante/", views.crisis_print_journal, name="crisis-print-journal"),
-    path("etablissements/<id:establishment_id>/kit-papier/", views.paper_kit, name="paper-kit"),
-    path("etablissements/<id:establishment_id>/kit-papier/imprimer/", views.paper_kit_build, name="paper-kit-build"),
     path(
-        "etablissements/<id:establishment_id>/kit-papier/hors-ligne/", views.paper_kit_bundle, name="paper-kit-bundle"
+        "crises/<id:crisis_id>/impressions/<slug:document>/",
+        views.crisis_document_print,
+        name="crisis-document-print",
     ),
+    path("etablissements/<id:establishment_id>/kit-papier/", views.paper_kit, name="paper-kit"),
     path(
-        "etablissements/<id:establishment_id>/kit-papier/document/", views.paper_kit_document, name="paper-kit-document"
+        "etablissements/<id:establishment_id>/impressions/<slug:document>/",
+        views.establishment_document_print,
+        name="establishment-document-print",
     ),
 ]

@@ -1,53 +1,42 @@
-"""Every write of the print pipeline. Views, tasks and commands all call these.
+"""The worker's side of a print job: claim, plan, render the parts, assemble, finish or fail.
 
-A print job is created in the request's transaction and sent to a worker on
-commit; dispatched_at is set once the broker has the message, so a job left
-queued with no dispatched_at never reached it (broker down) and the sweeper
-sends it on its next run. Workers claim a job with a conditional UPDATE (no row
-locks, works on SQLite) and finish it with another one, so a job sent twice
-renders once, and a worker killed mid-render leaves a job the sweeper hands to
-another.
+Workers claim a job with a conditional UPDATE (no row locks, works on SQLite) and
+finish it with another one, so a job sent twice renders once, and a worker killed
+mid-render leaves a job the sweeper hands to another. Planning and rendering run
+in the job's language, which is part of every fingerprint.
 """
 
 import hashlib
 import logging
-from dataclasses import dataclass
+import os
+import socket
 from datetime import timedelta
-from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
-from crisis.models import Crisis, Establishment
+from crisis.models import Establishment
 
-from .models import PrintJob, RenderedPart
-from .printing import assembly, engine, registry
-from .printing.registry import Item, params_key
+from .. import assembly, engine, registry
+from ..models import PrintJob, RenderedPart
+from ..registry import Item, params_key
+from .requests import TRANSIENT, dispatch_on_commit
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# Database trouble is transient: the job goes back to the queue and the task retries (tasks.py).
-TRANSIENT = (OperationalError, InterfaceError)
 PARTS_KEPT_UNUSED = timedelta(days=2)
 # A render task is killed this long before the sweeper may hand its job to another worker:
 # time for the pool to kill it, and for clocks of different worker hosts to disagree.
 STALE_MARGIN = 30
 SOFT_MARGIN = 15  # the soft limit comes first, so the job is failed with a message (print_job_render)
-# A job the broker has had for this many stale delays without any worker taking it is sent again:
-# its message was probably lost (Redis restarted without persistence, queue purged). Much longer
-# than the stale delay, since under the nightly load of kits jobs do wait that long in the queue,
-# and each resend is one more message in that queue. 3 × 300 s = the Redis visibility timeout.
-LOST_AFTER_STALE = 3
 
 
 def render_time_limits(stale_after: int | None = None) -> tuple[int, int]:
@@ -59,136 +48,6 @@ def render_time_limits(stale_after: int | None = None) -> tuple[int, int]:
     stale = settings.PRINT_JOB_STALE_AFTER if stale_after is None else stale_after
     hard = stale - STALE_MARGIN
     return hard, hard - SOFT_MARGIN
-
-
-# --- request and dispatch -------------------------------------------------------------
-
-
-def _send(task_name: str, job_id: int) -> bool:
-    """Publish one task; a broker that is down only logs: the job row stays and the sweeper resends."""
-    from . import tasks
-
-    task = getattr(tasks, task_name)
-    try:
-        # Fail fast: a web request must not wait on kombu's connection retries (seconds) for a dead broker.
-        with task.app.connection_for_write(transport_options={"max_retries": 0}, connect_timeout=2) as connection:
-            task.apply_async((job_id,), retry=False, connection=connection)
-    except (BrokerError, OSError) as exc:
-        logger.warning("Print job %s: broker unreachable (%s); left for the sweeper", job_id, exc)
-        return False
-    return True
-
-
-def _dispatch(task_name: str, job_id: int) -> bool:
-    """Publish, then record when: a job whose dispatched_at is null never reached the broker.
-
-    dispatched_at is that of the message the job waits for: its render, or (waiting for its
-    parts) its assembly; hence the condition on waiting_for_parts, should a worker have fanned
-    the job out already (its null then means: no assembly sent yet).
-    """
-    if not _send(task_name, job_id):
-        return False
-    try:
-        waiting_for_parts = task_name == "render_assemble"
-        PrintJob.objects.filter(pk=job_id, waiting_for_parts=waiting_for_parts).update(dispatched_at=timezone.now())
-    except TRANSIENT as exc:  # the message is out; at worst the sweeper sends it once more (harmless)
-        logger.warning("Print job %s: sent, but dispatched_at not recorded (%s)", job_id, exc)
-    return True
-
-
-def _dispatch_on_commit(task_name: str, job_id: int) -> None:
-    transaction.on_commit(partial(_dispatch, task_name, job_id))
-
-
-def _kit_items(establishment: Establishment, only: list[str] | None) -> list[Item]:
-    items = registry.kit_items(establishment)
-    if only is not None:
-        items = [item for item in items if item.key in set(only)]
-    return items
-
-
-def _clean_kit_params(establishment: Establishment, params: dict) -> dict:
-    only = params.get("only")
-    if only is None:
-        return {}
-    if not isinstance(only, list) or not only or not all(isinstance(k, str) for k in only):
-        raise ValidationError({"only": _("Choisissez au moins un document du kit.")})
-    known = {item.key for item in registry.kit_items(establishment)}
-    if not set(only) <= known:
-        raise ValidationError({"only": _("Document inconnu dans ce kit.")})
-    return {"only": sorted(set(only))}
-
-
-def _kit_title(kind: str, establishment: Establishment, params: dict) -> str:
-    base = _("Kit papier") if kind == PrintJob.Kind.KIT else _("Paquet hors ligne du kit papier")
-    title = f"{base} — {establishment.name}"
-    if params.get("only"):
-        count = len(params["only"])
-        title += " " + (
-            _("(%(count)s document à réimprimer)") if count == 1 else _("(%(count)s documents à réimprimer)")
-        ) % {"count": count}
-    return title
-
-
-def print_job_request(
-    *,
-    establishment: Establishment,
-    by,
-    kind: str = PrintJob.Kind.DOCUMENT,
-    document: str = "",
-    params: dict | None = None,
-) -> PrintJob:
-    """Record a print request and send it to a worker when the transaction commits."""
-    params = dict(params or {})
-    crisis = None
-    if kind == PrintJob.Kind.DOCUMENT:
-        try:
-            doc = registry.get(document)
-        except registry.UnknownDocument:
-            raise ValidationError({"document": _("Document inconnu.")}) from None
-        params = doc.clean_params(establishment, params)
-        title = doc.label(establishment, params)
-        if doc.scope == "crisis":
-            crisis = Crisis.objects.get(pk=params["crisis_id"])
-    elif kind in (PrintJob.Kind.KIT, PrintJob.Kind.BUNDLE):
-        document = ""
-        params = _clean_kit_params(establishment, params)
-        if not _kit_items(establishment, params.get("only")):
-            raise ValidationError({"kind": _("Le kit de cet établissement est vide.")})
-        title = _kit_title(kind, establishment, params)
-    else:
-        raise ValidationError({"kind": _("Nature d'impression inconnue.")})
-    with transaction.atomic():
-        job = PrintJob.objects.create(
-            establishment=establishment,
-            crisis=crisis,
-            kind=kind,
-            document=document,
-            params=params,
-            title=title[:250],
-            requested_by=by,
-        )
-        _dispatch_on_commit("render_print_job", job.pk)
-    return job
-
-
-def kit_build(*, establishment: Establishment, by=None, only: list[str] | None = None) -> PrintJob:
-    params = {} if only is None else {"only": only}
-    return print_job_request(establishment=establishment, by=by, kind=PrintJob.Kind.KIT, params=params)
-
-
-def bundle_build(*, establishment: Establishment, by=None) -> PrintJob:
-    return print_job_request(establishment=establishment, by=by, kind=PrintJob.Kind.BUNDLE)
-
-
-def kit_build_all() -> list[PrintJob]:
-    """Nightly: a fresh kit for every establishment with something to print, unless one is on its way."""
-    jobs = []
-    busy = PrintJob.objects.filter(kind=PrintJob.Kind.KIT, status__in=PrintJob.PENDING).values("establishment_id")
-    for establishment in Establishment.objects.exclude(pk__in=busy):
-        if registry.kit_items(establishment):
-            jobs.append(kit_build(establishment=establishment))
-    return jobs
 
 
 # --- claim, finish, fail --------------------------------------------------------------------
@@ -209,7 +68,12 @@ def print_job_claim(*, job_id: int, now=None) -> PrintJob | None:
         status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=_stale_before(now)
     )
     claimed = PrintJob.objects.filter(claimable, pk=job_id, attempts__lt=MAX_ATTEMPTS).update(
-        status=PrintJob.Status.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1, error=""
+        status=PrintJob.Status.RUNNING,
+        started_at=now,
+        finished_at=None,
+        attempts=F("attempts") + 1,
+        error="",
+        worker=f"{socket.gethostname()}:{os.getpid()}"[:120],  # which pool process renders it
     )
     if claimed != 1:
         return None
@@ -295,7 +159,7 @@ def _fail(job: PrintJob, message: str) -> None:
 def _notify_parent(parent_id: int) -> None:
     """The last part to finish sends the assembly; checked after our own commit, so the last one sees all."""
     if not PrintJob.objects.filter(parent_id=parent_id, status__in=PrintJob.PENDING).exists():
-        _dispatch_on_commit("render_assemble", parent_id)
+        dispatch_on_commit("render_assemble", parent_id)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -312,7 +176,7 @@ def _cached_parts(establishment: Establishment, wanted: list[tuple[str, str, str
 
 
 def part_render(*, establishment: Establishment, document: str, params: dict) -> RenderedPart:
-    """Render one part, or return the cached one with the same fingerprint."""
+    """Render one part, or return the cached one with the same fingerprint (in the active language)."""
     doc = registry.get(document)
     key = params_key(document, params)
     fingerprint = doc.fingerprint(establishment, params)
@@ -324,13 +188,14 @@ def part_render(*, establishment: Establishment, document: str, params: dict) ->
         RenderedPart.objects.filter(pk=cached.pk).update(used_at=timezone.now())
         return cached
     started = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
+    with registry.rendering(doc):
         rendered = doc.render(establishment, params, generated_at=started)
-    if rendered.pdf:
-        pdf, pages = rendered.pdf, assembly.page_count(rendered.pdf)
+    if rendered.html:
+        content, pages = engine.html_to_pdf(rendered.html)
     else:
-        pdf, pages = engine.html_to_pdf(rendered.html)
-    name = _store(f"print/parts/{establishment.pk}", f"{document}-{fingerprint[:20]}.pdf", pdf)
+        content = rendered.content
+        pages = assembly.page_count(content) if doc.extension == "pdf" else 0
+    name = _store(f"print/parts/{establishment.pk}", f"{document}-{fingerprint[:20]}.{doc.extension}", content)
     try:
         with transaction.atomic():
             part = RenderedPart.objects.create(
@@ -341,7 +206,7 @@ def part_render(*, establishment: Establishment, document: str, params: dict) ->
                 fingerprint=fingerprint,
                 file=name,
                 page_count=pages,
-                sha256=hashlib.sha256(pdf).hexdigest(),
+                sha256=hashlib.sha256(content).hexdigest(),
                 data_label=rendered.data_label[:120],
                 duration=timezone.now() - started,
             )
@@ -372,11 +237,12 @@ def print_job_render(*, job_id: int) -> PrintJob | None:
     if job is None:
         return None
     try:
-        if job.kind == PrintJob.Kind.PART:
-            part = part_render(establishment=job.establishment, document=job.document, params=job.params)
-            _finish(job, pages=part.page_count, sha256=part.sha256, part=part)
-        else:
-            _plan(job)
+        with translation.override(job.language):
+            if job.parent_id:
+                part = part_render(establishment=job.establishment, document=job.document, params=job.params)
+                _finish(job, pages=part.page_count, sha256=part.sha256, part=part)
+            else:
+                _plan(job)
     except TRANSIENT:
         _requeue(job)
         raise
@@ -399,13 +265,15 @@ def _too_long() -> str:
 
 
 def _items_for(job: PrintJob) -> list[Item]:
-    if job.kind == PrintJob.Kind.DOCUMENT:
-        return [registry.get(job.document).item(job.establishment, job.params)]
-    return _kit_items(job.establishment, job.params.get("only"))
+    document = registry.get(job.document)
+    if document.is_collection:
+        return document.member_items(job.establishment, job.params, job.granted)
+    return [document.item(job.establishment, job.params)]
 
 
 def _plan(job: PrintJob) -> None:
     """Look every part up in the cache; render the stale ones in parallel (child jobs) or assemble now."""
+    document = registry.get(job.document)
     items = _items_for(job)
     wanted = [(i.document, params_key(i.document, c.params), c.fingerprint) for i in items for c in i.chunks]
     cached = _cached_parts(job.establishment, wanted)
@@ -438,7 +306,7 @@ def _plan(job: PrintJob) -> None:
         plan.append(entry)
     if cached:
         RenderedPart.objects.filter(pk__in=[p.pk for p in cached.values()]).update(used_at=timezone.now())
-    if job.kind == PrintJob.Kind.DOCUMENT and len(stale) == 1 and len(plan[0]["chunks"]) == 1:
+    if not document.is_collection and len(stale) == 1 and len(plan[0]["chunks"]) == 1:
         # A single small document: render it here rather than pay for a child job.
         _weight, item, chunk = stale[0]
         chunk["part"] = part_render(establishment=job.establishment, document=item.document, params=chunk["params"]).pk
@@ -462,15 +330,16 @@ def _fan_out(job: PrintJob, plan: list, stale: list) -> None:
             child = PrintJob.objects.create(
                 establishment=job.establishment,
                 crisis=job.crisis,
-                kind=PrintJob.Kind.PART,
                 parent=job,
                 document=item.document,
                 params=chunk["params"],
+                language=job.language,
                 requested_by=job.requested_by,
+                requires=job.requires,
                 title=f"{item.label} ({index}/{len(stale)})"[:250],
             )
             chunk["job"] = child.pk
-            _dispatch_on_commit("render_print_job", child.pk)
+            dispatch_on_commit("render_print_job", child.pk)
         PrintJob.objects.filter(pk=job.pk).update(plan=plan)
 
 
@@ -490,7 +359,8 @@ def print_job_assemble(*, job_id: int) -> PrintJob | None:
         if failed:
             _fail(job, _("Échec de « %(part)s » : %(error)s") % {"part": failed.title, "error": failed.error})
             return job
-        _assemble(job)
+        with translation.override(job.language):
+            _assemble(job)
     except TRANSIENT:
         # Waiting for its assembly again, so that the task's retry takes it (only if still ours).
         try:
@@ -517,76 +387,29 @@ def _assembled_items(job: PrintJob) -> list[assembly.AssembledItem]:
         chunk_parts = [parts.get(next(ids)) for _chunk in entry["chunks"]]
         if None in chunk_parts:
             raise LookupError(_("une partie rendue a disparu du cache ; relancez l'impression."))
+        document = registry.get(entry["document"])
         items.append(
             assembly.AssembledItem(
+                document=document.name,
                 label=entry["label"],
                 group=entry["group"],
                 data_label=chunk_parts[0].data_label,
                 files=[p.file.name for p in chunk_parts],
                 pages=sum(p.page_count for p in chunk_parts),
                 rendered_at=max(p.rendered_at for p in chunk_parts),
+                extension=document.extension,
+                stamp=document.stamp_page_numbers,
             )
         )
     return items
 
 
 def _assemble(job: PrintJob) -> None:
-    """A document, kit or bundle from its plan's parts (a PART job never comes here: it is one part)."""
+    """The job's file from its plan's parts, put together by its document (a part job never comes here)."""
     items = _assembled_items(job)
     now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        if job.kind == PrintJob.Kind.DOCUMENT:
-            content, pages = assembly.item_pdf(items[0]), items[0].pages
-        else:
-            content, pages = assembly.build_kit(job.establishment, job.title, items, now)
-            if job.kind == PrintJob.Kind.BUNDLE:
-                content = assembly.build_bundle(job.establishment, job.title, items, now, content, pages)
+    output = registry.get(job.document).assemble(job.establishment, job.title, items, now)
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    filename = f"{job.pk}-{slugify(job.title)[:60]}-{stamp}.{job.extension}"
-    name = _store(now.strftime("print/%Y/%m"), filename, content)
-    _finish(job, pages=pages, sha256=hashlib.sha256(content).hexdigest(), file_name=name)
-
-
-# --- the sweeper ------------------------------------------------------------------------------
-
-
-def _not_sent_since(when) -> Q:
-    return Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=when)
-
-
-@dataclass
-class SweepReport:
-    redispatched: int = 0
-    assembled: int = 0
-    abandoned: int = 0
-
-
-def print_jobs_sweep(*, now=None, stale_after: int | None = None) -> SweepReport:
-    """Resend what no worker will otherwise take; give up on jobs stuck after MAX_ATTEMPTS.
-
-    - queued, never dispatched (the broker was down): at once;
-    - queued, dispatched long ago (LOST_AFTER_STALE × the stale delay): its message is lost;
-      a job merely waiting its turn in a busy queue is left alone;
-    - in progress for longer than the stale delay (its worker died), unless just resent;
-    - waiting for an assembly whose parts are all done, never sent or sent long ago.
-    Resending sets dispatched_at only when the broker took the message (_dispatch).
-    """
-    now = now or timezone.now()
-    stale = _stale_before(now, stale_after)
-    lost = now - LOST_AFTER_STALE * (now - stale)
-    report = SweepReport()
-    stuck = PrintJob.objects.filter(status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=stale)
-    for job in stuck.filter(attempts__gte=MAX_ATTEMPTS):
-        _fail(job, _("Abandonné après %(n)s tentatives : le rendu n'aboutit pas.") % {"n": job.attempts})
-        report.abandoned += 1
-    resend = PrintJob.objects.filter(
-        Q(status=PrintJob.Status.QUEUED) & _not_sent_since(lost)
-        | Q(status=PrintJob.Status.RUNNING, waiting_for_parts=False, started_at__lt=stale) & _not_sent_since(stale)
-    )
-    for job_id in list(resend.values_list("pk", flat=True)):
-        report.redispatched += _dispatch("render_print_job", job_id)
-    pending_children = PrintJob.objects.filter(parent=OuterRef("pk"), status__in=PrintJob.PENDING)
-    ready = PrintJob.objects.filter(_not_sent_since(lost), status=PrintJob.Status.RUNNING, waiting_for_parts=True)
-    for job_id in list(ready.exclude(Exists(pending_children)).values_list("pk", flat=True)):
-        report.assembled += _dispatch("render_assemble", job_id)
-    return report
+    filename = f"{job.pk}-{slugify(job.title)[:60]}-{stamp}.{output.extension}"
+    name = _store(now.strftime("print/%Y/%m"), filename, output.content)
+    _finish(job, pages=output.pages, sha256=hashlib.sha256(output.content).hexdigest(), file_name=name)

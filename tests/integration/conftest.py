@@ -101,7 +101,7 @@ def broker(redis_url):
         app.conf.task_routes,
         app.conf.task_default_queue,
     )
-    routes = {"continuity.tasks.render_*": {"queue": queues["print"]}}
+    routes = {"printing.tasks.render_*": {"queue": queues["print"]}}
     _use_broker(redis_url, routes, queues["default"])
     yield {"url": redis_url, "queues": queues, "routes": routes}
     client = redis.Redis.from_url(redis_url)

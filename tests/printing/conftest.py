@@ -10,14 +10,15 @@ from datetime import date
 import pytest
 
 from comms.models import DirectoryEntry
-from continuity import services, tasks
 from continuity.models import Bed, CareUnit, DegradedProcedure
+from printing import tasks
+from printing.services import requests
 
 
 @pytest.fixture
 def sent(monkeypatch):
     published = []
-    monkeypatch.setattr(services, "_send", lambda name, job_id: published.append((name, job_id)) or True)
+    monkeypatch.setattr(requests, "_send", lambda name, job_id: published.append((name, job_id)) or True)
     return published
 
 
@@ -30,7 +31,7 @@ def inline_worker(monkeypatch):
         getattr(tasks, name)(job_id)
         return True
 
-    monkeypatch.setattr(services, "_send", run)
+    monkeypatch.setattr(requests, "_send", run)
     return published
 
 

@@ -5,7 +5,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from continuity.printing import engine
+from printing import engine
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 from comms.models import DirectoryEntry
 from continuity.models import DegradedProcedure
-from continuity.printing import registry
 from crisis import services as crisis_services
 from crisis.models import Establishment
+from printing import registry
 
 
 def fp(establishment, name, params=None):

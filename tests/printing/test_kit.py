@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from continuity import selectors, services, tasks
-from continuity.models import DegradedProcedure, PrintJob, RenderedPart
-from continuity.printing import registry
+from continuity.models import DegradedProcedure
+from printing import registry, selectors, services, tasks
+from printing.models import PrintJob, RenderedPart
 
 Status = PrintJob.Status
 
@@ -102,7 +102,7 @@ def test_a_long_document_renders_in_chunks_and_is_merged(
 ):
     directory = registry.get("directory")
     monkeypatch.setattr(type(directory), "CHUNK_PAGES", 1)
-    monkeypatch.setattr("continuity.printing.sheets.rows_per_page", lambda *a, **k: 8)
+    monkeypatch.setattr("printing.sheets.rows_per_page", lambda *a, **k: 8)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.print_job_request(establishment=establishment, by=director, document="directory")
     job.refresh_from_db()
@@ -138,7 +138,7 @@ def test_the_command_requests_a_kit(establishment, kit_data, sent):
     out = io.StringIO()
     call_command("build_paper_kit", "ch-a", stdout=out)
     assert "Kit papier demandé" in out.getvalue()
-    assert PrintJob.objects.filter(kind=PrintJob.Kind.KIT, establishment=establishment).count() == 1
+    assert PrintJob.objects.filter(document="kit", establishment=establishment).count() == 1
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):

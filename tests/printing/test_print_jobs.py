@@ -10,9 +10,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from pypdf import PdfReader
 
-from continuity import services, tasks
-from continuity.models import PrintJob
-from continuity.printing import registry
+from printing import registry, services, tasks
+from printing.models import PrintJob
 
 Status = PrintJob.Status
 
@@ -130,7 +129,7 @@ def test_a_job_stuck_in_progress_is_taken_over(crisis, director, sent, settings)
     second = services.print_job_claim(job_id=job.pk, now=later)
     assert second is not None and second.attempts == 2
     # The first worker comes back late: its result no longer counts.
-    assert services._finish(first, pages=1, sha256="x") is False
+    assert services.worker._finish(first, pages=1, sha256="x") is False
     second.refresh_from_db()
     assert second.status == Status.RUNNING
 
@@ -150,13 +149,15 @@ def ago(seconds: float):
 def test_the_sweeper_sends_at_once_a_job_that_never_reached_the_broker(crisis, director, monkeypatch):
     job = request_journal(crisis, director)  # created, its publication failed (or never ran)
     attempts = []
-    monkeypatch.setattr(services, "_send", lambda name, job_id: attempts.append(job_id) or False)  # broker down
+    monkeypatch.setattr(
+        services.requests, "_send", lambda name, job_id: attempts.append(job_id) or False
+    )  # broker down
     assert services.print_jobs_sweep().redispatched == 0
     job.refresh_from_db()
     assert job.dispatched_at is None  # still not sent: tried again on the next run, not a stale delay later
     assert services.print_jobs_sweep().redispatched == 0
     assert attempts == [job.pk, job.pk]
-    monkeypatch.setattr(services, "_send", lambda name, job_id: attempts.append(job_id) or True)  # back
+    monkeypatch.setattr(services.requests, "_send", lambda name, job_id: attempts.append(job_id) or True)  # back
     assert services.print_jobs_sweep().redispatched == 1
     job.refresh_from_db()
     assert job.dispatched_at is not None
@@ -243,15 +244,15 @@ def test_a_render_is_killed_before_the_sweeper_may_hand_its_job_to_another_worke
 
 
 def test_the_delays_are_checked_at_start_up(settings):
-    from continuity.checks import print_job_delays
+    from printing.checks import print_job_delays
 
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}  # Redis, as configured
     settings.PRINT_JOB_STALE_AFTER = 300
     assert print_job_delays() == []
     settings.PRINT_JOB_STALE_AFTER = 60  # renders would be stopped after 15 s
-    assert [e.id for e in print_job_delays()] == ["continuity.E001"]
+    assert [e.id for e in print_job_delays()] == ["printing.E001"]
     settings.PRINT_JOB_STALE_AFTER = 900  # Redis would redeliver a running render
-    assert [e.id for e in print_job_delays()] == ["continuity.E002"]
+    assert [e.id for e in print_job_delays()] == ["printing.E002"]
 
 
 def test_a_render_too_long_fails_with_a_clear_message(establishment, director, sent, monkeypatch):
@@ -326,7 +327,7 @@ def test_a_transient_error_while_assembling_leaves_the_assembly_for_the_retry(
 ):
     from django.db import OperationalError
 
-    from continuity.printing import assembly
+    from printing import assembly
 
     kit = services.kit_build(establishment=establishment, by=director)
     services.print_job_render(job_id=kit.pk)

@@ -1,7 +1,7 @@
 import pytest
 
-from continuity.printing import registry
-from continuity.printing.registry import PrintableDocument
+from printing import registry
+from printing.registry import PrintableDocument
 
 
 def test_apps_register_their_documents_at_start_up():

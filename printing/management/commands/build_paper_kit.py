@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from continuity import services
 from crisis.models import Establishment
+from printing import services
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from continuity import services
+from printing import services
 
 
 class Command(BaseCommand):
