@@ -410,7 +410,7 @@ def wait_done(job, timeout: float = 600):
 
 
 def timed_kit(establishment) -> dict:
-    from continuity import services
+    from printing import services
 
     started = time.perf_counter()
     job = wait_done(services.kit_build(establishment=establishment))
@@ -422,8 +422,8 @@ def timed_kit(establishment) -> dict:
 
 def warm_up_workers(establishment) -> None:
     """Both pool processes have loaded WeasyPrint (worker_process_init); one small job each proves they answer."""
-    from continuity import services
-    from continuity.models import RenderedPart
+    from printing import services
+    from printing.models import RenderedPart
 
     for job in [
         services.print_job_request(establishment=establishment, by=None, document=name)

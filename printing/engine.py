@@ -89,32 +89,33 @@ def _constant_name(expression) -> str | None:
     return str(expression.var) if isinstance(expression.var, str) else None
 
 
-def _template_files(name: str, seen: dict[str, Path]) -> None:
-    """The file of a template and of everything it extends or includes by literal name, recursively."""
+def _template_sources(name: str, seen: dict[str, str]) -> None:
+    """The source of a template and of everything it extends or includes by literal name, recursively."""
     if name in seen:
         return
     template = get_template(name).template
-    seen[name] = Path(template.origin.name)
+    seen[name] = template.source
     nodes = template.nodelist.get_nodes_by_type(ExtendsNode) + template.nodelist.get_nodes_by_type(IncludeNode)
     for node in nodes:
         target = _constant_name(node.parent_name if isinstance(node, ExtendsNode) else node.template)
         if target:
-            _template_files(target, seen)
+            _template_sources(target, seen)
 
 
 def templates_digest(names: tuple[str, ...]) -> str:
     """SHA-256 of the sources of these templates with what they extend and include.
 
-    Read from disk on every call (a few small files): an edited template moves the
-    fingerprint of every part that renders it, with no cache to clear. An include
-    whose name is a variable cannot be followed: declare that template as well.
+    The sources of the templates the renderer will use: those the template loader
+    holds (cached until the process restarts, as after a deployment), so a part is
+    never stored under a fingerprint its content does not match. An include whose
+    name is a variable cannot be followed: declare that template as well.
     """
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for name in names:
-        _template_files(name, seen)
+        _template_sources(name, seen)
     sha = hashlib.sha256()
     for name in sorted(seen):
-        sha.update(name.encode() + b"\0" + seen[name].read_bytes() + b"\0")
+        sha.update(f"{name}\0{seen[name]}\0".encode())
     return sha.hexdigest()[:16]
 
 

@@ -83,3 +83,22 @@ def directory(establishment):
 @pytest.fixture
 def kit_data(procedures, beds, directory):
     return {"procedures": procedures, "beds": beds, "directory": directory}
+
+
+@pytest.fixture
+def patient_list():
+    """A kit document only members who see patient data may read (the bed lists with names, soon)."""
+    from crisis.permissions import Cap
+    from printing import registry
+    from printing.declare import BlankForm
+
+    class PatientList(BlankForm):
+        name = "test_patient_list"
+        title = "Liste des patients hospitalisés"
+        kit_order = 35
+        templates = ("pdf/message_form.html",)
+        required_capability = Cap.SEE_PATIENT_DATA
+
+    document = registry.register(PatientList())
+    yield document
+    registry.unregister(document.name)
