@@ -28,7 +28,7 @@ class JournalDocument(CrisisDocument):
     templates = ("pdf/journal.html",)
     stamp_page_numbers = True
     weight = 5
-    CHUNK_ENTRIES = 1000
+    CHUNK_ENTRIES = 500
 
     def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
         count = self.crisis_of(establishment, params).journal_last_seq  # seq runs 1..n with no gap

@@ -31,7 +31,7 @@ def test_the_crisis_print_page_offers_the_journal_through_the_generic_url(client
     response = login(client, director).get(reverse("crisis-prints", args=[crisis.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Imprimer : Main courante" in page and f'action="{journal_url(crisis)}"' in page
+    assert "Main courante" in page and f'action="{journal_url(crisis)}"' in page
 
 
 def test_the_journal_page_has_the_print_button(client, crisis, director, observer):
