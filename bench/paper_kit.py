@@ -299,7 +299,7 @@ SMALL_TABLE_ROWS = 25  # rows per table: a table spanning many pages is WeasyPri
 
 def _captured(document, establishment, params) -> dict:
     """What a sheet document passes to its template (labels, notes, pages): its texts, not its layout."""
-    import continuity.printing.render as render
+    import printing.render as render
 
     captured = {}
     real = render.render_to_string
@@ -366,7 +366,7 @@ def naive_html(establishment) -> tuple[str, list[tuple[str, str]]]:
 
     from comms import documents as comms_documents
     from continuity.models import Bed, CareUnit
-    from continuity.printing import registry, sheets
+    from printing import registry, sheets
 
     sections, toc, out = [], [], []
 
@@ -438,7 +438,7 @@ def _cpu_seconds(pid: int) -> float:
 def _naive_child(html: str, sections, pdf_path: str, queue) -> None:
     from weasyprint import HTML
 
-    from continuity.printing import engine
+    from printing import engine
 
     engine.warm_up()  # start-up (import, fonts, the stylesheet) is not what we measure
     started, cpu = time.perf_counter(), time.process_time()
@@ -539,7 +539,7 @@ def _worker_cpu(worker) -> float:
 
 
 def timed_kit(establishment, worker) -> dict:
-    from continuity import services
+    from printing import services
 
     cpu, started = _worker_cpu(worker), time.perf_counter()
     job = wait_done(services.kit_build(establishment=establishment))
@@ -558,7 +558,7 @@ def timed_kit(establishment, worker) -> dict:
 
 def kit_sections(establishment, job) -> dict:
     """Pages per document of the kit just built, from its parts; the cover is what remains."""
-    from continuity.models import RenderedPart
+    from printing.models import RenderedPart
 
     counts, seconds = {}, {}
     for document, pages, duration in RenderedPart.objects.filter(establishment=establishment).values_list(
@@ -619,8 +619,8 @@ def run_content_check(facts: list[str], pdfs: dict[str, bytes]) -> dict:
 
 def warm_up_workers(establishment) -> None:
     """Both pool processes have loaded WeasyPrint (worker_process_init); one small job each proves they answer."""
-    from continuity import services
-    from continuity.models import RenderedPart
+    from printing import services
+    from printing.models import RenderedPart
 
     for job in [
         services.print_job_request(establishment=establishment, by=None, document=name)

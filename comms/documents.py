@@ -1,4 +1,4 @@
-"""Printable documents of comms: the crisis directory."""
+"""Printable documents of comms: the crisis directory and the message form."""
 
 from functools import lru_cache
 
@@ -6,11 +6,8 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from continuity.printing import sheets
-from continuity.printing.registry import PrintableDocument, Rendered, register
-from continuity.printing.render import local, render_html
-from continuity.printing.sheets import Column
 from crisis.models import Establishment
+from printing.declare import BlankForm, Column, PrintableDocument, Rendered, local, register, render_html, sheets
 
 from .models import DirectoryEntry
 
@@ -59,6 +56,7 @@ class DirectoryDocument(PrintableDocument):
 
     name = "directory"
     title = gettext_lazy("Annuaire de crise")
+    templates = ("pdf/blank_sheet.html",)
     version = "2"
     kit_order = 10
     weight = 20
@@ -139,4 +137,14 @@ class DirectoryDocument(PrintableDocument):
         )
 
 
+class MessageForm(BlankForm):
+    """HICS 213: the slip a runner carries when messaging is down (two per page)."""
+
+    name = "message_form"
+    title = gettext_lazy("Formulaire de message")
+    kit_order = 61
+    templates = ("pdf/message_form.html",)
+
+
 register(DirectoryDocument())
+register(MessageForm())

@@ -18,7 +18,7 @@ def time_limits(hard: int) -> dict:
 
     A task that sets only its hard limit keeps the global soft one (CELERY_TASK_SOFT_TIME_LIMIT); when
     that is above the hard limit, Celery refuses to send the task ("soft_time_limit must be less than
-    or equal to time_limit") and beat never runs it. Checked at start-up (continuity.checks).
+    or equal to time_limit") and beat never runs it. Checked at start-up (printing.checks).
     """
     if hard <= SOFT_LIMIT_MARGIN:
         raise ValueError(f"a hard time limit of {hard} s leaves no time before the soft limit")

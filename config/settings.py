@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "csp",
     "web",
     "crisis",
+    "printing",
     "continuity",
     "tickets",
     "comms",
@@ -360,27 +361,34 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_DEFAULT_QUEUE", "default")
 # PDF rendering has its own queue (and workers); named by env so test workers can have private queues.
 CELERY_PRINT_QUEUE = env_str("CELERY_PRINT_QUEUE", "print")
-CELERY_TASK_ROUTES = {"continuity.tasks.render_*": {"queue": CELERY_PRINT_QUEUE}}
+CELERY_TASK_ROUTES = {"printing.tasks.render_*": {"queue": CELERY_PRINT_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each periodic task sets both its time limits or neither (config.celery.time_limits; checked at start-up):
 # one limit of its own against the other global one, and Celery refuses to send it.
 CELERY_BEAT_SCHEDULE = {
     "sweep-print-jobs": {
-        "task": "continuity.tasks.sweep_print_jobs",
+        "task": "printing.tasks.sweep_print_jobs",
         "schedule": env_schedule("PRINT_SWEEP_SCHEDULE", "60"),
     },
     "nightly-paper-kits": {
-        "task": "continuity.tasks.build_all_paper_kits",
+        "task": "printing.tasks.build_all_paper_kits",
         "schedule": env_schedule("PAPER_KIT_SCHEDULE", "30 2 * * *"),
+    },
+    "prune-print-files": {
+        "task": "printing.tasks.prune_print_files",
+        "schedule": env_schedule("PRINT_PRUNE_SCHEDULE", "45 3 * * *"),
     },
 }
 # A print job in progress longer than this is handed to another worker by the sweeper. Render
-# tasks are killed 30 s before (continuity.services.render_time_limits), so two renders of a job
+# tasks are killed 30 s before (printing.services.render_time_limits), so two renders of a job
 # never run at once; keep it under the Redis visibility_timeout (checked at start-up).
 PRINT_JOB_STALE_AFTER = env_int("PRINT_JOB_STALE_AFTER", 300)
 # The sweeper asks the live workers what they hold (remote control), to resend at once the job of a
-# worker that died and a message the broker lost, instead of after the delays above (continuity.printing.workers).
+# worker that died and a message the broker lost, instead of after the delays above (printing.workers).
 PRINT_SWEEP_ASKS_WORKERS = env_bool("PRINT_SWEEP_ASKS_WORKERS", True)
+# Finished print files older than this many days are deleted (the job row stays), as are cached
+# parts unused as long; the latest kit and bundle of each establishment are always kept.
+PRINT_RETENTION_DAYS = env_int("PRINT_RETENTION_DAYS", 30)
 
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-crise")

@@ -11,8 +11,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("crisis.api_urls")),
+    path("api/", include("printing.api_urls")),
     path("", include("crisis.urls")),
-    path("", include("continuity.urls")),
+    path("", include("printing.urls")),
 ]
 
 # JSON under /api/, Django's pages elsewhere (web.error_views).

@@ -1,200 +1,16 @@
-"""Printable documents of the crisis core and of continuity.
-
-The main courante PDF belongs to the crisis app's data, but the crisis app
-imports nothing else: its document is declared here.
-"""
+"""Printable documents of continuity: degraded-mode procedures and bed census sheets."""
 
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
+from django import forms
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crisis.models import Crisis, Establishment, JournalEntry
-from crisis.selectors import journal_in_time_order
+from crisis.models import Establishment
+from printing.declare import Chunk, Column, Item, PrintableDocument, Rendered, local, register, render_html, sheets
 
 from .models import Bed, CareUnit, DegradedProcedure
-from .printing import sheets
-from .printing.registry import Chunk, Item, PrintableDocument, Rendered, register
-from .printing.render import local, render_html
-from .printing.sheets import Column
-
-# --- main courante ------------------------------------------------------------
-
-
-class JournalDocument(PrintableDocument):
-    """A crisis's main courante in time order: urgent entries stand out, corrections show both lines."""
-
-    name = "journal"
-    title = gettext_lazy("Main courante")
-    scope = "crisis"
-    version = "1"
-
-    def clean_params(self, establishment: Establishment, params: dict) -> dict:
-        try:
-            crisis_id = int(params.get("crisis_id"))
-        except (TypeError, ValueError):
-            raise ValidationError({"crisis_id": _("Crise inconnue.")}) from None
-        if not Crisis.objects.filter(pk=crisis_id, establishment=establishment).exists():
-            raise ValidationError({"crisis_id": _("Crise inconnue.")})
-        return {"crisis_id": crisis_id}
-
-    def _crisis(self, establishment: Establishment, params: dict) -> Crisis:
-        return Crisis.objects.get(pk=params["crisis_id"], establishment=establishment)
-
-    def label(self, establishment: Establishment, params: dict) -> str:
-        return _("Main courante — %(crisis)s") % {"crisis": self._crisis(establishment, params).title}
-
-    def data(self, establishment: Establishment, params: dict):
-        # The hash chain's head covers every entry; the rest is what the header shows.
-        crisis = self._crisis(establishment, params)
-        return [
-            crisis.pk,
-            crisis.journal_last_hash,
-            crisis.title,
-            crisis.phase,
-            crisis.is_exercise,
-            str(crisis.closed_at),
-        ]
-
-    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
-        crisis = self._crisis(establishment, params)
-        entries = list(journal_in_time_order(crisis))
-        corrected_by = defaultdict(list)
-        for entry in entries:
-            if entry.corrects_id:
-                corrected_by[entry.corrects_id].append(entry.seq)
-        for entry in entries:
-            entry.corrected_by = corrected_by.get(entry.pk, [])
-        last = entries[-1] if entries else None
-        data_label = (
-            _("main courante au n° %(seq)s du %(at)s") % {"seq": last.seq, "at": local(last.recorded_at)}
-            if last
-            else ""
-        )
-        return render_html(
-            "pdf/journal.html",
-            establishment=establishment,
-            title=self.label(establishment, params),
-            generated_at=generated_at,
-            data_label=data_label,
-            exercise=crisis.is_exercise,
-            crisis=crisis,
-            entries=entries,
-            urgent_count=sum(1 for e in entries if e.priority == JournalEntry.Priority.URGENT),
-        )
-
-
-# --- blank forms ----------------------------------------------------------------
-
-
-class BlankForm(PrintableDocument):
-    """A blank form: its data is the template and the establishment's name (in the fingerprint)."""
-
-    template = ""
-    weight = 1
-
-    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
-        return render_html(
-            self.template,
-            establishment=establishment,
-            title=str(self.title),
-            generated_at=generated_at,
-            data_label=_("formulaire vierge v%(version)s") % {"version": self.version},
-            **self.context(),
-        )
-
-    def context(self) -> dict:
-        return {}
-
-
-def _lined_sheet(columns: list[Column], *, meta: str, foot: str, copies: int = 1) -> dict:
-    """A landscape sheet of ruled lines with these columns, to fill in by hand."""
-    rows = sheets.rows_per_page("lined", "landscape")
-    pages = sheets.layout([], columns, style="lined", orientation="landscape", min_rows=rows)
-    return {
-        "pages": pages * copies,
-        "style": "lined",
-        "orientation": "landscape",
-        "body_class": "landscape",
-        "sheet_meta": meta,
-        "sheet_foot": foot,
-    }
-
-
-class BlankJournalSheet(BlankForm):
-    name = "blank_journal"
-    title = gettext_lazy("Main courante — feuille vierge")
-    kit_order = 60
-    template = "pdf/blank_sheet.html"
-
-    def context(self) -> dict:
-        columns = [
-            Column(_("Heure"), 16),
-            Column(_("Émetteur"), 38),
-            Column(_("Destinataire"), 38),
-            Column(_("Canal"), 20),
-            Column(_("Type · priorité"), 24),
-            Column(_("Fait, information, décision, action"), 116),
-            Column(_("Visa"), 21),
-        ]
-        return _lined_sheet(
-            columns,
-            copies=2,
-            meta=_(
-                "Crise : ............................................  Feuille n° ......  Tenue par : ..............................  Date : ...../...../.........."
-            ),
-            foot=_(
-                "Type : F fait, I information, D décision, A action, C communication. Priorité : U urgent, N normal, PI pour information. Urgent : entourer la ligne. Une erreur se barre d'un trait et se corrige sur une nouvelle ligne."
-            ),
-        )
-
-
-class MessageForm(BlankForm):
-    """HICS 213: the slip a runner carries when messaging is down (two per page)."""
-
-    name = "message_form"
-    title = gettext_lazy("Formulaire de message")
-    kit_order = 61
-    template = "pdf/message_form.html"
-
-
-class BlankRidaSheet(BlankForm):
-    name = "blank_rida"
-    title = gettext_lazy("RIDA — relevé vierge")
-    kit_order = 62
-    template = "pdf/blank_sheet.html"
-
-    def context(self) -> dict:
-        columns = [
-            Column(_("N°"), 11),
-            Column(_("Point du"), 20),
-            Column(_("Thème"), 30),
-            Column(_("I/D/A"), 12),
-            Column(_("Information, décision ou action"), 85),
-            Column(_("Porteur"), 32),
-            Column(_("Échéance"), 20),
-            Column(_("Statut"), 18),
-            Column(_("Réponse apportée"), 45),
-        ]
-        return _lined_sheet(
-            columns,
-            meta=_(
-                "Crise : ............................................  Point de situation du ...../...../.......... à ......h......  Rédacteur : ..............................  Feuille n° ......"
-            ),
-            foot=_(
-                "Type : I information, D décision, A action. Statut : à faire, en cours, fait, abandonné. Source possible : main courante, signalement, exercice, RETEX."
-            ),
-        )
-
-
-class SignalementForm(BlankForm):
-    name = "signalement_form"
-    title = gettext_lazy("Fiche de signalement")
-    kit_order = 63
-    template = "pdf/signalement_form.html"
-
 
 # --- degraded-mode procedures -------------------------------------------------------
 
@@ -217,19 +33,28 @@ def _paragraphs(body: str) -> list[dict]:
     return blocks
 
 
+class ServiceForm(forms.Form):
+    service = forms.ChoiceField(
+        label=gettext_lazy("Service"),
+        error_messages={"invalid_choice": gettext_lazy("Aucune procédure pour ce service.")},
+    )
+
+
 class ProceduresDocument(PrintableDocument):
     """One service's degraded-mode procedures: one kit item per service."""
 
     name = "procedures"
     title = gettext_lazy("Procédures dégradées")
+    templates = ("pdf/procedures.html",)
+    form_class = ServiceForm
     version = "1"
     kit_order = 20
 
-    def clean_params(self, establishment: Establishment, params: dict) -> dict:
-        service = str(params.get("service", "")).strip()
-        if not DegradedProcedure.objects.filter(establishment=establishment, service=service).exists():
-            raise ValidationError({"service": _("Aucune procédure pour ce service.")})
-        return {"service": service}
+    def form(self, establishment: Establishment | None, data=None) -> forms.Form:
+        form = ServiceForm(data=data)
+        if establishment is not None:
+            form.fields["service"].choices = [(s["service"], s["service"]) for s in self.kit_params(establishment)]
+        return form
 
     def label(self, establishment: Establishment, params: dict) -> str:
         return _("Procédures dégradées — %(service)s") % {"service": params["service"]}
@@ -283,6 +108,7 @@ class BedCensusDocument(PrintableDocument):
 
     name = "bed_census"
     title = gettext_lazy("Relevé des lits — fiches par unité")
+    templates = ("pdf/blank_sheet.html",)
     version = "1"
     kit_order = 30
     weight = 3
@@ -341,10 +167,5 @@ class BedCensusDocument(PrintableDocument):
         )
 
 
-register(JournalDocument())
-register(BlankJournalSheet())
-register(MessageForm())
-register(BlankRidaSheet())
-register(SignalementForm())
 register(ProceduresDocument())
 register(BedCensusDocument())

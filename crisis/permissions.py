@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Crisis, Establishment, Membership, Role
 
@@ -27,6 +28,19 @@ class Cap:
     PUBLISH_COMMS = "publish_comms"
     PRINT = "print"
     ADMINISTER = "administer"
+
+
+# What each capability lets a member do, for pages that say why something is refused or left out.
+CAPABILITY_LABELS = {
+    Cap.READ: _("consulter"),
+    Cap.WRITE_JOURNAL: _("écrire dans la main courante"),
+    Cap.DECIDE: _("décider"),
+    Cap.MANAGE_RIDA: _("tenir le RIDA"),
+    Cap.SEE_PATIENT_DATA: _("voir les données des patients"),
+    Cap.PUBLISH_COMMS: _("publier les communications"),
+    Cap.PRINT: _("imprimer"),
+    Cap.ADMINISTER: _("administrer"),
+}
 
 
 _MEMBER = {Cap.READ, Cap.WRITE_JOURNAL, Cap.PRINT}

@@ -12,7 +12,7 @@ from celery.schedules import crontab
 
 from config import settings as config_settings
 from config.celery import app, time_limits
-from continuity import checks
+from printing import checks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,12 +30,12 @@ def test_a_task_with_only_a_hard_limit_below_the_global_soft_one_is_refused_at_s
         errors = checks.task_time_limits()
     finally:
         app.tasks.unregister("tests.only_a_hard_limit")
-    assert [e.id for e in errors] == ["continuity.E003"] and "tests.only_a_hard_limit" in errors[0].msg
+    assert [e.id for e in errors] == ["printing.E005"] and "tests.only_a_hard_limit" in errors[0].msg
 
 
 def test_a_periodic_task_naming_no_registered_task_is_refused_at_start_up(settings):
-    settings.CELERY_BEAT_SCHEDULE = {"typo": {"task": "continuity.tasks.sweep_print_job", "schedule": 60}}
-    assert [e.id for e in checks.task_time_limits()] == ["continuity.E004"]
+    settings.CELERY_BEAT_SCHEDULE = {"typo": {"task": "printing.tasks.sweep_print_job", "schedule": 60}}
+    assert [e.id for e in checks.task_time_limits()] == ["printing.E006"]
 
 
 def test_time_limits_put_the_soft_limit_first():

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from comms.models import DirectoryEntry
-from continuity.printing import engine, registry, sheets
+from printing import engine, registry, sheets
 
 LONG_FUNCTIONS = [
     "Responsable adjoint de la coordination des soins non programmés et de la régulation des lits",

@@ -107,7 +107,7 @@ def broker(redis_url):
         app.conf.task_routes,
         app.conf.task_default_queue,
     )
-    routes = {"continuity.tasks.render_*": {"queue": queues["print"]}}
+    routes = {"printing.tasks.render_*": {"queue": queues["print"]}}
     _use_broker(redis_url, routes, queues["default"])
     yield {"url": redis_url, "queues": queues, "routes": routes}
     client = redis.Redis.from_url(redis_url)
@@ -131,7 +131,7 @@ def filesystem_broker(transactional_db):
         app.conf.task_routes,
         app.conf.task_default_queue,
     )
-    routes = {"continuity.tasks.render_*": {"queue": queues["print"]}}
+    routes = {"printing.tasks.render_*": {"queue": queues["print"]}}
     options = filesystem_broker_options(Path(settings.VAR_DIR) / "celery")
     _use_broker("filesystem://", routes, queues["default"], options)
     yield {"url": "filesystem://", "queues": queues, "routes": routes, "options": options}

@@ -6,8 +6,10 @@ few seconds, so that the sweeper and a due nightly kit run within the test.
 
 import pytest
 
-from continuity import services
-from continuity.models import DegradedProcedure, PrintJob
+from continuity.models import DegradedProcedure
+from printing import services
+from printing.models import PrintJob
+from printing.services import requests
 
 from .conftest import start_worker, stop_worker, wait_for, worker_output
 
@@ -29,7 +31,7 @@ def test_beat_runs_the_sweeper_and_a_due_nightly_kit(any_broker, crisis, directo
     DegradedProcedure.objects.create(establishment=crisis.establishment, service="Urgences", title="Sans DPI")
     # A request made while the broker was down: only the sweeper can send it.
     with monkeypatch.context() as broker_down:
-        broker_down.setattr(services, "_send", lambda name, job_id: False)
+        broker_down.setattr(requests, "_send", lambda name, job_id: False)
         job = services.print_job_request(
             establishment=crisis.establishment, by=director, document="journal", params={"crisis_id": crisis.pk}
         )
@@ -39,7 +41,7 @@ def test_beat_runs_the_sweeper_and_a_due_nightly_kit(any_broker, crisis, directo
     try:
         job = wait_for(job, timeout=90)
         assert job.status == PrintJob.Status.DONE, job.error
-        nightly = PrintJob.objects.filter(kind=PrintJob.Kind.KIT, requested_by=None)
+        nightly = PrintJob.objects.filter(document="kit", parent__isnull=True, requested_by=None)
         wait_until(
             lambda: nightly.filter(status=PrintJob.Status.DONE).exists(), timeout=90, what="the nightly kit is done"
         )

@@ -12,8 +12,8 @@ from django.db.models import F
 from django.urls import reverse
 from pypdf import PdfReader
 
-from continuity import services
-from continuity.models import PrintJob
+from printing import services
+from printing.models import PrintJob
 from tests.conftest import login
 
 from .conftest import DEAD_BROKER, _use_broker, wait_for
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_job_goes_from_queued_to_done_with_a_real_pdf(client, crisis, director, worker):
-    response = login(client, director).post(reverse("crisis-print-journal", args=[crisis.pk]))
+    response = login(client, director).post(reverse("crisis-document-print", args=[crisis.pk, "journal"]))
     assert response.status_code == 302
     job = wait_for(PrintJob.objects.get())
     assert job.status == PrintJob.Status.DONE, job.error
@@ -35,13 +35,19 @@ def test_a_job_goes_from_queued_to_done_with_a_real_pdf(client, crisis, director
 def test_a_kit_renders_its_parts_on_both_worker_processes(establishment, director, worker):
     from comms.models import DirectoryEntry
     from continuity.models import DegradedProcedure
+    from printing import registry
 
-    for service in ("Urgences", "Laboratoire", "Pharmacie"):
+    for service in ("Urgences", "Laboratoire", "Pharmacie", "Imagerie", "Pédiatrie", "Maternité"):
         DegradedProcedure.objects.create(establishment=establishment, service=service, title=service, body="Sans DPI.")
     DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", phone="01 02 03 04 05")
+    chunks = sum(len(item.chunks) for item in registry.kit_items(establishment))  # all stale: the cache is empty
     job = wait_for(services.kit_build(establishment=establishment, by=director))
     assert job.status == PrintJob.Status.DONE, job.error
-    assert job.children.count() == 8 and not job.children.exclude(status=PrintJob.Status.DONE).exists()
+    children = job.children.all()
+    assert children.count() == chunks and not children.exclude(status=PrintJob.Status.DONE).exists()
+    # Each part records the pool process that rendered it: both took some.
+    renderers = set(children.values_list("worker", flat=True))
+    assert len(renderers) == 2 and all(":" in name for name in renderers), renderers
     assert PdfReader(io.BytesIO(job.file.read())).pages[0].extract_text().count("Procédures dégradées") >= 1
 
 
@@ -50,7 +56,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(
 ):
     _use_broker(DEAD_BROKER)
     started = time.monotonic()
-    response = login(client, director).post(reverse("crisis-print-journal", args=[crisis.pk]))
+    response = login(client, director).post(reverse("crisis-document-print", args=[crisis.pk, "journal"]))
     assert response.status_code == 302 and time.monotonic() - started < 3  # no long hang on a dead broker
     job = PrintJob.objects.get()
     time.sleep(1)

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from continuity import services
-from continuity.models import PrintJob
+from printing import services
+from printing.models import PrintJob
 
 from .conftest import alive, descendants, kill_all, run_dev_output, start_run_dev, wait_for
 

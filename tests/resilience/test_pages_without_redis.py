@@ -27,8 +27,8 @@ import pytest
 import redis
 from django.conf import settings
 
-from continuity.models import PrintJob
 from crisis import services
+from printing.models import PrintJob
 from tests.conftest import PASSWORD
 from tests.integration.conftest import _database_url
 

@@ -18,8 +18,9 @@ from pypdf import PdfReader
 
 from comms.models import DirectoryEntry
 from config.celery import app
-from continuity import services
-from continuity.models import DegradedProcedure, PrintJob
+from continuity.models import DegradedProcedure
+from printing import services
+from printing.models import PrintJob
 from tests.integration.conftest import (
     _use_broker,
     alive,
@@ -50,7 +51,7 @@ def private_broker(private_redis):
     """Our publisher on the private Redis; its queues need no private names (nobody else is there)."""
     saved = (app.conf.broker_url, dict(app.conf.broker_transport_options), app.conf.task_routes)
     queues = {"print": "print", "default": "default"}
-    routes = {"continuity.tasks.render_*": {"queue": "print"}}
+    routes = {"printing.tasks.render_*": {"queue": "print"}}
     _use_broker(private_redis.url, routes, "default", settings.CELERY_BROKER_TRANSPORT_OPTIONS)
     yield {"url": private_redis.url, "queues": queues, "routes": routes, "server": private_redis}
     _use_broker(saved[0], saved[2], settings.CELERY_TASK_DEFAULT_QUEUE, saved[1])

@@ -1,1 +1,0 @@
-"""The print pipeline's machinery: document registry, WeasyPrint engine, assembly."""
