@@ -224,10 +224,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
-    # Crises and journal entries both have a "kind" field with different choices.
+    # Crises, journal entries, RIDA lines and meetings each have a "kind" field with different choices.
     "ENUM_NAME_OVERRIDES": {
         "CrisisKindEnum": "crisis.models.Crisis.Kind",
         "JournalKindEnum": "crisis.models.JournalEntry.Kind",
+        "RidaKindEnum": "crisis.models.RidaLine.Kind",
+        "MeetingKindEnum": "crisis.models.Meeting.Kind",
     },
 }
 
