@@ -30,8 +30,10 @@ from .serializers import MAX_ID, MAX_TEXT, DateTimeField
 
 
 class RidaLineSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(help_text=gettext_lazy("« RIDA-001 »: unique in the crisis, never reused."))
-    owner_label = serializers.CharField(help_text=gettext_lazy("The owner's name, or the free-text person or service."))
+    number = serializers.CharField(help_text=gettext_lazy("« RIDA-001 » : unique dans la crise, jamais réattribué."))
+    owner_label = serializers.CharField(
+        help_text=gettext_lazy("Le nom du porteur, ou la personne ou le service saisi en texte libre.")
+    )
     source_entry_seq = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
 
@@ -74,7 +76,7 @@ class RidaLineSerializer(serializers.ModelSerializer):
 class RidaHistoryRowSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     by = serializers.IntegerField(
-        source="by_id", allow_null=True, help_text=gettext_lazy("user id; null for an integration")
+        source="by_id", allow_null=True, help_text=gettext_lazy("id de l'utilisateur ; null pour une intégration")
     )
     by_label = serializers.CharField()
     action = serializers.ChoiceField(choices=["create", "update"])
@@ -163,7 +165,7 @@ class GateStateSerializer(serializers.Serializer):
     gate = serializers.ChoiceField(choices=Decision.Gate.choices)
     label = serializers.CharField()
     in_effect = serializers.BooleanField(
-        help_text=gettext_lazy("Its latest decision still holds (not lifted, reopened, reconnected).")
+        help_text=gettext_lazy("Sa dernière décision tient toujours (ni levée, ni réouverture, ni reconnexion).")
     )
     last_decision = serializers.IntegerField(source="last.pk", allow_null=True, default=None)
     last_at = serializers.DateTimeField(source="last.occurred_at", allow_null=True, default=None)
@@ -191,7 +193,7 @@ class RidaLineCreateSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         allow_blank=True,
-        help_text=gettext_lazy("A person or service without an account."),
+        help_text=gettext_lazy("Une personne ou un service sans compte."),
     )
     due_at = DateTimeField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=RidaLine.Status.choices, default=RidaLine.Status.A_FAIRE)
@@ -221,10 +223,16 @@ class RidaLineUpdateSerializer(serializers.Serializer):
 class RidaQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RidaLine.Kind.choices, required=False)
     status = serializers.ChoiceField(choices=RidaLine.Status.choices, required=False)
-    owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("user id"))
+    owner = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("id de l'utilisateur")
+    )
     theme = serializers.CharField(max_length=120, required=False)
-    overdue = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("1: open lines past due"))
-    q = serializers.CharField(max_length=200, required=False, help_text=gettext_lazy("text, accents and case ignored"))
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text=gettext_lazy("1 : lignes ouvertes dont l'échéance est passée")
+    )
+    q = serializers.CharField(
+        max_length=200, required=False, help_text=gettext_lazy("texte, sans tenir compte des accents ni de la casse")
+    )
     meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
     def filters(self) -> RidaFilters:
@@ -271,7 +279,7 @@ class DecisionCreateSerializer(serializers.Serializer):
     occurred_at = DateTimeField(required=False)
     details = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     reassess_at = DateTimeField(
-        required=False, allow_null=True, help_text=gettext_lazy("required for urgences_fermees")
+        required=False, allow_null=True, help_text=gettext_lazy("obligatoire pour urgences_fermees")
     )
     opinion = serializers.CharField(max_length=300, required=False, allow_blank=True)
     pathway = serializers.CharField(max_length=200, required=False, allow_blank=True)
