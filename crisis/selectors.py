@@ -243,8 +243,8 @@ def rida_in_number_order(crisis: Crisis, filters: RidaFilters | None = None) -> 
 
 
 def rida_themes(crisis: Crisis) -> list[str]:
-    themes = RidaLine.objects.filter(crisis=crisis).exclude(theme="").values_list("theme", flat=True)
-    return sorted(set(themes), key=str.casefold)
+    themes = RidaLine.objects.filter(crisis=crisis).exclude(theme="").values_list("theme", flat=True).distinct()
+    return sorted(themes.order_by(), key=str.casefold)
 
 
 def rida_line_of(crisis: Crisis, line_id: int):

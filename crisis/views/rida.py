@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +22,7 @@ from ..forms import add_service_errors
 from ..forms_rida import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
 from ..permissions import Cap, get_crisis_for_user, rida_fields_for
+from ..templatetags.rida_tags import escaped_choices
 
 RIDA_PAGE_SIZE = 50
 POLL_SECONDS = 5
@@ -64,14 +67,15 @@ def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, stat
         "total": total,
         "page": page,
         "pages": pages,
-        "members": members,
-        "statuses": RidaLine.Status.choices,
+        **row_context(request, crisis, members),
         "filter_form": filter_form,
         "filter_query": urlencode(query),
         "page_query": urlencode({**query, "page": page}),
         "mine_query": urlencode({"owner": request.user.pk}),
         "is_mine": query.get("owner") == request.user.pk,
-        "form": form or (RidaLineForm(crisis=crisis, members=members) if can_manage else None),
+        # The new-line form only when asked for (?nouvelle=1) or with its errors: it costs as much as 20 rows.
+        "form": form
+        or (RidaLineForm(crisis=crisis, members=members) if can_manage and "nouvelle" in request.GET else None),
         "can_manage": can_manage,
         "live_version": crisis.live_version,
         "poll_seconds": POLL_SECONDS,
@@ -79,6 +83,18 @@ def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, stat
     }
     template = "crisis/rida.html#live" if request.htmx and live.is_poll(request) else "crisis/rida.html"
     return render(request, template, context, status=status)
+
+
+def row_context(request: HttpRequest, crisis: Crisis, members) -> dict:
+    """What every row shares, computed once per page: 50 rows must not each reverse URLs,
+    mask a CSRF token or escape the members' names (see bench/rida.py)."""
+    return {
+        "member_choices": escaped_choices((user.pk, user.get_full_name() or user.get_username()) for user in members),
+        "statuses": escaped_choices(RidaLine.Status.choices),
+        "csrf_input": format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)),
+        "rida_base": reverse("rida", args=[crisis.pk]),
+        "journal_base": reverse("journal", args=[crisis.pk]),
+    }
 
 
 def _positive_int(raw) -> int | None:
@@ -209,8 +225,7 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
         context = {
             "crisis": crisis,
             "line": line,
-            "members": list(members_of(crisis)),
-            "statuses": RidaLine.Status.choices,
+            **row_context(request, crisis, members_of(crisis)),
             "row_error": error,
             "chosen_status": request.POST.get("status", "") if error else "",
             "now": timezone.now(),
