@@ -46,6 +46,13 @@ def test_a_line_is_created_with_a_plain_form(client, crisis, scribe, director):
     assert (line.number, line.owner, line.theme, line.created_by) == ("RIDA-001", director, "RH", scribe)
 
 
+def test_the_new_line_form_is_shown_on_request_to_rida_managers_only(client, crisis, scribe, observer):
+    url = reverse("rida", args=[crisis.pk])
+    assert 'id="nouvelle"' not in login(client, scribe).get(url).content.decode()
+    assert 'id="nouvelle"' in client.get(url, {"nouvelle": 1}).content.decode()
+    assert 'id="nouvelle"' not in login(client, observer).get(url, {"nouvelle": 1}).content.decode()
+
+
 def test_a_line_without_text_shows_the_error_and_saves_nothing(client, crisis, scribe):
     response = login(client, scribe).post(reverse("rida", args=[crisis.pk]), {"kind": "action", "text": ""})
     assert response.status_code == 400 and "errorlist" in response.content.decode()
