@@ -308,10 +308,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation's error answers (400, 401, 403, 404, 413, 429), from one hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "web.api_schema.add_error_responses"],
-    # Crises and journal entries both have a "kind" field with different choices.
+    # Crises, journal entries, RIDA lines and meetings each have a "kind" field with different choices.
     "ENUM_NAME_OVERRIDES": {
         "CrisisKindEnum": "crisis.models.Crisis.Kind",
         "JournalKindEnum": "crisis.models.JournalEntry.Kind",
+        "RidaKindEnum": "crisis.models.RidaLine.Kind",
+        "MeetingKindEnum": "crisis.models.Meeting.Kind",
+        # Print jobs and RIDA lines both have a "status".
+        "PrintJobStatusEnum": "printing.models.PrintJob.Status",
+        "RidaStatusEnum": "crisis.models.RidaLine.Status",
     },
 }
 

@@ -1,7 +1,18 @@
 from django.contrib import admin
 
 from .forms import ThrottledAdminLoginForm
-from .models import Crisis, Establishment, Ght, JournalEntry, Membership, RecordChange, Shift
+from .models import (
+    Crisis,
+    Decision,
+    Establishment,
+    Ght,
+    JournalEntry,
+    Meeting,
+    Membership,
+    RecordChange,
+    RidaLine,
+    Shift,
+)
 
 admin.site.login_form = ThrottledAdminLoginForm
 
@@ -64,3 +75,24 @@ class JournalEntryAdmin(ViewOnlyAdmin):
     list_display = ["crisis", "seq", "occurred_at", "kind", "priority", "recorded_by", "text"]
     list_filter = ["crisis", "kind", "priority"]
     search_fields = ["text", "sender", "recipient"]
+
+
+@admin.register(RidaLine)
+class RidaLineAdmin(ViewOnlyAdmin):
+    """Read-only: a line changes through the console (numbering, history), and is abandoned, never deleted."""
+
+    list_display = ["crisis", "seq", "kind", "theme", "status", "owner", "due_at"]
+    list_filter = ["crisis", "kind", "status"]
+    search_fields = ["text", "answer"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ViewOnlyAdmin):
+    list_display = ["crisis", "kind", "scheduled_at", "started_at", "ended_at", "overrun_minutes"]
+    list_filter = ["crisis", "kind"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ViewOnlyAdmin):
+    list_display = ["crisis", "gate", "occurred_at", "reassess_at", "decided_by"]
+    list_filter = ["crisis", "gate"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_rida
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -19,4 +19,32 @@ urlpatterns = [
         api.JournalAttachmentView.as_view(),
         name="api-journal-attachment",
     ),
+]
+
+# RIDA, points de situation, decisions (crisis.api_rida).
+urlpatterns += [
+    path("crises/<id:crisis_id>/rida/", api_rida.RidaListView.as_view(), name="api-rida-list"),
+    path("crises/<id:crisis_id>/rida/export/", api_rida.RidaExportView.as_view(), name="api-rida-export"),
+    path("crises/<id:crisis_id>/rida/<id:line_id>/", api_rida.RidaLineView.as_view(), name="api-rida-line"),
+    path(
+        "crises/<id:crisis_id>/rida/<id:line_id>/history/",
+        api_rida.RidaHistoryView.as_view(),
+        name="api-rida-history",
+    ),
+    path("crises/<id:crisis_id>/meetings/", api_rida.MeetingListView.as_view(), name="api-meeting-list"),
+    path("crises/<id:crisis_id>/meetings/<id:meeting_id>/", api_rida.MeetingDetailView.as_view(), name="api-meeting"),
+    path(
+        "crises/<id:crisis_id>/meetings/<id:meeting_id>/start/",
+        api_rida.MeetingStartView.as_view(),
+        name="api-meeting-start",
+    ),
+    path(
+        "crises/<id:crisis_id>/meetings/<id:meeting_id>/end/", api_rida.MeetingEndView.as_view(), name="api-meeting-end"
+    ),
+    path(
+        "crises/<id:crisis_id>/meetings/<id:meeting_id>/agenda/",
+        api_rida.MeetingAgendaView.as_view(),
+        name="api-meeting-agenda",
+    ),
+    path("crises/<id:crisis_id>/decisions/", api_rida.DecisionListView.as_view(), name="api-decision-list"),
 ]

@@ -1,12 +1,15 @@
 """Printable documents of the crisis core: the main courante, and its blank sheets for the paper kit."""
 
+from django import forms
+from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from printing.declare import BlankForm, Column, CrisisDocument, Rendered, local, register, render_html, sheets
 
-from .models import Crisis, Establishment, JournalEntry
-from .selectors import journal_in_time_order
+from .models import Crisis, Establishment, JournalEntry, Meeting, RidaLine
+from .selectors import RidaFilters, journal_in_time_order, meeting_releve, rida_in_number_order
 
 # --- main courante ------------------------------------------------------------
 
@@ -78,6 +81,122 @@ class JournalDocument(CrisisDocument):
             "seq": crisis.journal_last_seq,
             "at": local(last.recorded_at),
         }
+
+
+# --- RIDA and relevés of points de situation ------------------------------------------
+
+
+class RidaPrintForm(forms.Form):
+    """The RIDA table's filters, so the sheet prints what the table shows."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=[("", "")] + RidaLine.Kind.choices, required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Statut"), choices=[("", "")] + RidaLine.Status.choices, required=False
+    )
+    owner = forms.IntegerField(label=gettext_lazy("Porteur (id)"), required=False, min_value=1)
+    theme = forms.CharField(label=gettext_lazy("Thème"), required=False, max_length=200)
+    overdue = forms.BooleanField(label=gettext_lazy("En retard seulement"), required=False)
+    q = forms.CharField(label=gettext_lazy("Recherche"), required=False, max_length=200)
+
+
+def _rida_filters(params: dict) -> RidaFilters:
+    return RidaFilters(
+        kind=params.get("kind") or "",
+        status=params.get("status") or "",
+        owner=params.get("owner"),
+        theme=params.get("theme") or "",
+        overdue=bool(params.get("overdue")),
+        q=params.get("q") or "",
+    )
+
+
+class RidaDocument(CrisisDocument):
+    """The RIDA in number order, filtered as the table is, overdue lines flagged: for the quality direction."""
+
+    name = "rida"
+    title = gettext_lazy("RIDA")
+    description = gettext_lazy(
+        "Les lignes du RIDA (informations, décisions, actions) avec porteur, échéance, statut et réponse apportée."
+    )
+    templates = ("pdf/rida.html",)
+    form_class = RidaPrintForm
+    stamp_page_numbers = True
+
+    def data(self, establishment: Establishment, params: dict):
+        # Lines change through record_update (updated_at); which are overdue changes with time alone.
+        crisis = self.crisis_of(establishment, params)
+        lines = RidaLine.objects.filter(crisis=crisis)
+        stamps = lines.aggregate(n=Count("pk"), at=Max("updated_at"))
+        overdue = lines.filter(due_at__lte=timezone.now(), status__in=RidaLine.OPEN_STATUSES).values_list("pk")
+        return [crisis.rida_last_seq, stamps["n"], str(stamps["at"]), sorted(pk for (pk,) in overdue)]
+
+    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
+        crisis = self.crisis_of(establishment, params)
+        lines = list(rida_in_number_order(crisis, _rida_filters(params)).select_related("source_entry"))
+        return render_html(
+            "pdf/rida.html",
+            establishment=establishment,
+            title=self.label(establishment, params),
+            generated_at=generated_at,
+            data_label=_("RIDA au %(at)s") % {"at": local(generated_at)},
+            exercise=crisis.is_exercise,
+            crisis=crisis,
+            lines=lines,
+            now=generated_at,
+            filters_label="",
+        )
+
+
+class MeetingReleveForm(forms.Form):
+    meeting_id = forms.IntegerField(label=gettext_lazy("Point de situation"), min_value=1)
+
+
+class MeetingReleveDocument(CrisisDocument):
+    """The relevé of one point de situation: attendees, information, decisions, actions with owners and due dates."""
+
+    name = "meeting_releve"
+    title = gettext_lazy("Relevé de point de situation")
+    templates = ("pdf/meeting_releve.html",)
+    form_class = MeetingReleveForm
+
+    def clean_params(self, establishment: Establishment, params: dict) -> dict:
+        cleaned = super().clean_params(establishment, params)
+        if not Meeting.objects.filter(pk=cleaned["meeting_id"], crisis_id=cleaned["crisis_id"]).exists():
+            raise forms.ValidationError({"meeting_id": _("Point de situation inconnu.")})
+        return cleaned
+
+    def _meeting(self, establishment: Establishment, params: dict) -> Meeting:
+        crisis = self.crisis_of(establishment, params)
+        return Meeting.objects.select_related("crisis", "chair").get(pk=params["meeting_id"], crisis=crisis)
+
+    def data(self, establishment: Establishment, params: dict):
+        meeting = self._meeting(establishment, params)
+        lines = RidaLine.objects.filter(meeting=meeting).aggregate(n=Count("pk"), at=Max("updated_at"))
+        attendees = sorted(meeting.attendees.values_list("pk", flat=True))
+        times = [str(meeting.scheduled_at), str(meeting.started_at), str(meeting.ended_at)]
+        return [
+            meeting.pk,
+            meeting.title,
+            *times,
+            meeting.overrun_minutes,
+            attendees,
+            meeting.guests,
+            lines["n"],
+            str(lines["at"]),
+        ]
+
+    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
+        meeting = self._meeting(establishment, params)
+        return render_html(
+            "pdf/meeting_releve.html",
+            establishment=establishment,
+            title=self.label(establishment, params),
+            generated_at=generated_at,
+            data_label=_("relevé du %(at)s") % {"at": local(meeting.scheduled_at)},
+            exercise=meeting.crisis.is_exercise,
+            crisis=meeting.crisis,
+            releve=meeting_releve(meeting),
+        )
 
 
 # --- blank sheets of the paper kit ------------------------------------------------
@@ -157,3 +276,5 @@ class BlankRidaSheet(BlankForm):
 register(JournalDocument())
 register(BlankJournalSheet())
 register(BlankRidaSheet())
+register(RidaDocument())
+register(MeetingReleveDocument())

@@ -14,7 +14,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Crisis, Establishment, Membership, Role
+from .models import Crisis, Establishment, Membership, RidaLine, Role
 
 MAX_ID = 2**63 - 1  # the largest id a database row can have: anything above is a 404, not an overflow
 
@@ -138,3 +138,23 @@ def require_capability(capability: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+# Fields of a RIDA line its owner may change without managing the RIDA: say where it stands, answer it.
+RIDA_OWNER_FIELDS = frozenset({"status", "answer", "answered_at", "abandon_reason"})
+
+
+def rida_fields_for(membership: Membership, line) -> frozenset[str]:
+    """The fields of a RIDA line this member may change: all for RIDA managers, the follow-up for its owner."""
+    if membership.has(Cap.MANAGE_RIDA):
+        return frozenset(RidaLine.EDITABLE_FIELDS)
+    if membership.has(Cap.WRITE_JOURNAL) and line.owner_id is not None and line.owner_id == membership.user_id:
+        return RIDA_OWNER_FIELDS
+    return frozenset()
+
+
+def require_rida_fields(membership: Membership, line, fields) -> None:
+    """403 unless the member may change every one of these fields of the line."""
+    allowed = rida_fields_for(membership, line)
+    if not allowed or not set(fields) <= allowed:
+        raise PermissionDenied

@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from .models import Crisis, JournalEntry, Membership, RecordChange, Shift
+from .models import Crisis, Decision, JournalEntry, Meeting, Membership, RecordChange, RidaLine, Shift, search_key
 
 # Shifts separated by less than this are one stretch of duty.
 DUTY_GAP = timedelta(hours=1)
@@ -183,3 +184,333 @@ def history_of(obj) -> QuerySet:
     return RecordChange.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("changed_by", "content_type")
+
+
+# --- RIDA ---------------------------------------------------------------------
+
+
+@dataclass
+class RidaFilters:
+    """Filters of the RIDA table, its exports and the API (the same names everywhere)."""
+
+    kind: str = ""
+    status: str = ""
+    owner: int | None = None
+    theme: str = ""
+    overdue: bool = False
+    q: str = ""
+    meeting: int | None = None
+
+    def apply(self, lines: QuerySet, now: datetime | None = None) -> QuerySet:
+        if self.kind:
+            lines = lines.filter(kind=self.kind)
+        if self.status:
+            lines = lines.filter(status=self.status)
+        if self.owner:
+            lines = lines.filter(owner_id=self.owner)
+        if self.theme:
+            lines = lines.filter(theme=self.theme)
+        if self.meeting:
+            lines = lines.filter(meeting_id=self.meeting)
+        if self.overdue:
+            lines = lines.filter(status__in=RidaLine.OPEN_STATUSES, due_at__lte=now or timezone.now())
+        if self.q and (key := search_key(self.q).strip()):
+            for word in key.split()[:8]:  # every word, in any order, accents and case ignored
+                lines = lines.filter(search_text__contains=word)
+        return lines
+
+
+def rida_lines(crisis: Crisis, filters: RidaFilters | None = None) -> QuerySet:
+    """Lines newest first with what a row shows (owner, source entry, meeting) joined: no query per row."""
+    lines = RidaLine.objects.filter(crisis=crisis).select_related(
+        "owner", "created_by", "closure_validated_by", "source_entry", "meeting"
+    )
+    return (filters or RidaFilters()).apply(lines).order_by("-seq")
+
+
+def rida_page(crisis: Crisis, filters: RidaFilters, page: int, size: int = 50) -> tuple[list, int, int]:
+    """One page of the table (newest first), the number of matching lines and of pages."""
+    lines = rida_lines(crisis, filters)
+    total = lines.count()
+    pages = max(1, -(-total // size))
+    page = min(max(page, 1), pages)
+    return list(lines[(page - 1) * size : page * size]), total, pages
+
+
+def rida_in_number_order(crisis: Crisis, filters: RidaFilters | None = None) -> QuerySet:
+    """Every matching line in number order: exports and the printed RIDA sheet."""
+    return rida_lines(crisis, filters).order_by("seq")
+
+
+def rida_themes(crisis: Crisis) -> list[str]:
+    themes = RidaLine.objects.filter(crisis=crisis).exclude(theme="").values_list("theme", flat=True).distinct()
+    return sorted(themes.order_by(), key=str.casefold)
+
+
+def rida_line_of(crisis: Crisis, line_id: int):
+    """The line of this crisis, or None (the caller answers 404)."""
+    return rida_lines(crisis).filter(pk=line_id).first()
+
+
+@dataclass
+class HistoryRow:
+    at: datetime
+    by_id: int | None
+    by_label: str
+    action: str
+    field: str
+    label: str
+    before: object
+    after: object
+    before_shown: str
+    after_shown: str
+
+
+def rida_history(line) -> list[HistoryRow]:
+    """The line's history, newest first, one row per changed field, values as a person reads them."""
+    changes = list(history_of(line))
+    related = _related_names(type(line), changes)
+    rows = []
+    for change in changes:
+        by = change.changed_by
+        by_label = (by.get_full_name() or by.username) if by else change.source
+        for name in sorted(change.before.keys() | change.after.keys()):
+            field_ = type(line)._meta.get_field(name)
+            before, after = change.before.get(name), change.after.get(name)
+            rows.append(
+                HistoryRow(
+                    at=change.changed_at,
+                    by_id=change.changed_by_id,
+                    by_label=by_label,
+                    action=change.action,
+                    field=name,
+                    label=str(field_.verbose_name),
+                    before=before,
+                    after=after,
+                    before_shown=_history_shown(field_, before, related),
+                    after_shown=_history_shown(field_, after, related),
+                )
+            )
+    return rows
+
+
+def _related_names(model, changes: list[RecordChange]) -> dict:
+    """{(related model, pk): name} for every related value in these changes, one query per related model."""
+    wanted: dict = {}
+    for change in changes:
+        for name, value in [*change.before.items(), *change.after.items()]:
+            field_ = model._meta.get_field(name)
+            if field_.is_relation and value is not None:
+                wanted.setdefault(field_.related_model, set()).add(value)
+    names = {}
+    for related_model, pks in wanted.items():
+        for pk, obj in related_model._base_manager.in_bulk(pks).items():
+            label = obj.get_full_name() or obj.get_username() if hasattr(obj, "get_full_name") else str(obj)
+            names[(related_model, pk)] = label
+    return names
+
+
+def _history_shown(field_, value, related: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    if field_.is_relation:
+        return related.get((field_.related_model, value), f"#{value}")
+    if field_.choices:
+        return str(dict(field_.flatchoices).get(value, value))
+    if isinstance(value, str) and field_.get_internal_type() == "DateTimeField" and (moment := parse_datetime(value)):
+        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return str(value)
+
+
+def my_open_actions(crisis: Crisis, user, limit: int = 5) -> QuerySet:
+    return (
+        RidaLine.objects.filter(crisis=crisis, owner=user, status__in=RidaLine.OPEN_STATUSES)
+        .order_by(F("due_at").asc(nulls_last=True), "seq")
+        .select_related("owner")[:limit]
+    )
+
+
+def rida_counters(crisis: Crisis, user, now: datetime | None = None) -> dict:
+    """Open, overdue, mine and my overdue lines, in one query."""
+    now = now or timezone.now()
+    open_lines = Q(status__in=RidaLine.OPEN_STATUSES)
+    late = open_lines & Q(due_at__lte=now)
+    return RidaLine.objects.filter(crisis=crisis).aggregate(
+        open=Count("pk", filter=open_lines),
+        overdue=Count("pk", filter=late),
+        mine=Count("pk", filter=open_lines & Q(owner=user)),
+        my_overdue=Count("pk", filter=late & Q(owner=user)),
+        next_due=Min("due_at", filter=open_lines & Q(due_at__gt=now)),
+    )
+
+
+# --- decisions ------------------------------------------------------------------
+
+
+@dataclass
+class GateState:
+    gate: str
+    label: str
+    in_effect: bool
+    last: object  # the latest Decision of this gate, or None
+
+
+@dataclass
+class DecisionsState:
+    gates: list[GateState]
+    closure: object | None  # the decision keeping the emergency department closed, if any
+    closed_since: datetime | None
+    next_reassessment: datetime | None
+    reassessment_due: bool
+    network_cut_since: datetime | None
+    plan_blanc_since: datetime | None
+    diversions: list
+
+
+# Gates that end another's effect: the latest of a pair is the one in effect.
+GATE_PAIRS = {
+    "plan_blanc_declenche": "plan_blanc_leve",
+    "urgences_fermees": "urgences_rouvertes",
+    "coupure_reseau": "reconnexion_internet",
+}
+
+
+def decisions_state(crisis: Crisis, now: datetime | None = None) -> DecisionsState:
+    """The current state of every gate, from the latest decision of each (one query)."""
+    now = now or timezone.now()
+    decisions = list(Decision.objects.filter(crisis=crisis).order_by("occurred_at", "pk"))
+    latest = {}
+    for decision in decisions:
+        latest[decision.gate] = decision
+    pair_of = {**GATE_PAIRS, **{off: on for on, off in GATE_PAIRS.items()}}
+
+    def in_effect(gate: str) -> bool:
+        last = latest.get(gate)
+        if last is None:
+            return False
+        other = latest.get(pair_of.get(gate, ""))
+        return other is None or (other.occurred_at, other.pk) < (last.occurred_at, last.pk)
+
+    gates = [GateState(gate, str(label), in_effect(gate), latest.get(gate)) for gate, label in Decision.Gate.choices]
+    closure = latest.get("urgences_fermees") if in_effect("urgences_fermees") else None
+    return DecisionsState(
+        gates=gates,
+        closure=closure,
+        closed_since=_run_start(decisions, "urgences_fermees", "urgences_rouvertes") if closure else None,
+        next_reassessment=closure.reassess_at if closure else None,
+        reassessment_due=bool(closure and closure.reassess_at and closure.reassess_at <= now),
+        network_cut_since=_run_start(decisions, "coupure_reseau", "reconnexion_internet")
+        if in_effect("coupure_reseau")
+        else None,
+        plan_blanc_since=_run_start(decisions, "plan_blanc_declenche", "plan_blanc_leve")
+        if in_effect("plan_blanc_declenche")
+        else None,
+        diversions=[d for d in decisions if d.gate == "detournement_patients"][-3:][::-1],
+    )
+
+
+def _run_start(decisions: list, on: str, off: str) -> datetime | None:
+    """When the current run of `on` began: the first `on` after the last `off` (closed since 07:00)."""
+    start = None
+    for decision in decisions:
+        if decision.gate == off:
+            start = None
+        elif decision.gate == on and start is None:
+            start = decision.occurred_at
+    return start
+
+
+def decision_list(crisis: Crisis, limit: int = 200) -> QuerySet:
+    return (
+        Decision.objects.filter(crisis=crisis)
+        .select_related("decided_by", "journal_entry", "rida_line")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def decisions_card(crisis: Crisis, user, now: datetime | None = None) -> dict:
+    """What the dashboard's decisions card shows: the current state, overdue actions, the member's own."""
+    now = now or timezone.now()
+    return {
+        "state": decisions_state(crisis, now),
+        "rida": rida_counters(crisis, user, now),
+        "my_actions": list(my_open_actions(crisis, user)),
+        "now": now,
+    }
+
+
+# --- points de situation ---------------------------------------------------------
+
+
+def meetings_of(crisis: Crisis) -> QuerySet:
+    return Meeting.objects.filter(crisis=crisis).select_related("chair").order_by("-scheduled_at")
+
+
+def meeting_of(crisis: Crisis, meeting_id: int):
+    return meetings_of(crisis).filter(pk=meeting_id).prefetch_related("attendees").first()
+
+
+def previous_meeting(meeting):
+    return (
+        Meeting.objects.filter(crisis_id=meeting.crisis_id, scheduled_at__lt=meeting.scheduled_at)
+        .exclude(pk=meeting.pk)
+        .order_by("-scheduled_at")
+        .first()
+    )
+
+
+def new_signalements_since(crisis: Crisis, since: datetime | None) -> list:
+    """Signalements from the field since the last point. Tickets do not exist yet: the tickets app
+    will provide them (the core must not import it), until then the section is empty."""
+    return []
+
+
+@dataclass
+class AgendaSection:
+    key: str
+    title: str
+    items: list = field(default_factory=list)
+
+
+def meeting_agenda(meeting, now: datetime | None = None) -> list[AgendaSection]:
+    """The agenda built for this point: actions due or overdue by its end, decisions to confirm
+    (reassessments due by then), new signalements since the last point, then the free items."""
+    from django.utils.translation import gettext as _
+
+    now = now or timezone.now()
+    horizon = max(meeting.planned_end, now)
+    crisis = meeting.crisis
+    due_actions = list(
+        rida_lines(crisis)
+        .filter(kind=RidaLine.Kind.ACTION, status__in=RidaLine.OPEN_STATUSES, due_at__lte=horizon)
+        .order_by("due_at", "seq")
+    )
+    state = decisions_state(crisis, now)
+    to_confirm = []
+    if state.closure is not None and state.closure.reassess_at and state.closure.reassess_at <= horizon:
+        to_confirm.append(state.closure)
+    previous = previous_meeting(meeting)
+    since = (previous.started_at or previous.scheduled_at) if previous else None
+    return [
+        AgendaSection("actions_due", _("Actions échues ou en retard"), due_actions),
+        AgendaSection("decisions_to_confirm", _("Décisions à confirmer (réévaluations dues)"), to_confirm),
+        AgendaSection(
+            "new_signalements",
+            _("Nouveaux signalements depuis le dernier point"),
+            new_signalements_since(crisis, since),
+        ),
+        AgendaSection("free_items", _("Points divers"), list(meeting.agenda_items)),
+    ]
+
+
+def meeting_releve(meeting) -> dict:
+    """The relevé of a point: attendees, then the information, decisions and actions recorded in it."""
+    lines = list(rida_lines(meeting.crisis).filter(meeting=meeting).order_by("seq"))
+    return {
+        "meeting": meeting,
+        "attendees": list(meeting.attendees.order_by("last_name", "first_name")),
+        "guests": list(meeting.guests),
+        "information": [line for line in lines if line.kind == RidaLine.Kind.INFORMATION],
+        "decisions": [line for line in lines if line.kind == RidaLine.Kind.DECISION],
+        "actions": [line for line in lines if line.kind == RidaLine.Kind.ACTION],
+    }

@@ -22,3 +22,15 @@ urlpatterns = [
     path("crises/<id:crisis_id>/cellule/<id:shift_id>/releve/", views.shift_hand_over, name="shift-hand-over"),
     path("crises/<id:crisis_id>/cellule/<id:shift_id>/fin/", views.shift_end, name="shift-end"),
 ]
+
+# RIDA, points de situation, decisions.
+urlpatterns += [
+    path("crises/<id:crisis_id>/rida/", views.rida, name="rida"),
+    path("crises/<id:crisis_id>/rida/<id:line_id>/", views.rida_line, name="rida-line"),
+    path("crises/<id:crisis_id>/rida/<id:line_id>/rapide/", views.rida_line_quick, name="rida-line-quick"),
+    path("crises/<id:crisis_id>/points/", views.meetings, name="meetings"),
+    path("crises/<id:crisis_id>/points/<id:meeting_id>/", views.meeting, name="meeting"),
+    path("crises/<id:crisis_id>/points/<id:meeting_id>/ouvrir/", views.meeting_start, name="meeting-start"),
+    path("crises/<id:crisis_id>/points/<id:meeting_id>/clore/", views.meeting_end, name="meeting-end"),
+    path("crises/<id:crisis_id>/decisions/", views.decisions, name="decisions"),
+]

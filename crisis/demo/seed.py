@@ -18,6 +18,8 @@ from django.utils import timezone
 from crisis import services
 from crisis.models import Crisis, Establishment, Ght, Membership, Phase, Role
 
+from .rida import seed_rida
+
 SCENARIO = Path(__file__).with_name("ransomware-night.json")
 DEMO_CRISIS_TITLE = "Rançongiciel de nuit"
 DEMO_EXERCISE_TITLE = "Exercice annuel de crise cyber (niveau intermédiaire)"
@@ -64,6 +66,8 @@ def seed_demo(*, password: str) -> dict:
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).exists():
         _replay_night(establishment, users, scenario["injects"])
         created.append(DEMO_CRISIS_TITLE)
+    night = Crisis.objects.get(establishment=establishment, title=DEMO_CRISIS_TITLE)
+    seed_rida(night, users, night.detected_at - timedelta(minutes=240))  # T0: detection is at T0 + 4 h
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)

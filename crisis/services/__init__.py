@@ -9,6 +9,7 @@ write ``services.journal_append(...)`` whatever module holds it.
 """
 
 from .crises import CRISIS_EDITABLE_FIELDS, crisis_change_phase, crisis_close, crisis_create, crisis_update
+from .decisions import current_closure, decision_record
 from .journal import (
     journal_append,
     journal_append_for_cell,
@@ -17,7 +18,9 @@ from .journal import (
     journal_verify_attachments,
     journal_verify_chain,
 )
+from .meetings import meeting_create, meeting_end, meeting_start, next_daily_slot, overrun_minutes
 from .records import FieldChange, history_record, record_update
+from .rida import RIDA_EDITABLE_FIELDS, rida_abandon, rida_create, rida_update
 from .roster import shift_end, shift_hand_over, shift_start
 from .tokens import token_expires_at, token_for_login, token_revoke
 
@@ -27,6 +30,8 @@ __all__ = [
     "crisis_close",
     "crisis_create",
     "crisis_update",
+    "current_closure",
+    "decision_record",
     "FieldChange",
     "history_record",
     "record_update",
@@ -36,6 +41,15 @@ __all__ = [
     "journal_entry_digest",
     "journal_verify_attachments",
     "journal_verify_chain",
+    "meeting_create",
+    "meeting_end",
+    "meeting_start",
+    "next_daily_slot",
+    "overrun_minutes",
+    "RIDA_EDITABLE_FIELDS",
+    "rida_abandon",
+    "rida_create",
+    "rida_update",
     "shift_end",
     "shift_hand_over",
     "shift_start",

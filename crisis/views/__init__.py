@@ -14,7 +14,10 @@ from .crises import (
     dashboard_version,
     home,
 )
+from .decisions import decisions
 from .journal import journal, journal_attachment, journal_entry
+from .meetings import meeting, meeting_end, meeting_start, meetings
+from .rida import rida, rida_line, rida_line_quick
 from .roster import roster, shift_end, shift_hand_over, shift_start
 
 __all__ = [
@@ -25,10 +28,18 @@ __all__ = [
     "crisis_edit",
     "crisis_phase",
     "dashboard_version",
+    "decisions",
     "home",
     "journal",
     "journal_attachment",
     "journal_entry",
+    "meeting",
+    "meeting_end",
+    "meeting_start",
+    "meetings",
+    "rida",
+    "rida_line",
+    "rida_line_quick",
     "roster",
     "shift_end",
     "shift_hand_over",

@@ -100,6 +100,7 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "roster": selectors.roster(crisis),
         "urgent": selectors.latest_urgent(crisis),
         "counters": selectors.journal_counters(crisis),
+        "decisions_card": selectors.decisions_card(crisis, request.user),
         "phase_form": PhaseForm(initial={"phase": crisis.phase}) if membership.has(Cap.DECIDE) else None,
         "live_version": version,
     }

@@ -47,3 +47,23 @@ document.addEventListener("htmx:confirm", (event) => {
     event.preventDefault();
   }
 });
+// Meeting countdown: the server renders the times and the minutes left; this ticks them every second
+// and shows the 5-minute warning (25 minutes into a 30-minute point) without a reload.
+function tickCountdowns() {
+  const english = document.documentElement.lang === "en";
+  document.querySelectorAll("[data-countdown-end]").forEach((clock) => {
+    const left = Date.parse(clock.dataset.countdownEnd) - Date.now();
+    const warn = Date.now() >= Date.parse(clock.dataset.warnAt);
+    const value = clock.querySelector(".countdown-value") || clock;
+    const total = Math.floor(Math.abs(left) / 1000);
+    const mmss = `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+    if (left >= 0) value.textContent = english ? `${mmss} left` : `${mmss} restantes`;
+    else value.textContent = english ? `over by ${mmss}` : `dépassement ${mmss}`;
+    clock.classList.toggle("warn", warn);
+    clock.classList.toggle("overdue", left < 0);
+    const note = clock.parentElement.querySelector(".countdown-warning");
+    if (note) note.hidden = !warn;
+  });
+}
+setInterval(tickCountdowns, 1000);
+document.addEventListener("htmx:load", tickCountdowns);
