@@ -70,5 +70,7 @@ def test_ctrl_c_stops_everything_within_10_s_and_the_cut_render_is_redone(filesy
         wait_until(lambda: not any(alive(pid) for pid in children | {run.pid}), timeout=10, what="all gone")
         kill_all(run, children)
     assert job.status == PrintJob.Status.DONE, job.error
-    assert job.attempts == 2 and job.file.read().startswith(b"%PDF-")
+    # The journal renders in chunks: the chunk cut short by Ctrl-C (or the job itself) was rendered again.
+    attempts = [job.attempts, *job.children.values_list("attempts", flat=True)]
+    assert max(attempts) == 2 and job.file.read().startswith(b"%PDF-")
     assert "Traceback" not in output, output[-3000:]

@@ -12,6 +12,8 @@ def test_each_app_declares_its_own_documents_in_its_documents_module():
         "journal": "crisis.documents",
         "blank_journal": "crisis.documents",
         "blank_rida": "crisis.documents",
+        "rida": "crisis.documents",
+        "meeting_releve": "crisis.documents",
         "signalement_form": "tickets.documents",
         "message_form": "comms.documents",
         "directory": "comms.documents",

@@ -222,11 +222,11 @@ def use_the_console(port: int, crisis, round_number: int) -> list[tuple[str, int
     )
     for path in pages:
         director.get(path)
-    director.get(f"/crises/{crisis.pk}/main-courante/?after=0", headers={"HX-Request": "true"}, label="GET poll")
+    director.get(f"/crises/{crisis.pk}/main-courante/?v=0&after=0", headers={"HX-Request": "true"}, label="GET poll")
     entry = {"kind": "fait", "text": f"Redis tombé, tour {round_number}", "priority": "normal", "channel": "telephone"}
     written = director.post_form(f"/crises/{crisis.pk}/main-courante/", entry, label="POST journal entry (web)")
     assert written.status == 302, written.content[:500]
-    printed = director.post_form(f"/crises/{crisis.pk}/impressions/main-courante/", {}, label="POST print request")
+    printed = director.post_form(f"/crises/{crisis.pk}/impressions/journal/", {}, label="POST print request")
     assert printed.status == 302 and "/impressions/" in printed.getheader("Location"), printed.content[:500]
     director.get(printed.getheader("Location"), label="GET print job page")
     api.get(f"/api/crises/{crisis.pk}/journal/", label="GET /api/ journal (token)")
