@@ -98,7 +98,7 @@ class CrisisSerializer(serializers.ModelSerializer):
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
-    """Expects entries from selectors.journal_entries (is_corrected annotated, corrects joined)."""
+    """Expects entries from selectors.journal_entries, marked by journal_mark_corrected (corrects joined)."""
 
     recorded_by = UserRefSerializer(allow_null=True, help_text="Null when an integration wrote the entry: see source.")
     attachment = serializers.SerializerMethodField()

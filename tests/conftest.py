@@ -9,7 +9,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from crisis import services
 from crisis.models import Establishment, Ght, Membership, Role
@@ -20,6 +20,7 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
 
