@@ -255,7 +255,7 @@ class JournalListView(CrisisScopedView):
             entry = services.journal_append(crisis=self.crisis, by=request.user, **data)
         else:
             entry = services.journal_correct(original=self._entry_to_correct(corrects_id), by=request.user, **data)
-        entry = selectors.journal_entries(self.crisis).get(pk=entry.pk)
+        [entry] = selectors.journal_mark_corrected([selectors.journal_entries(self.crisis).get(pk=entry.pk)])
         return Response(
             JournalEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -288,6 +288,7 @@ class JournalEntryView(CrisisScopedView):
         entry = selectors.journal_entries(self.crisis).filter(pk=entry_id).first()
         if entry is None:
             raise exceptions.NotFound()
+        selectors.journal_mark_corrected([entry])
         return Response(JournalEntrySerializer(entry, context={"request": request}).data)
 
 

@@ -10,6 +10,8 @@ from importlib import import_module
 
 from django.db import connections
 
+from .search import ensure_search_index
+
 TABLE = "crisis_journalentry"
 
 SQLITE = f"""
@@ -35,3 +37,6 @@ def ensure_journal_guard(using: str = "default") -> None:
 
 def on_post_migrate(sender, using: str = "default", **kwargs) -> None:
     ensure_journal_guard(using)
+    if TABLE in connections[using].introspection.table_names():
+        # Same reason: a rebuilt table has lost the search index's triggers.
+        ensure_search_index(connections[using])

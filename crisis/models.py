@@ -129,7 +129,9 @@ class Crisis(LiveVersioned):
         MAJEURE = 3, _("3 — majeure")
         CRITIQUE = 4, _("4 — critique")
 
-    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="crises")
+    establishment = models.ForeignKey(
+        Establishment, verbose_name=_("établissement"), on_delete=models.PROTECT, related_name="crises"
+    )
     title = models.CharField(_("intitulé"), max_length=200)
     kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=Kind.CYBERATTAQUE)
     is_exercise = models.BooleanField(_("exercice"), default=False)
@@ -149,6 +151,14 @@ class Crisis(LiveVersioned):
     journal_last_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Last RIDA number given, moved in the creating transaction: numbers are never reused.
     rida_last_seq = models.PositiveIntegerField(default=0, editable=False)
+    # The dashboard's counters, moved in the same UPDATE as the head: they cost the same
+    # at any journal size. Corrections are not new facts: a correction moves the counts
+    # from the corrected version's type and priority to its own, and adds no entry.
+    journal_entry_count = models.PositiveIntegerField(default=0, editable=False)
+    journal_urgent_count = models.PositiveIntegerField(default=0, editable=False)
+    journal_decision_count = models.PositiveIntegerField(default=0, editable=False)
+    journal_action_count = models.PositiveIntegerField(default=0, editable=False)
+    journal_communication_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("crise")
@@ -200,6 +210,10 @@ class Shift(models.Model):
         return f"{self.get_role_display()} : {self.holder}"
 
 
+# An entry recorded this long after its event is marked "saisie plus tard" in the journal.
+RECORDED_LATE_AFTER = timedelta(minutes=10)
+
+
 class AppendOnlyError(RefusedWrite):
     """Raised on any attempt to change or remove a journal entry."""
 
@@ -222,6 +236,7 @@ class JournalEntry(models.Model):
     """One line of the main courante. Append-only: see save() and delete()."""
 
     class Channel(models.TextChoices):
+        NON_PRECISE = "non_precise", _("Non précisé")
         TELEPHONE = "telephone", _("Téléphone")
         SUR_SITE = "sur_site", _("Sur site")
         REUNION = "reunion", _("Réunion")
@@ -258,7 +273,7 @@ class JournalEntry(models.Model):
     source = models.CharField(_("source"), max_length=120, blank=True)
     sender = models.CharField(_("émetteur"), max_length=200, blank=True)
     recipient = models.CharField(_("destinataire"), max_length=200, blank=True)
-    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices, default=Channel.TELEPHONE)
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices, default=Channel.NON_PRECISE)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.FAIT)
     priority = models.CharField(_("priorité"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     text = models.TextField(_("texte"))
@@ -272,9 +287,14 @@ class JournalEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="corrections",
+        db_index=False,  # the partial index below: only corrections carry the link
     )
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # Text, sender and recipient folded (lower case, no accents), written once at insert
+    # time: what search matches, the same way on SQLite and PostgreSQL (see crisis.search).
+    # Derived from the content, so not part of the hash.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     objects = JournalQuerySet.as_manager()
 
@@ -285,7 +305,14 @@ class JournalEntry(models.Model):
         # Related lookups go through the refusing queryset too.
         base_manager_name = "objects"
         constraints = [models.UniqueConstraint(fields=["crisis", "seq"], name="journal_seq_unique_per_crisis")]
-        indexes = [models.Index(fields=["crisis", "occurred_at"], name="journal_crisis_occurred")]
+        indexes = [
+            # The page's default order (event time, then n°) and "dernière heure".
+            models.Index(fields=["crisis", "occurred_at", "seq"], name="journal_crisis_time_order"),
+            # "Which of these entries are corrected?": few rows carry the link, and a
+            # partial index keeps the planner's estimate right (a full index counted
+            # every NULL as one value and SQLite chose a table scan after ANALYZE).
+            models.Index(fields=["corrects"], condition=models.Q(corrects__isnull=False), name="journal_corrections"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.text[:60]}"
@@ -301,6 +328,11 @@ class JournalEntry(models.Model):
     @property
     def is_urgent(self) -> bool:
         return self.priority == self.Priority.URGENT
+
+    @property
+    def recorded_late(self) -> bool:
+        """Typed well after it happened: in event-time order it sits among earlier entries."""
+        return self.recorded_at - self.occurred_at >= RECORDED_LATE_AFTER
 
     @property
     def author_label(self) -> str:

@@ -4,16 +4,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from . import search
 from .models import Crisis, Decision, JournalEntry, Meeting, Membership, RecordChange, RidaLine, Shift, search_key
 
 # Shifts separated by less than this are one stretch of duty.
 DUTY_GAP = timedelta(hours=1)
 MAX_CONTINUOUS_DUTY = timedelta(hours=12)
 REST_WINDOW_DAYS = 7
+
+
+class JournalOrder:
+    """The two views of the journal: when things happened (default), or when they were typed."""
+
+    TIME = "time"
+    ENTRY = "entry"
+    ALL = (TIME, ENTRY)
 
 
 @dataclass
@@ -37,10 +46,12 @@ class JournalFilters:
         if self.until:
             entries = entries.filter(occurred_at__lte=self.until)
         if self.q:
-            entries = entries.filter(
-                Q(text__icontains=self.q) | Q(sender__icontains=self.q) | Q(recipient__icontains=self.q)
-            )
+            entries = search.matching(entries, self.q)
         return entries
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.priority, self.author, self.since, self.until, self.q.strip()))
 
 
 def _journal_rows(crisis: Crisis, filters: JournalFilters | None) -> QuerySet[JournalEntry]:
@@ -49,38 +60,74 @@ def _journal_rows(crisis: Crisis, filters: JournalFilters | None) -> QuerySet[Jo
 
 
 def journal_entries(crisis: Crisis, filters: JournalFilters | None = None) -> QuerySet[JournalEntry]:
-    """Entries newest first, with what a line needs to show (author, corrected or not)."""
-    return _journal_rows(crisis, filters).annotate(
-        is_corrected=Exists(JournalEntry.objects.filter(corrects=OuterRef("pk")))
-    )
+    """Entries newest first, with their author and corrected entry joined.
 
-
-def journal_page(
-    crisis: Crisis, filters: JournalFilters, before: int | None, size: int = 50
-) -> tuple[list, int | None]:
-    """One page by keyset (seq < before): cost does not grow with the journal's length.
-
-    The "corrected" flags come from a second query bounded by the page: as a
-    correlated EXISTS, PostgreSQL hashes every entry of the crisis instead.
-    Returns the entries and the cursor of the next (older) page, or None.
+    Whether each is corrected is not annotated here (an EXISTS over the journal made
+    PostgreSQL hash the whole table): call journal_mark_corrected on the rows read.
     """
-    entries = _journal_rows(crisis, filters)
-    if before:
-        entries = entries.filter(seq__lt=before)
-    rows = list(entries[: size + 1])
-    next_before = rows[size - 1].seq if len(rows) > size else None
-    rows = rows[:size]
-    corrected = set(
-        JournalEntry.objects.filter(corrects__in=[row.pk for row in rows]).values_list("corrects_id", flat=True)
+    return _journal_rows(crisis, filters)
+
+
+def journal_mark_corrected(rows: list[JournalEntry]) -> list[JournalEntry]:
+    """Sets `is_corrected` on each row, from one query bounded by these rows' ids."""
+    ids = [row.pk for row in rows]
+    corrected = (
+        set(
+            JournalEntry.objects.filter(corrects__in=ids, corrects__isnull=False)
+            .values_list("corrects_id", flat=True)
+            .distinct()
+        )
+        if ids
+        else set()
     )
     for row in rows:
         row.is_corrected = row.pk in corrected
-    return rows, next_before
+    return rows
 
 
-def journal_in_time_order(crisis: Crisis) -> QuerySet[JournalEntry]:
-    """The whole journal in the order things happened, for print and export."""
-    return journal_entries(crisis).order_by("occurred_at", "seq")
+TIME_ORDER = ("occurred_at", "seq")
+
+
+def journal_in_time_order(crisis: Crisis, filters: JournalFilters | None = None) -> QuerySet[JournalEntry]:
+    """The journal in the order things happened (event time, then n°): the one order
+    that the page (newest first) and the printed main courante (oldest first) share."""
+    return _journal_rows(crisis, filters).order_by(*TIME_ORDER)
+
+
+def journal_page(
+    crisis: Crisis,
+    filters: JournalFilters,
+    before: int | None,
+    size: int = 50,
+    order: str = JournalOrder.ENTRY,
+) -> tuple[list, int | None]:
+    """One page, newest first, by keyset: cost does not grow with the journal's length.
+
+    `before` is the n° of the last entry of the previous page, in either order: in
+    event-time order the page continues after that entry's (event time, n°).
+    Returns the entries (with is_corrected) and the cursor of the next page, or None.
+    """
+    if order == JournalOrder.TIME:
+        entries = journal_in_time_order(crisis, filters).reverse()
+        if before:
+            anchor = JournalEntry.objects.filter(crisis=crisis, seq=before).values("occurred_at").first()
+            if anchor is not None:
+                at = anchor["occurred_at"]
+                entries = entries.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, seq__lt=before))
+    else:
+        entries = _journal_rows(crisis, filters)
+        if before:
+            entries = entries.filter(seq__lt=before)
+    rows = list(entries[: size + 1])
+    next_before = rows[size - 1].seq if len(rows) > size else None
+    return journal_mark_corrected(rows[:size]), next_before
+
+
+def journal_match_count(crisis: Crisis, filters: JournalFilters) -> int | None:
+    """How many entries the filters match, or None when nothing filters the journal."""
+    if not filters.active:
+        return None
+    return filters.apply(JournalEntry.objects.filter(crisis=crisis)).count()
 
 
 def journal_authors(crisis: Crisis) -> QuerySet:
@@ -144,7 +191,10 @@ def roster(crisis: Crisis) -> list[DutyStatus]:
     last_week = {today - timedelta(days=n) for n in range(REST_WINDOW_DAYS)}
     statuses = []
     for shift in current:
-        since = _stretch_start(history[shift.holder_id], now)
+        # Time on duty counts this crisis's shifts; rest days count every crisis (an
+        # exercise or a neighbour's crisis the same week tires the same person).
+        here = [s for s in history[shift.holder_id] if s.crisis_id == crisis.pk]
+        since = _stretch_start(here, now)
         on_duty = now - since
         no_rest = last_week <= _duty_days(history[shift.holder_id], now)
         status = DutyStatus(shift, since, on_duty.total_seconds() / 3600, on_duty > MAX_CONTINUOUS_DUTY, no_rest)
@@ -164,19 +214,32 @@ def handovers(crisis: Crisis, limit: int = 20) -> QuerySet[Shift]:
     )
 
 
-def journal_counters(crisis: Crisis) -> dict:
-    totals = JournalEntry.objects.filter(crisis=crisis).aggregate(
-        total=Count("pk"),
-        urgent=Count("pk", filter=Q(priority=JournalEntry.Priority.URGENT)),
-        decisions=Count("pk", filter=Q(kind=JournalEntry.Kind.DECISION)),
-        actions=Count("pk", filter=Q(kind=JournalEntry.Kind.ACTION)),
-        last_hour=Count("pk", filter=Q(recorded_at__gte=timezone.now() - timedelta(hours=1))),
-    )
-    return totals
+def journal_counters(crisis: Crisis, now: datetime | None = None) -> dict:
+    """The dashboard's figures: counters kept on the crisis row, and the last hour by event time.
+
+    Corrections are not new facts: they are not counted, and move the counts of the
+    entry they correct (see services.journal). "Dernière heure" is what happened in the
+    last hour, whenever it was typed: a count bounded by the (crisis, event time) index,
+    so it reads only that hour's entries.
+    """
+    now = now or timezone.now()
+    last_hour = JournalEntry.objects.filter(
+        crisis=crisis, occurred_at__gt=now - timedelta(hours=1), occurred_at__lte=now, corrects__isnull=True
+    ).count()
+    return {
+        "total": crisis.journal_entry_count,
+        "urgent": crisis.journal_urgent_count,
+        "decisions": crisis.journal_decision_count,
+        "actions": crisis.journal_action_count,
+        "communications": crisis.journal_communication_count,
+        "last_hour": last_hour,
+    }
 
 
-def latest_urgent(crisis: Crisis, limit: int = 5) -> QuerySet[JournalEntry]:
-    return journal_entries(crisis).filter(priority=JournalEntry.Priority.URGENT)[:limit]
+def latest_urgent(crisis: Crisis, limit: int = 5) -> list[JournalEntry]:
+    """The latest urgent entries in event-time order, with their corrected flags."""
+    urgent = journal_in_time_order(crisis).filter(priority=JournalEntry.Priority.URGENT).reverse()
+    return journal_mark_corrected(list(urgent[:limit]))
 
 
 def history_of(obj) -> QuerySet:

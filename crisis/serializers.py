@@ -85,7 +85,7 @@ class CrisisSerializer(ModelSerializer):
 
 
 class JournalEntrySerializer(ModelSerializer):
-    """Expects entries from selectors.journal_entries (is_corrected annotated, corrects joined)."""
+    """Expects entries from selectors.journal_entries marked by journal_mark_corrected (corrects joined)."""
 
     recorded_by = UserRefSerializer(allow_null=True, help_text="Null when an integration wrote the entry: see source.")
     attachment = serializers.SerializerMethodField()

@@ -11,7 +11,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from crisis import services
 from crisis.models import Establishment, Ght, Membership, Role
@@ -22,6 +22,7 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
 

@@ -23,7 +23,7 @@ SECURE_HSTS_SECONDS = 0
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Per-process cache: each test starts clean without flushing the Redis that the
 # Celery integration tests use as their broker.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "fragments": CACHES["fragments"]}  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warns about a missing folder
 # SQLite tests use a file, not memory: the Celery integration tests start a real
 # worker process that must see the same database (tests/integration).

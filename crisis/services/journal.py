@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from ..models import Crisis, JournalEntry
+from ..search import entry_search_text
 
 # A device clock a few minutes fast must not block an entry; hours ahead is a typo.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -200,7 +201,7 @@ def journal_append(
     source: str = "",
     kind: str = JournalEntry.Kind.FAIT,
     priority: str = JournalEntry.Priority.NORMAL,
-    channel: str = JournalEntry.Channel.AUTRE,
+    channel: str = JournalEntry.Channel.NON_PRECISE,
     sender: str = "",
     recipient: str = "",
     occurred_at: datetime | None = None,
@@ -252,16 +253,53 @@ def journal_append(
             phase=head.phase,
             corrects=corrects,
             prev_hash=head.journal_last_hash,
+            search_text=entry_search_text(text=text.strip(), sender=sender.strip(), recipient=recipient.strip()),
         )
         entry.attachment.name = attachment_name
         entry.hash = journal_entry_digest(entry)
+        counters = _counter_changes(entry)  # before saving: the entry's own correction is not there yet
         entry.save()
-        # The same statement moves the live version: every live page of the crisis shows the journal.
+        # The same statement moves the live version (every live page of the crisis shows the
+        # journal) and the dashboard's counters.
         Crisis.objects.filter(pk=crisis.pk).update(
-            journal_last_seq=entry.seq, journal_last_hash=entry.hash, live_version=F("live_version") + 1
+            journal_last_seq=entry.seq,
+            journal_last_hash=entry.hash,
+            live_version=F("live_version") + 1,
+            **counters,
         )
     crisis.journal_last_seq, crisis.journal_last_hash = entry.seq, entry.hash
     return entry
+
+
+COUNTED_KINDS = {
+    JournalEntry.Kind.DECISION: "journal_decision_count",
+    JournalEntry.Kind.ACTION: "journal_action_count",
+    JournalEntry.Kind.COMMUNICATION: "journal_communication_count",
+}
+
+
+def _counter_changes(entry: JournalEntry) -> dict:
+    """How the crisis's counters move with this entry, as F() updates.
+
+    A new entry counts once, under its type and priority. A correction is no new
+    fact: it moves the counts from the version it replaces (the corrected entry's
+    latest correction, or the entry itself) to its own type and priority.
+    """
+    delta = {name: 0 for name in ("journal_entry_count", "journal_urgent_count", *COUNTED_KINDS.values())}
+    if entry.corrects_id is None:
+        delta["journal_entry_count"] += 1
+    else:
+        replaced = (
+            JournalEntry.objects.filter(corrects_id=entry.corrects_id).order_by("-seq").only("kind", "priority").first()
+            or entry.corrects
+        )
+        delta["journal_urgent_count"] -= replaced.priority == JournalEntry.Priority.URGENT
+        if replaced.kind in COUNTED_KINDS:
+            delta[COUNTED_KINDS[replaced.kind]] -= 1
+    delta["journal_urgent_count"] += entry.priority == JournalEntry.Priority.URGENT
+    if entry.kind in COUNTED_KINDS:
+        delta[COUNTED_KINDS[entry.kind]] += 1
+    return {name: F(name) + change for name, change in delta.items() if change}
 
 
 def journal_correct(*, original: JournalEntry, by, text: str, **fields) -> JournalEntry:

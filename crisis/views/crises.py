@@ -74,6 +74,10 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
+# CNIL notification (GDPR art. 33) and the complaint that keeps the cyber insurance cover.
+DEADLINE_72H = timedelta(hours=72)
+
+
 def dashboard_version(crisis: Crisis) -> str:
     """Everything the dashboard shows: the crisis (journal, phase, roster, record) and its
     establishment (kit freshness). What changes with time alone (a deadline falling due) is
@@ -92,11 +96,15 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     version = dashboard_version(crisis)
     if unchanged := live.nothing_new(request, version):
         return unchanged
+    now = timezone.now()
+    deadline = crisis.awareness_at + DEADLINE_72H if crisis.awareness_at else None
     context = {
         "crisis": crisis,
         "membership": membership,
-        "elapsed": (crisis.closed_at or timezone.now()) - crisis.detected_at,
-        "deadline_72h": crisis.awareness_at + timedelta(hours=72) if crisis.awareness_at else None,
+        "elapsed": (crisis.closed_at or now) - crisis.detected_at,
+        "deadline_72h": deadline,
+        "deadline_overdue": deadline is not None and deadline <= (crisis.closed_at or now),
+        "deadline_left": abs(deadline - now) if deadline else None,
         "roster": selectors.roster(crisis),
         "urgent": selectors.latest_urgent(crisis),
         "counters": selectors.journal_counters(crisis),

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
-from web import live
+from web import fragments, live
 from web.security import attachment_csp
 
 from .. import selectors, services
@@ -39,14 +41,36 @@ def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     if "after" in request.GET:
         return _journal_poll(request, crisis)
-    return _journal_page(request, crisis, membership, JournalEntryForm())
+    return _journal_page(request, crisis, membership, _entry_form(request, crisis))
+
+
+def _entry_form(request: HttpRequest, crisis: Crisis, *args) -> JournalEntryForm:
+    return JournalEntryForm(*args, remembered=request.session.get(_remembered_key(crisis)))
+
+
+def _remembered_key(crisis: Crisis) -> str:
+    return f"journal-defaults-{crisis.pk}"
+
+
+def _remember_choices(request: HttpRequest, crisis: Crisis, form: JournalEntryForm) -> None:
+    """Type and channel stay as this member last chose them; priority goes back to normal."""
+    choices = {name: form.cleaned_data[name] for name in ("kind", "channel")}
+    if request.session.get(_remembered_key(crisis)) != choices:
+        request.session[_remembered_key(crisis)] = choices
+
+
+def _order(request: HttpRequest) -> str:
+    order = request.GET.get("order")
+    return order if order in selectors.JournalOrder.ALL else selectors.JournalOrder.TIME
 
 
 def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: JournalEntryForm, status: int = 200):
     """The journal page: the entry form (blank, or with its errors), filters, one page of entries."""
     filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis))
+    filters = filter_form.filters()
     before = _positive_int(request.GET.get("before"))
-    entries, next_before = selectors.journal_page(crisis, filter_form.filters(), before, JOURNAL_PAGE_SIZE)
+    order = _order(request)
+    entries, next_before = selectors.journal_page(crisis, filters, before, JOURNAL_PAGE_SIZE, order)
     context = {
         "crisis": crisis,
         "membership": membership,
@@ -54,15 +78,45 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "form": form,
         "filter_form": filter_form,
         "entries": entries,
+        "entries_html": _entries_html(crisis, entries),
+        "match_count": selectors.journal_match_count(crisis, filters),
         "next_before": next_before,
+        "order": order,
         "filter_query": _filter_query(request),
+        "order_query": _filter_query(request, keep_order=False),
         "is_first_page": before is None,
         # The crisis row was read before the entries: an entry added in between is on the page already.
-        "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries[:1]]),
+        "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries]),
         "live_version": crisis.live_version,
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html", context, status=status)
+
+
+def _entries_html(crisis: Crisis, entries, fresh: set[int] = frozenset(), oob: bool = False) -> SafeString:
+    """The entries' HTML, each rendered once (entries never change; see web.fragments)."""
+    version = fragments.template_version("crisis/journal.html")
+    context_key = fragments.context_key()
+
+    def key(entry) -> str:
+        return f"journal-entry:{version}:{entry.pk}:{entry.hash[:16]}:{int(entry.is_corrected)}:{context_key}"
+
+    def render_entry(entry) -> str:
+        return render_to_string("crisis/journal.html#entry", {"entry": entry, "crisis": crisis})
+
+    html = fragments.render_many(entries, key, render_entry)
+    marked = (_variant(h, e, fresh=e.pk in fresh, oob=oob) for h, e in zip(html, entries, strict=True))
+    return mark_safe("".join(marked))  # noqa: S308 (our own rendering)
+
+
+def _variant(html: str, entry, *, fresh: bool, oob: bool) -> str:
+    """The cached HTML marked as just arrived (highlighted) or as an out-of-band replacement."""
+    if fresh:
+        html = html.replace('<article class="entry', '<article class="entry new', 1)
+    if oob:
+        anchor = f'id="entry-{entry.seq}"'
+        html = html.replace(anchor, f'{anchor} hx-swap-oob="true"', 1)
+    return html
 
 
 def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
@@ -70,12 +124,14 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = JournalEntryForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.journal_append(crisis=crisis, by=request.user, **form.cleaned_data)
+            services.journal_append(crisis=crisis, by=request.user, **form.entry_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
     if form.is_valid():
+        _remember_choices(request, crisis, form)
         if request.htmx:
-            response = render(request, "crisis/journal.html#entry-form", {"crisis": crisis, "form": JournalEntryForm()})
+            context = {"crisis": crisis, "form": _entry_form(request, crisis)}
+            response = render(request, "crisis/journal.html#entry-form", context)
             return trigger_client_event(response, "journal-changed")
         messages.success(request, _("Entrée ajoutée à la main courante."))
         return redirect("journal", crisis.pk)
@@ -85,7 +141,12 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 
 def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
-    """'Anything after N?': 204 from the crisis row alone when nothing is new."""
+    """'Anything after N?': 204 from the crisis row alone when nothing is new.
+
+    New entries that belong at the top (in the page's order) are added there; one
+    that happened before entries already shown (typed late) re-renders the first
+    page instead, so it appears where it happened.
+    """
     if unchanged := live.nothing_new(request, crisis.live_version):
         return unchanged
     after = _cursor(request.GET.get("after"))
@@ -94,21 +155,49 @@ def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
     if crisis.journal_last_seq - after > POLL_MAX_NEW:
         # A laptop back from a long sleep: reloading the page is cheaper than a huge fragment.
         return HttpResponseClientRefresh()
-    authors = selectors.journal_authors(crisis)
-    filters = JournalFilterForm(request.GET, authors=authors).filters()
-    new_entries = list(selectors.journal_entries(crisis, filters).filter(seq__gt=after))
-    corrected_ids = [e.corrects_id for e in new_entries if e.corrects_id]
-    corrected = list(selectors.journal_entries(crisis).filter(pk__in=corrected_ids)) if corrected_ids else []
+    filters = JournalFilterForm(request.GET, authors=selectors.journal_authors(crisis)).filters()
+    order = _order(request)
+    new_entries = selectors.journal_mark_corrected(
+        list(selectors.journal_entries(crisis, filters).filter(seq__gt=after))
+    )
     context = {
         "crisis": crisis,
-        "new_entries": new_entries,
-        "corrected": corrected,
-        "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries[:1]]),
+        "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries]),
         "live_version": crisis.live_version,
         "filter_query": _filter_query(request),
         "poll_seconds": POLL_SECONDS,
     }
+    fresh = {entry.pk for entry in new_entries}
+    if order == selectors.JournalOrder.TIME and _lands_below_the_top(crisis, filters, after, new_entries):
+        entries, next_before = selectors.journal_page(crisis, filters, None, JOURNAL_PAGE_SIZE, order)
+        context |= {"region_html": _entries_html(crisis, entries, fresh), "next_before": next_before, "order": order}
+        context["is_first_page"] = True
+        context["order_query"] = _filter_query(request, keep_order=False)
+        return render(request, "crisis/journal.html#poll-region", context)
+    if order == selectors.JournalOrder.TIME:
+        new_entries.sort(key=lambda entry: (entry.occurred_at, entry.seq), reverse=True)
+    corrected_ids = [e.corrects_id for e in new_entries if e.corrects_id]
+    corrected = list(selectors.journal_entries(crisis).filter(pk__in=corrected_ids)) if corrected_ids else []
+    corrected = selectors.journal_mark_corrected(corrected)
+    context |= {
+        "new_html": _entries_html(crisis, new_entries, fresh),
+        "corrected_html": _entries_html(crisis, corrected, oob=True),
+    }
     return render(request, "crisis/journal.html#poll-response", context)
+
+
+def _lands_below_the_top(crisis: Crisis, filters, after: int, new_entries: list) -> bool:
+    """Does a new entry sort below the newest one already shown, in event-time order?"""
+    if not new_entries:
+        return False
+    top = (
+        selectors.journal_in_time_order(crisis, filters)
+        .filter(seq__lte=after)
+        .reverse()
+        .values_list("occurred_at", "seq")
+        .first()
+    )
+    return top is not None and min((e.occurred_at, e.seq) for e in new_entries) < top
 
 
 def _cursor(raw) -> int | None:
@@ -128,8 +217,8 @@ def _positive_int(raw) -> int | None:
     return value if value > 0 else None
 
 
-def _filter_query(request: HttpRequest) -> str:
-    keep = ("kind", "priority", "author", "since", "until", "q")
+def _filter_query(request: HttpRequest, keep_order: bool = True) -> str:
+    keep = ("kind", "priority", "author", "since", "until", "q") + (("order",) if keep_order else ())
     return urlencode({k: request.GET[k] for k in keep if request.GET.get(k)})
 
 
@@ -141,10 +230,11 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
     entry = selectors.journal_entries(crisis).filter(seq=seq).first()
     if entry is None:
         raise Http404
-    form = CorrectionForm(request.POST or None)
+    selectors.journal_mark_corrected([entry])
+    form = CorrectionForm(request.POST or None, original=entry)
     if request.method == "POST" and form.is_valid():
         try:
-            services.journal_correct(original=entry, by=request.user, text=form.cleaned_data["text"])
+            services.journal_correct(original=entry, by=request.user, **form.correction_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

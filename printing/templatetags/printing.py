@@ -105,3 +105,9 @@ def kit_freshness(context, establishment, membership=None):
         "csrf_token": context.get("csrf_token"),
         "link": True,
     }
+
+
+@register.inclusion_tag("printing/_kit_freshness_line.html", takes_context=True)
+def kit_freshness_line(context, establishment, membership=None):
+    """The same facts as kit_freshness on one line, for the dashboard of an open crisis."""
+    return kit_freshness(context, establishment, membership)

@@ -1,4 +1,16 @@
 // Small keyboard comforts; every page works without this file.
+// Hints that only hold with this script (Enter sends, the page updates itself) show from now on.
+document.documentElement.classList.add("js");
+// Alt + a choice's access key picks it without moving the cursor out of the text being typed.
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey || !event.target.form) return;
+  const key = event.key.toLowerCase();
+  const choice = event.target.form.querySelector(`input[type=radio][accesskey="${CSS.escape(key)}"]`);
+  if (choice) {
+    event.preventDefault();
+    choice.checked = true;
+  }
+});
 document.addEventListener("keydown", (event) => {
   const field = event.target;
   // In the quick-entry text, Enter sends and Shift+Enter starts a new line.
@@ -27,6 +39,12 @@ function formatElapsed(ms) {
 function tickClocks() {
   document.querySelectorAll("[data-elapsed-since]").forEach((clock) => {
     clock.textContent = formatElapsed(Date.now() - Date.parse(clock.dataset.elapsedSince));
+  });
+  // A deadline's time left, or how late it is ("reste 2 j 03 h 10 min", "dépassée de 4 h 05 min").
+  document.querySelectorAll("[data-countdown-to]").forEach((element) => {
+    const left = Date.parse(element.dataset.countdownTo) - Date.now();
+    const label = left > 0 ? element.dataset.labelLeft : element.dataset.labelLate;
+    element.textContent = `${label} ${formatElapsed(Math.abs(left))}`;
   });
 }
 setInterval(tickClocks, 30000);

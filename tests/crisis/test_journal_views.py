@@ -39,7 +39,8 @@ def test_a_post_without_javascript_adds_the_entry_and_redirects(client, crisis, 
             "channel": "telephone",
             "sender": "Biologiste",
             "recipient": "Astreinte DSI",
-            "occurred_at": "2026-01-01T03:00",
+            "date": "2026-01-01",
+            "time": "03:00",
         },
     )
     assert response.status_code == 302 and response["Location"] == journal_url(crisis)
@@ -66,10 +67,11 @@ def test_an_htmx_post_answers_a_fresh_form_and_announces_the_change(client, cris
     [
         ({"kind": "fait", "text": ""}, "obligatoire"),
         ({"kind": "rumeur", "text": "x"}, "rumeur"),
-        ({"kind": "fait", "text": "x", "occurred_at": "2099-01-01T00:00"}, "futur"),
-        ({"kind": "fait", "text": "x", "occurred_at": "0001-01-01T00:00"}, "limites"),
+        ({"kind": "fait", "text": "x", "date": "2099-01-01", "time": "0000"}, "futur"),
+        ({"kind": "fait", "text": "x", "date": "0001-01-01", "time": "0000"}, "limites"),
         ({"kind": "fait", "text": "x" * 20_001}, "20000"),
-        ({"kind": "fait", "text": "x", "occurred_at": "pas une date"}, "date"),
+        ({"kind": "fait", "text": "x", "date": "pas une date", "time": "0300"}, "date"),
+        ({"kind": "fait", "text": "x", "time": "25h00"}, "heure invalide"),
     ],
 )
 def test_bad_input_shows_an_error_and_saves_nothing(client, crisis, scribe, data, message):

@@ -1,7 +1,11 @@
 """Two cell members in two browsers: what one writes, the other sees without reloading."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from crisis import services
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import logged_in_page
 
@@ -19,7 +23,7 @@ def test_an_entry_posted_by_one_member_appears_for_the_other_without_reload(
     writer.goto(journal)
     reader.evaluate("window.notReloaded = true")
 
-    writer.select_option("#id_kind", "fait")
+    writer.click("label.seg-fait")
     writer.fill("#id_text", "Le laboratoire signale que plusieurs applications ne répondent plus.")
     writer.keyboard.press("Enter")  # Enter sends, as a scribe on the phone expects
 
@@ -30,3 +34,35 @@ def test_an_entry_posted_by_one_member_appears_for_the_other_without_reload(
     assert crisis.journal_entries.filter(text__startswith="Le laboratoire signale", recorded_by=scribe).count() == 1
     # The form is ready for the next entry.
     assert writer.input_value("#id_text") == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_past_event_typed_as_four_digits_lands_at_its_time_for_both_members(
+    browser, live_server, crisis, director, scribe
+):
+    journal = f"{live_server.url}/crises/{crisis.pk}/main-courante/"
+    services.journal_append(crisis=crisis, by=scribe, text="Point de situation en cours")
+    reader = logged_in_page(browser, live_server, "director", PASSWORD)
+    writer = logged_in_page(browser, live_server, "scribe", PASSWORD)
+    reader.goto(journal)
+    writer.goto(journal)
+    reader.evaluate("window.notReloaded = true")
+    earlier = timezone.localtime() - timedelta(minutes=40)
+    if earlier.date() != timezone.localdate():  # just after midnight: the event was yesterday
+        writer.fill("#id_date", earlier.strftime("%Y-%m-%d"))
+
+    writer.fill("#id_time", earlier.strftime("%H%M"))
+    writer.focus("#id_text")
+    writer.keyboard.type("Le standard avait signalé une coupure")
+    writer.keyboard.press("Alt+u")  # urgent, without leaving the text
+    writer.keyboard.press("Enter")
+
+    for page in (writer, reader):
+        page.locator(".entry", has_text="avait signalé une coupure").wait_for(timeout=5000)
+        texts = page.locator(".entry .text").all_inner_texts()
+        # In event-time order the late entry sits below the later ones, not on top.
+        assert texts.index("Le standard avait signalé une coupure") > texts.index("Point de situation en cours")
+    assert reader.evaluate("window.notReloaded") is True
+    entry = crisis.journal_entries.get(text="Le standard avait signalé une coupure")
+    assert entry.priority == "urgent" and entry.channel == "non_precise"
+    assert timezone.localtime(entry.occurred_at).strftime("%H:%M") == earlier.strftime("%H:%M")

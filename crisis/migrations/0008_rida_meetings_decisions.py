@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crisis', '0005_live_versions_and_integration_authors'),
+        ('crisis', '0007_journal_search_index_and_backfill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

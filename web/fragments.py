@@ -1,0 +1,73 @@
+"""HTML fragments rendered once and kept: for content that never changes once written.
+
+The main courante's entries are append-only, so an entry's HTML depends only on the
+entry, whether it has been corrected, the language and the time zone. The cache
+alias "fragments" (a per-process memory cache by default: no network round trip,
+and nothing to go stale across a deploy) keeps them. A cache that fails (a
+configured Redis that is down, a full disk) only costs the rendering: the page is
+served all the same.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from django.core.cache import caches
+from django.template import loader
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+try:  # the Redis client is installed with the Redis extras of Celery; the embedded mode may lack it
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover
+    RedisError = OSError
+
+ALIAS = "fragments"
+CACHE_ERRORS = (OSError, RedisError)
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=32)
+def template_version(name: str) -> str:
+    """A short digest of a template's source: a changed template never reuses old fragments."""
+    source = loader.get_template(name).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def context_key() -> str:
+    """What else the HTML depends on: the active language and time zone."""
+    return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+
+
+def render_many(items: Iterable, key: Callable[[object], str], render: Callable[[object], str]) -> list[SafeString]:
+    """The HTML of each item, from the cache where it is, rendered (and kept) where it is not."""
+    items = list(items)
+    keys = [key(item) for item in items]
+    found = _get_many(keys)
+    missing = {}
+    html = []
+    for item, item_key in zip(items, keys, strict=True):
+        if item_key not in found:
+            found[item_key] = missing[item_key] = render(item)
+        html.append(mark_safe(found[item_key]))  # noqa: S308 (rendered by our own templates)
+    if missing:
+        _set_many(missing)
+    return html
+
+
+def _get_many(keys: list[str]) -> dict:
+    if not keys:
+        return {}
+    try:
+        return caches[ALIAS].get_many(keys)
+    except CACHE_ERRORS as error:
+        logger.warning("fragment cache unavailable, rendering instead: %s", error)
+        return {}
+
+
+def _set_many(values: dict) -> None:
+    try:
+        caches[ALIAS].set_many(values)
+    except CACHE_ERRORS as error:
+        logger.warning("fragment cache unavailable, not kept: %s", error)
