@@ -21,7 +21,7 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Crisis, JournalEntry
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
@@ -36,9 +36,9 @@ POLL_MAX_NEW = 200
 def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _journal_post(request, crisis_id)
-    crisis, membership = get_crisis_for_user(request.user, crisis_id)
     if "after" in request.GET:
-        return _journal_poll(request, crisis)
+        return _journal_poll(request, crisis_id)
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
     return _journal_page(request, crisis, membership, JournalEntryForm())
 
 
@@ -84,10 +84,12 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return _journal_page(request, crisis, membership, form, status=400)
 
 
-def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
-    """'Anything after N?': 204 from the crisis row alone when nothing is new."""
-    if unchanged := live.nothing_new(request, crisis.live_version):
+def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    """'Anything after N?': 204 from one small query when nothing is new; the crisis is loaded only if it is."""
+    crisis_version, _establishment_version = live_versions_for_user(request.user, crisis_id)
+    if unchanged := live.nothing_new(request, crisis_version):
         return unchanged
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id)
     after = _cursor(request.GET.get("after"))
     if after is None:
         return HttpResponseBadRequest(_("Curseur invalide."))
