@@ -3,18 +3,31 @@
 Prints the median and p95 time per request over N requests, and the number of SQL
 queries per request (which must not grow with the number of entries).
 
-    .venv/bin/python bench/journal.py [--entries 10000] [--requests 300]
+    .venv/bin/python bench/journal.py [--entries 10000] [--requests 300] [--server-requests 3000]
 
-Runs in-process through Django's test client against a throwaway database
+First part, in-process through Django's test client against a throwaway database
 (SQLite file by default, PostgreSQL when DATABASE_URL is set): it measures the
 view, its queries and its template, not a network or a web server.
+
+Second part, the cost of an authenticated request under load: a real gunicorn
+(sync workers, config.wsgi, the deployed middleware; bench/server_settings.py adds
+two bare views) on the same database and cache (REDIS_URL when set), driven by
+--concurrency connections. For each session engine it reports, side by side, a bare
+view (no session touched), the same view behind login_required, and the journal's
+"nothing new" 204: worker CPU per request (utime + stime of the workers from /proc,
+divided by the requests served), requests/s, median and p95 latency. The three figures
+take turns (--rounds), so a load that comes and goes on the machine falls on all three.
 """
 
 import argparse
+import asyncio
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -74,10 +87,180 @@ def measure(client: Client, url: str, requests: int, **headers) -> dict:
     }
 
 
+# --- the cost of an authenticated request, under gunicorn -----------------
+
+REPO = Path(__file__).resolve().parent.parent
+SESSION_ENGINES = {
+    "web.sessions": "web.sessions",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "db": "django.contrib.sessions.backends.db",
+    "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def session_cookie(engine: str, user) -> str:
+    """What a login leaves in the browser, for the given session engine (no password hashing involved)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(engine).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+class Server:
+    """gunicorn on a free port, on the benchmark's database, with the given session engine."""
+
+    def __init__(self, engine: str, workers: int):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.server_settings",
+            "BENCH_DATABASE_NAME": str(connection.settings_dict["NAME"]),
+            "BENCH_SESSION_ENGINE": engine,
+            "SECRET_KEY": settings.SECRET_KEY,  # the cookies are signed here, checked there
+            "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+        }
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers)]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--backlog", "2048"]
+        self.process = subprocess.Popen(command, cwd=REPO, env=env)
+        deadline = time.monotonic() + 30
+        while asyncio.run(get(self.port, "/bench/bare/", ""))[0] != 204:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("gunicorn did not answer /bench/bare/ within 30 s")
+            time.sleep(0.2)
+
+    def workers_cpu_seconds(self) -> float:
+        """utime + stime of the worker processes (the arbiter does no request work)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ticks = 0
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+async def get(port: int, path: str, cookie: str, extra: str = "") -> tuple[int, float]:
+    """One GET on a fresh connection (gunicorn's sync workers close it): (status, milliseconds)."""
+    start = time.perf_counter()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return 0, 0.0
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n{extra}Connection: close\r\n\r\n"
+    writer.write(request.encode())
+    response = await reader.read()
+    writer.close()
+    status = int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/") else 0
+    return status, (time.perf_counter() - start) * 1000
+
+
+async def load(
+    port: int, path: str, cookie: str, extra: str, requests: int, concurrency: int
+) -> list[tuple[int, float]]:
+    results: list[tuple[int, float]] = []
+
+    async def connection_loop():
+        while len(results) < requests:
+            results.append(await get(port, path, cookie, extra))
+
+    await asyncio.gather(*(connection_loop() for _ in range(concurrency)))
+    return results
+
+
+def measure_server(server: Server, rows: dict, requests: int, concurrency: int, rounds: int) -> dict:
+    """Each row's figures, the rows taking turns in `rounds` slices so a neighbour's load falls on all of them."""
+    for path, cookie in rows.values():  # warm every worker on every path
+        asyncio.run(load(server.port, path, cookie, HTMX, max(200, requests // 10), concurrency))
+    done = {what: {"results": [], "cpu": 0.0, "wall": 0.0} for what in rows}
+    for _round in range(rounds):
+        for what, (path, cookie) in rows.items():
+            cpu_before, wall_before = server.workers_cpu_seconds(), time.perf_counter()
+            done[what]["results"] += asyncio.run(load(server.port, path, cookie, HTMX, requests // rounds, concurrency))
+            done[what]["wall"] += time.perf_counter() - wall_before
+            done[what]["cpu"] += server.workers_cpu_seconds() - cpu_before
+    figures = {}
+    for what, row in done.items():
+        timings = sorted(ms for _status, ms in row["results"])
+        figures[what] = {
+            "status": "/".join(str(status) for status in sorted({status for status, _ms in row["results"]})),
+            "cpu_ms": row["cpu"] / len(timings) * 1000,
+            "per_second": len(timings) / row["wall"],
+            "median_ms": statistics.median(timings),
+            "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        }
+    return figures
+
+
+HTMX = "HX-Request: true\r\n"
+
+
+def report_server(crisis, user, engines: list[str], args) -> None:
+    print(
+        f"\ngunicorn, {args.workers} sync workers, {args.concurrency} connections, {args.server_requests} requests per figure"
+        f" in {args.rounds} rounds ({connection.vendor}, cache {'redis' if settings.REDIS_URL else 'files'},"
+        f" crisis of {crisis.journal_last_seq} entries)"
+    )
+    print(
+        f"{'sessions':<15} {'what':<26} {'status':>6} {'CPU ms/req':>10} {'× bare':>7} {'req/s':>7} {'median ms':>10} {'p95 ms':>8}"
+    )
+    poll = f"/crises/{crisis.pk}/main-courante/?v={crisis.live_version}&after={crisis.journal_last_seq}"
+    for engine in engines:
+        cookie = session_cookie(SESSION_ENGINES[engine], user)
+        server = Server(SESSION_ENGINES[engine], args.workers)
+        try:
+            rows = {
+                "bare view": ("/bench/bare/", ""),
+                "bare view, login required": ("/bench/bare-authenticated/", cookie),
+                "journal poll, nothing new": (poll, cookie),
+            }
+            figures = measure_server(server, rows, args.server_requests, args.concurrency, args.rounds)
+        finally:
+            server.stop()
+        bare_cpu = figures["bare view"]["cpu_ms"]
+        for what, row in figures.items():
+            print(
+                f"{engine:<15} {what:<26} {row['status']:>6} {row['cpu_ms']:>10.2f} {row['cpu_ms'] / bare_cpu:>7.2f}"
+                f" {row['per_second']:>7.0f} {row['median_ms']:>10.2f} {row['p95_ms']:>8.2f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--server-requests", type=int, default=3000, help="per figure under gunicorn; 0 skips it")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=5, help="the three figures take turns this many times")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (3 as deployed)")
+    configured = next(name for name, engine in SESSION_ENGINES.items() if engine == settings.SESSION_ENGINE)
+    parser.add_argument(
+        "--sessions",
+        default=",".join(dict.fromkeys([configured, "db", "signed_cookies"])),
+        help=f"session engines to compare, among {', '.join(SESSION_ENGINES)} (default: the configured one first)",
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -94,13 +277,17 @@ def main() -> None:
             seeded = time.perf_counter() - started
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # what autovacuum does soon after a burst of inserts
+            crisis.refresh_from_db()  # the live version moved in the database, by F() updates
             client = Client()
             client.force_login(user)
             base = f"/crises/{crisis.pk}/main-courante/"
             rows = {
                 "journal page": measure(client, base, args.requests),
                 "poll, nothing new": measure(
-                    client, f"{base}?after={crisis.journal_last_seq}", args.requests, HTTP_HX_REQUEST="true"
+                    client,
+                    f"{base}?v={crisis.live_version}&after={crisis.journal_last_seq}",
+                    args.requests,
+                    HTTP_HX_REQUEST="true",
                 ),
                 "filtered page (q=DPI)": measure(client, f"{base}?q=DPI&kind=decision", args.requests),
             }
@@ -111,6 +298,8 @@ def main() -> None:
             print(
                 f"{'':>8} (seeded {entries} entries through the append service in {seeded:.1f} s: {entries / seeded:.0f}/s)"
             )
+        if args.server_requests:
+            report_server(crisis, user, args.sessions.split(","), args)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -25,7 +25,14 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Crisis, Role
-from ..permissions import Cap, capabilities_of, crises_for, establishments_for, get_crisis_for_user
+from ..permissions import (
+    Cap,
+    capabilities_of,
+    crises_for,
+    establishments_for,
+    get_crisis_for_user,
+    live_versions_for_user,
+)
 
 # --- health and login -----------------------------------------------------
 
@@ -81,7 +88,8 @@ DEADLINE_72H = timedelta(hours=72)
 def dashboard_version(crisis: Crisis) -> str:
     """Everything the dashboard shows: the crisis (journal, phase, roster, record) and its
     establishment (kit freshness). What changes with time alone (a deadline falling due) is
-    rendered with data-due-at and turned overdue in the browser (console.js)."""
+    rendered with data-due-at and turned overdue in the browser (console.js). The poll's
+    cheap answer composes the same counters, in the same order (crisis_dashboard)."""
     return live.version_of(crisis.live_version, crisis.establishment.live_version)
 
 
@@ -92,10 +100,11 @@ def _roles_with(capability: str) -> list[str]:
 @login_required
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    if live.is_poll(request):  # most polls end here, on one small query
+        if unchanged := live.nothing_new(request, live.version_of(*live_versions_for_user(request.user, crisis_id))):
+            return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     version = dashboard_version(crisis)
-    if unchanged := live.nothing_new(request, version):
-        return unchanged
     now = timezone.now()
     deadline = crisis.awareness_at + DEADLINE_72H if crisis.awareness_at else None
     context = {

@@ -23,7 +23,7 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Crisis, JournalEntry
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
@@ -38,9 +38,9 @@ POLL_MAX_NEW = 200
 def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _journal_post(request, crisis_id)
-    crisis, membership = get_crisis_for_user(request.user, crisis_id)
     if "after" in request.GET:
-        return _journal_poll(request, crisis)
+        return _journal_poll(request, crisis_id)
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
     return _journal_page(request, crisis, membership, _entry_form(request, crisis))
 
 
@@ -140,15 +140,17 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return _journal_page(request, crisis, membership, form, status=400)
 
 
-def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
-    """'Anything after N?': 204 from the crisis row alone when nothing is new.
+def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    """'Anything after N?': 204 from one small query when nothing is new; the crisis is loaded only if it is.
 
     New entries that belong at the top (in the page's order) are added there; one
     that happened before entries already shown (typed late) re-renders the first
     page instead, so it appears where it happened.
     """
-    if unchanged := live.nothing_new(request, crisis.live_version):
+    crisis_version, _establishment_version = live_versions_for_user(request.user, crisis_id)
+    if unchanged := live.nothing_new(request, crisis_version):
         return unchanged
+    crisis, _membership = get_crisis_for_user(request.user, crisis_id)
     after = _cursor(request.GET.get("after"))
     if after is None:
         return HttpResponseBadRequest(_("Curseur invalide."))

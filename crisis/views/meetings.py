@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..forms import add_service_errors
 from ..forms_rida import MeetingForm, RidaLineForm
 from ..models import Crisis, Meeting
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 
 POLL_SECONDS = 5
 
@@ -55,9 +55,10 @@ def _meeting_of(crisis: Crisis, meeting_id: int) -> Meeting:
 @require_GET
 def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpResponse:
     """The meeting page, live: countdown (server times, ticking in the browser), agenda, lines recorded in it."""
+    if live.is_poll(request):  # most polls end here, on one small query
+        if unchanged := live.nothing_new(request, str(live_versions_for_user(request.user, crisis_id)[0])):
+            return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    if unchanged := live.nothing_new(request, str(crisis.live_version)):
-        return unchanged
     meeting = _meeting_of(crisis, meeting_id)
     now = timezone.now()
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open

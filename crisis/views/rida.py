@@ -21,7 +21,7 @@ from .. import selectors, services
 from ..forms import add_service_errors
 from ..forms_rida import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
-from ..permissions import Cap, get_crisis_for_user, rida_fields_for
+from ..permissions import Cap, get_crisis_for_user, live_versions_for_user, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
 
 RIDA_PAGE_SIZE = 50
@@ -41,9 +41,10 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _rida_create(request, crisis_id)
+    if live.is_poll(request):  # most polls end here, on one small query
+        if unchanged := live.nothing_new(request, str(live_versions_for_user(request.user, crisis_id)[0])):
+            return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    if unchanged := live.nothing_new(request, str(crisis.live_version)):
-        return unchanged
     return _rida_page(request, crisis, membership)
 
 

@@ -190,6 +190,40 @@ def test_nothing_new_answers_204_with_one_query_after_authentication(client, cri
     assert len(crisis_queries) == 1, queries.captured_queries
 
 
+def test_nothing_new_costs_three_queries_at_most_session_user_and_the_versions(
+    client, crisis, scribe, django_assert_max_num_queries
+):
+    """The price of every open console's poll: pinned, so a middleware or a lookup cannot creep in."""
+    client.force_login(scribe)
+    url = poll_url(crisis)
+    with django_assert_max_num_queries(3) as queries:
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response.content == b""
+    tables = ["django_session", "auth_user", "crisis_crisis"]
+    assert [sum(f'"{t}"' in q["sql"] or f" {t} " in q["sql"] for q in queries.captured_queries) for t in tables] == [
+        1,
+        1,
+        1,
+    ], queries.captured_queries
+    assert not [q for q in queries.captured_queries if "title" in q["sql"]], "no crisis is loaded to say nothing new"
+
+
+def test_the_cheap_poll_still_shuts_out_outsiders_former_members_and_unknown_crises(client, crisis, scribe, outsider):
+    url = poll_url(crisis)
+    client.force_login(outsider)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+    client.force_login(scribe)
+    assert client.get(reverse("journal", args=[crisis.pk + 1000]) + "?v=0&after=0").status_code == 404
+    scribe.memberships.update(is_active=False)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_the_cheap_poll_refuses_a_role_without_the_read_capability(client, crisis, scribe, settings):
+    settings.ROLE_CAPABILITIES = {"secretaire": set()}
+    client.force_login(scribe)
+    assert client.get(poll_url(crisis), HTTP_HX_REQUEST="true").status_code == 403
+
+
 def test_the_poll_returns_only_new_entries_and_moves_the_cursor(client, crisis, scribe):
     client.force_login(scribe)
     crisis.refresh_from_db()

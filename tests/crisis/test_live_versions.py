@@ -69,3 +69,35 @@ def test_the_journal_poll_answers_204_from_the_version_even_when_filters_are_set
     services.journal_append(crisis=crisis, by=scribe, text="Réseau coupé", kind="decision")
     body = client.get(url, query, HTTP_HX_REQUEST="true").content.decode()
     assert "Réseau coupé" in body and f"v={crisis.live_version + 1}" in body
+
+
+def _live_pages(crisis, director):
+    from django.utils import timezone
+
+    meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
+    crisis.refresh_from_db()
+    both = live.version_of(crisis.live_version, crisis.establishment.live_version)
+    return {
+        reverse("crisis-dashboard", args=[crisis.pk]): both,
+        reverse("rida", args=[crisis.pk]): str(crisis.live_version),
+        reverse("meeting", args=[crisis.pk, meeting.pk]): str(crisis.live_version),
+    }
+
+
+def test_every_live_page_answers_an_unchanged_poll_with_three_queries_at_most(
+    client, crisis, director, django_assert_max_num_queries
+):
+    client.force_login(director)
+    for url, seen in _live_pages(crisis, director).items():
+        with django_assert_max_num_queries(3) as queries:  # session, user, versions with the membership
+            response = client.get(url, {"v": seen}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 204, url
+        # No crisis is loaded to say "nothing new": the versions and the role only.
+        assert not [q for q in queries.captured_queries if "title" in q["sql"]], url
+
+
+def test_the_cheap_poll_of_every_live_page_shows_nothing_to_an_outsider(client, crisis, director, outsider):
+    pages = _live_pages(crisis, director)
+    client.force_login(outsider)
+    for url, seen in pages.items():
+        assert client.get(url, {"v": seen}, HTTP_HX_REQUEST="true").status_code == 404, url
