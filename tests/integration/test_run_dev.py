@@ -36,7 +36,9 @@ def answers(port: int) -> bool:
         return False
 
 
-def test_ctrl_c_stops_everything_within_10_s_and_the_cut_render_is_redone(filesystem_broker, crisis, director, scribe):
+def test_ctrl_c_stops_everything_within_10_s_and_the_unfinished_job_completes_after_restart(
+    filesystem_broker, crisis, director, scribe
+):
     from crisis.services import journal_append
 
     for n in range(1500):  # long enough to be caught mid-render
@@ -70,7 +72,8 @@ def test_ctrl_c_stops_everything_within_10_s_and_the_cut_render_is_redone(filesy
         wait_until(lambda: not any(alive(pid) for pid in children | {run.pid}), timeout=10, what="all gone")
         kill_all(run, children)
     assert job.status == PrintJob.Status.DONE, job.error
-    # The journal renders in chunks: the chunk cut short by Ctrl-C (or the job itself) was rendered again.
+    # The journal renders in chunks. A chunk rendering at Ctrl-C either finished during the worker's
+    # warm shutdown or was cut and rendered again (a second attempt); none is lost, none runs a third time.
     attempts = [job.attempts, *job.children.values_list("attempts", flat=True)]
-    assert max(attempts) == 2 and job.file.read().startswith(b"%PDF-")
+    assert 1 <= min(attempts) and max(attempts) <= 2 and job.file.read().startswith(b"%PDF-")
     assert "Traceback" not in output, output[-3000:]
