@@ -72,7 +72,9 @@ def ensure_search_index(using_connection) -> None:
     if using_connection.vendor != "sqlite":
         return
     with using_connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'crisis_journal_search_insert'")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'crisis_journal_search_insert'"
+        )
         had_triggers = cursor.fetchone() is not None
         cursor.execute(SQLITE_FTS.strip())
         for statement in SQLITE_TRIGGERS:

@@ -21,7 +21,7 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = Path("locale/en/LC_MESSAGES/django.po")
 # What `make messages` scans: the apps, the settings, the templates (tests and bench are not UI).
-SOURCES = ["crisis", "continuity", "tickets", "comms", "config", "templates", "locale"]
+SOURCES = ["crisis", "web", "continuity", "tickets", "comms", "config", "templates", "locale"]
 MAKEMESSAGES_IGNORE = [".venv", "var", "tests", "bench", "node_modules"]
 
 

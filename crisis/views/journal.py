@@ -156,7 +156,9 @@ def _journal_poll(request: HttpRequest, crisis: Crisis) -> HttpResponse:
         return HttpResponseClientRefresh()
     filters = JournalFilterForm(request.GET, authors=selectors.journal_authors(crisis)).filters()
     order = _order(request)
-    new_entries = selectors.journal_mark_corrected(list(selectors.journal_entries(crisis, filters).filter(seq__gt=after)))
+    new_entries = selectors.journal_mark_corrected(
+        list(selectors.journal_entries(crisis, filters).filter(seq__gt=after))
+    )
     context = {
         "crisis": crisis,
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries]),
