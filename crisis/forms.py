@@ -199,7 +199,7 @@ class JournalEntryForm(Unsuffixed, EventTimeForm):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Que s'est-il passé ?"), "data-submit-on-enter": ""}),
     )
     channel = forms.ChoiceField(
-        label=_("Canal"), choices=JournalEntry.Channel.choices, initial=JournalEntry.Channel.NON_PRECISE
+        label=_("Canal"), choices=JournalEntry.Channel.choices, initial=JournalEntry.Channel.NON_PRECISE, required=False
     )
     sender = forms.CharField(label=_("Émetteur"), max_length=200, required=False)
     recipient = forms.CharField(label=_("Destinataire"), max_length=200, required=False)
@@ -220,6 +220,7 @@ class JournalEntryForm(Unsuffixed, EventTimeForm):
         """What journal_append takes."""
         fields = {name: self.cleaned_data[name] for name in ("kind", "priority", "text", "channel", "sender")}
         fields |= {"recipient": self.cleaned_data["recipient"], "attachment": self.cleaned_data["attachment"]}
+        fields["channel"] = fields["channel"] or JournalEntry.Channel.NON_PRECISE
         fields["occurred_at"] = self.cleaned_data["occurred_at"]
         return fields
 

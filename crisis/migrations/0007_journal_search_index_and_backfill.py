@@ -58,33 +58,23 @@ def drop_search_index(apps, schema_editor):
 
 
 def count_journals(apps, schema_editor):
-    """Replays the counting rule of crisis.services.journal: see _counter_changes there."""
+    """Each fact (an entry and all its corrections) counts once, under its latest version,
+    as crisis.services.journal keeps the counters from now on."""
     Crisis = apps.get_model("crisis", "Crisis")
     JournalEntry = apps.get_model("crisis", "JournalEntry")
     for crisis in Crisis.objects.all():
-        counts = {"entry": 0, "urgent": 0, "decision": 0, "action": 0, "communication": 0}
-        version = {}  # entry id -> (kind, priority) of its latest direct correction, or its own
-        for pk, kind, priority, corrects_id in (
-            JournalEntry.objects.filter(crisis=crisis).order_by("seq").values_list("pk", "kind", "priority", "corrects_id")
-        ):
-            version[pk] = (kind, priority)
-            if corrects_id is None:
-                counts["entry"] += 1
-            else:
-                old_kind, old_priority = version[corrects_id]
-                counts["urgent"] -= old_priority == "urgent"
-                if old_kind in counts:
-                    counts[old_kind] -= 1
-                version[corrects_id] = (kind, priority)
-            counts["urgent"] += priority == "urgent"
-            if kind in counts:
-                counts[kind] += 1
+        root, latest = {}, {}
+        rows = JournalEntry.objects.filter(crisis=crisis).order_by("seq")
+        for pk, kind, priority, corrects_id in rows.values_list("pk", "kind", "priority", "corrects_id"):
+            root[pk] = root.get(corrects_id, corrects_id) if corrects_id else pk
+            latest[root[pk]] = (kind, priority)
+        versions = list(latest.values())
         Crisis.objects.filter(pk=crisis.pk).update(
-            journal_entry_count=counts["entry"],
-            journal_urgent_count=counts["urgent"],
-            journal_decision_count=counts["decision"],
-            journal_action_count=counts["action"],
-            journal_communication_count=counts["communication"],
+            journal_entry_count=len(versions),
+            journal_urgent_count=sum(1 for _, priority in versions if priority == "urgent"),
+            journal_decision_count=sum(1 for kind, _ in versions if kind == "decision"),
+            journal_action_count=sum(1 for kind, _ in versions if kind == "action"),
+            journal_communication_count=sum(1 for kind, _ in versions if kind == "communication"),
         )
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -282,24 +282,45 @@ def _counter_changes(entry: JournalEntry) -> dict:
     """How the crisis's counters move with this entry, as F() updates.
 
     A new entry counts once, under its type and priority. A correction is no new
-    fact: it moves the counts from the version it replaces (the corrected entry's
-    latest correction, or the entry itself) to its own type and priority.
+    fact: the fact (the first entry and every correction below it, corrections of
+    corrections included) counts under its latest version, so a correction moves
+    the counts from the version it replaces to its own type and priority.
     """
     delta = {name: 0 for name in ("journal_entry_count", "journal_urgent_count", *COUNTED_KINDS.values())}
     if entry.corrects_id is None:
         delta["journal_entry_count"] += 1
     else:
-        replaced = (
-            JournalEntry.objects.filter(corrects_id=entry.corrects_id).order_by("-seq").only("kind", "priority").first()
-            or entry.corrects
-        )
-        delta["journal_urgent_count"] -= replaced.priority == JournalEntry.Priority.URGENT
-        if replaced.kind in COUNTED_KINDS:
-            delta[COUNTED_KINDS[replaced.kind]] -= 1
+        kind, priority = _current_version(entry.corrects)
+        delta["journal_urgent_count"] -= priority == JournalEntry.Priority.URGENT
+        if kind in COUNTED_KINDS:
+            delta[COUNTED_KINDS[kind]] -= 1
     delta["journal_urgent_count"] += entry.priority == JournalEntry.Priority.URGENT
     if entry.kind in COUNTED_KINDS:
         delta[COUNTED_KINDS[entry.kind]] += 1
     return {name: F(name) + change for name, change in delta.items() if change}
+
+
+CURRENT_VERSION = """
+WITH RECURSIVE fact(id) AS (
+    SELECT id FROM crisis_journalentry WHERE id = %s
+    UNION ALL SELECT e.id FROM crisis_journalentry e JOIN fact ON e.corrects_id = fact.id
+)
+SELECT kind, priority FROM crisis_journalentry WHERE id IN (SELECT id FROM fact) ORDER BY seq DESC LIMIT 1
+"""
+
+
+def _current_version(corrected: JournalEntry) -> tuple[str, str]:
+    """Type and priority of the latest version of the fact that `corrected` belongs to.
+
+    Walks up to the fact's first entry (a correction chain is short), then reads the
+    latest of its corrections through the partial index on the corrected link.
+    """
+    root = corrected
+    while root.corrects_id is not None:
+        root = JournalEntry.objects.only("corrects_id").get(pk=root.corrects_id)
+    with connection.cursor() as cursor:
+        cursor.execute(CURRENT_VERSION, [root.pk])
+        return cursor.fetchone()
 
 
 def journal_correct(*, original: JournalEntry, by, text: str, **fields) -> JournalEntry:

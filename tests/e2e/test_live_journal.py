@@ -66,3 +66,18 @@ def test_a_past_event_typed_as_four_digits_lands_at_its_time_for_both_members(
     entry = crisis.journal_entries.get(text="Le standard avait signalé une coupure")
     assert entry.priority == "urgent" and entry.channel == "non_precise"
     assert timezone.localtime(entry.occurred_at).strftime("%H:%M") == earlier.strftime("%H:%M")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("javascript", [True, False])
+def test_hints_that_need_javascript_show_only_with_it(browser, live_server, crisis, scribe, javascript):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", "scribe")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/crises/{crisis.pk}/main-courante/")
+    for hint in ("Entrée pour ajouter", "Cette page se met à jour toute seule"):
+        assert page.get_by_text(hint).is_visible() is javascript, hint
+    context.close()
