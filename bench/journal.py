@@ -265,7 +265,12 @@ def main() -> None:
 
     setup_test_environment()
     # Its own database (a file for SQLite, as in production; not the tests' one).
-    test_name = str(settings.VAR_DIR / "bench-journal.sqlite3") if connection.vendor == "sqlite" else "bench_journal"
+    # On PostgreSQL, named after the configured database: two people benchmarking on one server don't collide.
+    test_name = (
+        str(settings.VAR_DIR / "bench-journal.sqlite3")
+        if connection.vendor == "sqlite"
+        else f"{connection.settings_dict['NAME']}_bench_journal"
+    )
     connection.settings_dict["TEST"]["NAME"] = test_name
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
