@@ -1,0 +1,31 @@
+"""The core: establishments, memberships, crises, the cell roster, the main courante, the RIDA.
+
+One module per sub-domain; everything is imported here, so that `crisis.models.X` stays the
+one way to name a model and Django finds them all.
+"""
+
+from .crises import Crisis, Phase, Shift
+from .history import RecordChange
+from .journal import RECORDED_LATE_AFTER, AppendOnlyError, JournalEntry, JournalQuerySet
+from .organisation import Establishment, Ght, LiveVersioned, Membership, Role
+from .rida import Decision, Meeting, RidaLine, search_key
+
+__all__ = [
+    "RECORDED_LATE_AFTER",
+    "AppendOnlyError",
+    "Crisis",
+    "Decision",
+    "Establishment",
+    "Ght",
+    "JournalEntry",
+    "JournalQuerySet",
+    "LiveVersioned",
+    "Meeting",
+    "Membership",
+    "Phase",
+    "RecordChange",
+    "RidaLine",
+    "Role",
+    "Shift",
+    "search_key",
+]
