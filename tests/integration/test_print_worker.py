@@ -70,40 +70,56 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(
     assert job.status == PrintJob.Status.DONE and job.file.read().startswith(b"%PDF-")
 
 
-def test_a_worker_killed_mid_render_loses_no_job(crisis, director, scribe, broker, transactional_db):
+def test_a_worker_killed_mid_render_loses_no_job(crisis, director, scribe, broker, transactional_db, settings):
     from crisis.services import journal_append
+
+    settings.PRINT_SWEEP_ASKS_WORKERS = True  # as deployed: the sweeper asks the live workers what they hold
 
     from .conftest import start_worker, stop_worker
 
-    for n in range(1500):  # a journal long enough to be caught mid-render
+    # A journal long enough to render in several chunks (child jobs), so that the kill catches
+    # chunks in progress, reserved by the dying worker, or still in the queue: none may be lost.
+    for n in range(1500):
         journal_append(crisis=crisis, by=scribe, text=f"Entrée {n} : appel du service, procédure dégradée appliquée.")
+    rendering = PrintJob.objects.filter(status=PrintJob.Status.RUNNING, waiting_for_parts=False)
     first = start_worker(broker)
     try:
         job = services.print_job_request(
             establishment=crisis.establishment, by=director, document="journal", params={"crisis_id": crisis.pk}
         )
         deadline = time.monotonic() + 60
-        while job.status != PrintJob.Status.RUNNING and time.monotonic() < deadline:
+        while not rendering.filter(parent=job).exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-            job.refresh_from_db()
-        assert job.status == PrintJob.Status.RUNNING
+        caught = set(rendering.values_list("pk", flat=True))
+        assert caught, "no chunk was caught rendering"
         os.killpg(first.pid, signal.SIGKILL)  # the whole worker, pool children included: no goodbye
         first.wait(timeout=10)
     finally:
         stop_worker(first)
     job.refresh_from_db()
-    assert job.status == PrintJob.Status.RUNNING and not job.file  # left half-done by the dead worker
-    # Nobody finishes it: PRINT_JOB_STALE_AFTER later (moved back here rather than waited for),
-    # the sweeper resends it and a live worker takes it over.
+    assert job.status == PrintJob.Status.RUNNING and job.waiting_for_parts and not job.file
+    assert set(rendering.values_list("pk", flat=True)) >= caught  # left half-done by the dead worker
+    # Nobody finishes them: PRINT_JOB_STALE_AFTER later (moved back here rather than waited for),
+    # the sweeper resends them and a live worker takes them over.
     stale = timedelta(seconds=settings.PRINT_JOB_STALE_AFTER + 1)
-    PrintJob.objects.filter(pk=job.pk).update(
-        started_at=F("started_at") - stale, dispatched_at=F("dispatched_at") - stale
-    )
+    PrintJob.objects.update(started_at=F("started_at") - stale, dispatched_at=F("dispatched_at") - stale)
     second = start_worker(broker)
     try:
-        assert services.print_jobs_sweep().redispatched == 1
-        job = wait_for(job, timeout=120)
+        # The sweeper runs as beat runs it (every minute, here every 3 s): the chunks caught
+        # rendering go at once; those the dead worker had reserved (its prefetched messages wait
+        # out Redis's visibility timeout), once no live worker holds them and the queue is empty.
+        redispatched, deadline = 0, time.monotonic() + 180
+        while job.is_pending and time.monotonic() < deadline:
+            redispatched += services.print_jobs_sweep().redispatched
+            time.sleep(3)
+            job.refresh_from_db()
+        rows = list(PrintJob.objects.values_list("pk", "status", "waiting_for_parts", "attempts", "dispatched_at"))
+        assert not job.is_pending, rows
+        assert redispatched >= len(caught)
     finally:
         stop_worker(second)
     assert job.status == PrintJob.Status.DONE, job.error
-    assert job.attempts == 2 and job.file.read().startswith(b"%PDF-")
+    assert not PrintJob.objects.exclude(status=PrintJob.Status.DONE).exists()
+    assert job.file.read().startswith(b"%PDF-") and job.page_count >= 3 * 10
+    # Each chunk caught rendering was rendered twice, by the dead worker then the live one.
+    assert set(PrintJob.objects.filter(pk__in=caught).values_list("attempts", flat=True)) == {2}
