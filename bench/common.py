@@ -24,7 +24,8 @@ def throwaway_database(name: str) -> Iterator[None]:
         if connection.vendor == "sqlite"
         else f"{connection.settings_dict['NAME']}_bench_{name}"
     )
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    # One left by an interrupted run is the benchmark's own: dropped without asking.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         yield
     finally:

@@ -253,6 +253,8 @@ def main() -> None:
             page.screenshot(path=args.screenshot, full_page=True)
         finally:
             browser.close()
+            # Playwright's greenlet gets a connection of its own: closed here, or PostgreSQL refuses the drop.
+            connection.close()
         report(night, counted.tallies)
         print(f"every entry checked in the database and on the page; screenshot: {args.screenshot}")
 
