@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -47,7 +46,7 @@ from django.utils import timezone  # noqa: E402
 from bench.common import live_server, throwaway_database  # noqa: E402
 from crisis.demo.seed import SCENARIO  # noqa: E402
 from crisis.forms import KIND_KEYS, PRIORITY_KEYS  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, logged_in_page  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, clock_at, logged_in_page  # noqa: E402
 
 ENTRIES = 11
 T0 = time(23, 0)  # the scenario's T0: Sunday 23:00, injects are minutes after it
@@ -92,18 +91,6 @@ class Counted:
     def click(self, selector: str) -> None:
         self.page.click(selector)
         self.tallies[-1].clicks += 1
-
-
-@contextmanager
-def clock_at(moment: datetime):
-    """The server's clock (django.utils.timezone.now) moved by a constant offset to `moment`; it keeps ticking."""
-    real_now = timezone.now
-    offset = moment - real_now()
-    timezone.now = lambda: real_now() + offset
-    try:
-        yield
-    finally:
-        timezone.now = real_now
 
 
 def injects() -> list[dict]:
