@@ -16,7 +16,7 @@ as one key (capitals and accented letters included, as on a French keyboard).
 Each entry is then read back from the database (time, type, channel, priority, sender,
 recipient, author) and looked for on the page; any difference stops the script. It
 prints a table per entry, the totals and averages, and the figures of issue #7 beside
-them (878 keys and 72 clicks for the same eleven events before the quick-entry form).
+them (878 keys and 72 clicks for eleven events of the same night, before the quick-entry form).
 
 The events are dated the day the script runs and the server's clock is moved to 19:45
 that day (only the clock: a constant offset on django.utils.timezone.now), so that
@@ -52,7 +52,7 @@ ENTRIES = 11
 T0 = time(23, 0)  # the scenario's T0: Sunday 23:00, injects are minutes after it
 TYPED_AT = time(19, 45)  # when the secretary types the night in (the issue's session did the same)
 PASSWORD = "bench-typing"
-# Issue #7, the same eleven events before the quick-entry form.
+# Issue #7: eleven events of the same night, typed before the quick-entry form.
 BEFORE = {"keys": 878, "clicks": 72, "time_keys_per_entry": 13}
 # What the channel <select> jumps to when its first letter is typed (type-ahead), by code.
 CHANNEL_LETTERS = {"telephone": "t", "sur_site": "s", "reunion": "r", "papier": "p", "messagerie": "m", "autre": "a"}
@@ -205,15 +205,17 @@ def report(night: list[dict], tallies: list[Tally]) -> None:
         )
     )
     print(f"{'per entry':<44}{average}")
+    form = totals["time"] + totals["form"]
     print(
-        f"\nbefore (issue #7, same eleven events): {BEFORE['keys']} keys ({BEFORE['keys'] / count:.0f} per entry,"
-        f" {BEFORE['time_keys_per_entry']} of them for the date and time), {BEFORE['clicks']} clicks"
-        f" ({BEFORE['clicks'] / count:.1f} per entry)"
+        f"\nnow: {keys} keys ({keys / count:.0f} per entry); without the text {keys - totals['text']}"
+        f" ({(keys - totals['text']) / count:.1f} per entry): the names {totals['names']}"
+        f" ({totals['names'] / count:.1f}), the form itself (time, type, priority, channel, moving, sending) {form}"
+        f" ({form / count:.1f} per entry, {totals['time'] / count:.0f} of them the time, none the date); {clicks} clicks"
     )
     print(
-        f"now: {keys} keys ({keys / count:.0f} per entry, {totals['time'] / count:.0f} for the time, none for the date),"
-        f" of which {keys - totals['text']} are not the text itself ({(keys - totals['text']) / count:.1f} per entry,"
-        f" {totals['form'] / count:.1f} per entry for the form without the names); {clicks} clicks"
+        f"before (issue #7, eleven events of that night; how its keys split was not recorded beyond the date and time):"
+        f" {BEFORE['keys']} keys ({BEFORE['keys'] / count:.0f} per entry, {BEFORE['time_keys_per_entry']} of them the"
+        f" date and time), {BEFORE['clicks']} clicks ({BEFORE['clicks'] / count:.1f} per entry)"
     )
 
 
