@@ -107,13 +107,13 @@ def seed():
     from django.contrib.auth import get_user_model
 
     from crisis import services
-    from crisis.models import Establishment, Membership
+    from crisis.models import Establishment, Membership, Role
 
     establishment = Establishment.objects.create(name="CH banc de saisie", short_name="BENCH-SAISIE")
     secretary = get_user_model().objects.create_user(
         "secretaire", password=PASSWORD, first_name="Sophie", last_name="Garnier"
     )
-    Membership.objects.create(user=secretary, establishment=establishment, role="secretaire")
+    Membership.objects.create(user=secretary, establishment=establishment, role=Role.SECRETAIRE)
     crisis = services.crisis_create(establishment=establishment, by=secretary, title="Rançongiciel de nuit")
     return crisis, secretary
 
