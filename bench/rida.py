@@ -26,11 +26,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.common import throwaway_database  # noqa: E402
 
 THEMES = ["Téléphonie", "Laboratoire", "Pharmacie", "Lits", "Communication", "Réglementaire", "Logistique"]
 
@@ -90,11 +91,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
 
-    setup_test_environment()
-    test_name = str(settings.VAR_DIR / "bench-rida.sqlite3") if connection.vendor == "sqlite" else "bench_rida"
-    connection.settings_dict["TEST"]["NAME"] = test_name
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+    with throwaway_database("rida"):
         print(f"database: {connection.vendor}; {args.requests} requests per figure")
         print(f"{'lines':>6} {'what':<34} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         for lines in (100, args.lines):
@@ -123,8 +120,6 @@ def main() -> None:
                     f"{lines:>6} {what:<34} {row['status']:>6} {row['median_ms']:>10.2f} {row['p95_ms']:>8.2f} {row['queries']:>8}"
                 )
             print(f"{'':>6} (seeded {lines} lines through rida_create in {seeded:.1f} s: {lines / seeded:.0f}/s)")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """Two cell members in two browsers: what one writes, the other sees without reloading."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from crisis import services
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import logged_in_page
+from tests.e2e.conftest import clock_at, logged_in_page
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +66,43 @@ def test_a_past_event_typed_as_four_digits_lands_at_its_time_for_both_members(
     entry = crisis.journal_entries.get(text="Le standard avait signalé une coupure")
     assert entry.priority == "urgent" and entry.channel == "non_precise"
     assert timezone.localtime(entry.occurred_at).strftime("%H:%M") == earlier.strftime("%H:%M")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_entries_typed_with_the_keyboard_alone_land_as_typed(browser, live_server, crisis, scribe):
+    """No click after login: a past event typed "0740", then an urgent one by its key, type and channel kept."""
+    with clock_at(timezone.make_aware(datetime.combine(timezone.localdate(), time(19, 45)))):
+        page = logged_in_page(browser, live_server, "scribe", PASSWORD)
+        page.goto(f"{live_server.url}/crises/{crisis.pk}/main-courante/")
+        assert page.evaluate("document.activeElement.id") == "id_text"  # the form is ready to type in
+
+        page.keyboard.press("Shift+Tab")  # the time box, just before the text
+        page.keyboard.type("0740")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Passage en mode dégradé validé")
+        page.keyboard.press("Alt+d")  # décision
+        page.keyboard.press("Tab")  # the channel, chosen by its first letter
+        page.keyboard.press("t")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        page.locator(".entry", has_text="Passage en mode dégradé validé").wait_for(timeout=5000)
+        page.wait_for_function("document.activeElement.id === 'id_text'")  # ready for the next one
+
+        page.keyboard.type("Le standard est saturé")
+        page.keyboard.press("Alt+u")  # urgent
+        page.keyboard.press("Enter")
+        page.locator(".entry.urgent", has_text="Le standard est saturé").wait_for(timeout=5000)
+
+        past = crisis.journal_entries.get(text="Passage en mode dégradé validé")
+        urgent = crisis.journal_entries.get(text="Le standard est saturé")
+        assert timezone.localtime(past.occurred_at) == timezone.make_aware(
+            datetime.combine(timezone.localdate(), time(7, 40))
+        )
+        assert (past.kind, past.channel, past.priority) == ("decision", "telephone", "normal")
+        assert abs(urgent.occurred_at - timezone.now()) < timedelta(minutes=2)  # empty time: now
+        # Type and channel stay as last chosen; priority goes back to normal unless its key is pressed.
+        assert (urgent.kind, urgent.channel, urgent.priority) == ("decision", "telephone", "urgent")
+        assert page.locator(f"#entry-{past.seq} time").inner_text().endswith("07:40")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from pypdf import PdfReader
 
 from printing import services, tasks
@@ -70,3 +71,24 @@ def test_a_kit_requested_in_english_is_in_english_and_the_nightly_one_in_french(
     assert english.status == nightly.status == PrintJob.Status.DONE
     assert "Contents" in text_of(english) and "Sommaire" not in text_of(english)
     assert "Sommaire" in text_of(nightly) and nightly.language == "fr"
+
+
+def test_the_kit_date_reads_in_the_readers_words(
+    client, crisis, director, kit_data, inline_worker, django_capture_on_commit_callbacks
+):
+    """French "généré le 02/12/2026 à 19:45", English "generated on 02/12/2026 at 19:45": no "à" left over."""
+    establishment = crisis.establishment
+    with django_capture_on_commit_callbacks(execute=True):
+        kit = services.kit_build(establishment=establishment, by=director)
+    kit.refresh_from_db()
+    at = timezone.localtime(kit.finished_at)
+    login(client, director)
+    # The kit page's card, and the one-line card of an open crisis's dashboard.
+    for url in (reverse("paper-kit", args=[establishment.pk]), reverse("crisis-dashboard", args=[crisis.pk])):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        french = strip_tags(client.get(url).content.decode())
+        assert f"généré le {at:%d/%m/%Y} à {at:%H:%M}" in french, url
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = strip_tags(client.get(url).content.decode())
+        assert f"generated on {at:%d/%m/%Y} at {at:%H:%M}" in english, url
+        assert " à " not in english, url
