@@ -67,7 +67,7 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
-	@set -e; shopt -s nullglob; for f in bench/*.py; do echo "== $$f"; PYTHONPATH=. $(PY) $$f; done
+	@set -e; for f in $$(grep -l '^if __name__ == "__main__":' bench/*.py); do echo "== $$f"; PYTHONPATH=. $(PY) $$f; done
 
 messages: export DEBUG ?= 1
 messages: $(STAMP)
