@@ -156,8 +156,12 @@ class MeetingReleveDocument(CrisisDocument):
 
     name = "meeting_releve"
     title = gettext_lazy("Relevé de point de situation")
+    description = gettext_lazy(
+        "Présents, informations, décisions et actions d'un point de situation, avec porteurs et échéances."
+    )
     templates = ("pdf/meeting_releve.html",)
     form_class = MeetingReleveForm
+    printed_from = "meetings"
 
     def clean_params(self, establishment: Establishment, params: dict) -> dict:
         cleaned = super().clean_params(establishment, params)

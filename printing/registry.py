@@ -107,6 +107,9 @@ class PrintableDocument:
     required_capability = Cap.READ  # to request it, see its job and download its file
     templates: tuple[str, ...] = ()  # every template render() uses; their sources are in the fingerprint
     form_class: type[forms.Form] | None = None  # its parameters (none by default)
+    # A document about one record (a meeting's relevé) prints from that record's page: the name of
+    # the crisis page that lists them, which the printing page links to instead of a bare button.
+    printed_from = ""
     extension = "pdf"  # another extension: render() returns Rendered(content=...), never merged into a PDF
     stamp_page_numbers = False  # "page x / y" stamped on the merged chunks (their own counters are off)
     version = "1"  # bump when the output changes in a way neither data nor templates show

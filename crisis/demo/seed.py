@@ -143,6 +143,7 @@ def _replay_night(establishment, users, injects):
         detected_at=at(240),
         awareness_at=at(265),
         declared_at=at(660),
+        opened_at=at(480),  # the crisis cell is activated
     )
     phases = list(PHASES_AT)
     for inject in injects:
@@ -213,6 +214,7 @@ def _exercise(establishment, users):
         severity=Crisis.Severity.MAJEURE,
         detected_at=now - timedelta(days=60, hours=3),
         awareness_at=now - timedelta(days=60, hours=3),
+        opened_at=now - timedelta(days=60, hours=3),
     )
     services.journal_append(
         crisis=crisis,

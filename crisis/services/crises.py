@@ -25,8 +25,13 @@ def crisis_create(
     detected_at: datetime | None = None,
     awareness_at: datetime | None = None,
     declared_at: datetime | None = None,
+    opened_at: datetime | None = None,
 ) -> Crisis:
-    """Open a crisis and its main courante; an exercise is always marked as such."""
+    """Open a crisis and its main courante; an exercise is always marked as such.
+
+    `opened_at` dates the opening entry when the main courante is opened after the fact
+    (a cell that kept it on paper first); by default, now.
+    """
     now = timezone.now()
     detected_at = detected_at or now
     if kind not in Crisis.Kind.values:
@@ -52,7 +57,7 @@ def crisis_create(
             kind=JournalEntry.Kind.DECISION,
             channel=JournalEntry.Channel.AUTRE,
             text=_("Ouverture de la main courante : %(title)s.") % {"title": crisis.title},
-            occurred_at=now,
+            occurred_at=opened_at or now,
         )
     return crisis
 

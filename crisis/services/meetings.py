@@ -123,6 +123,7 @@ def meeting_start(*, meeting: Meeting, by, at: datetime | None = None) -> Meetin
             crisis=crisis,
             validate=lambda locked: _refuse_if_closed(crisis),
             journal=lambda changed: _("Ouverture du point de situation : %(meeting)s.") % {"meeting": meeting},
+            journal_occurred_at=at,
         )
     return meeting
 
@@ -172,6 +173,7 @@ def meeting_end(*, meeting: Meeting, by, at: datetime | None = None) -> Meeting:
             validate=lambda locked: _refuse_if_closed(crisis),
             journal=journal,
             journal_kind=JournalEntry.Kind.INFORMATION,
+            journal_occurred_at=at,
         )
         if meeting.repeats_daily:
             _schedule_next_day(meeting, by)

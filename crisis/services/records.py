@@ -82,6 +82,7 @@ def record_update(
     validate: Callable[[models.Model], None] | None = None,
     journal: Callable[[list[FieldChange]], str] | None = None,
     journal_kind: str = JournalEntry.Kind.INFORMATION,
+    journal_occurred_at: datetime | None = None,
     source: str = "",
 ) -> list[FieldChange]:
     """Apply `changes` to the record, keeping their history; returns what actually changed.
@@ -90,7 +91,8 @@ def record_update(
     members editing at once each get a history that says what they really
     changed. `validate` sees the locked row with the changes applied and may
     raise ValidationError: then nothing is saved. `journal` turns the changes
-    into the text of a journal entry of `crisis`. The live version of the
+    into the text of a journal entry of `crisis`, dated `journal_occurred_at`
+    when the change records a past event (a meeting entered afterwards). The live version of the
     record's scope moves with the save, so the pages showing it refresh.
     """
     model = type(instance)
@@ -123,7 +125,14 @@ def record_update(
             after={c.name: c.after for c in changed},
         )
         if crisis is not None and journal is not None:
-            journal_append_for_cell(crisis=crisis, by=by, source=source, kind=journal_kind, text=journal(changed))
+            journal_append_for_cell(
+                crisis=crisis,
+                by=by,
+                source=source,
+                kind=journal_kind,
+                text=journal(changed),
+                occurred_at=journal_occurred_at or timezone.now(),
+            )
         _bump_scope(crisis, establishment_id)
     for field, _before, _after in diff:
         setattr(instance, field.attname, getattr(locked, field.attname))

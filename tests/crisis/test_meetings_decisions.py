@@ -62,6 +62,25 @@ def test_ending_late_records_the_overrun_and_journals_it(crisis, director):
     assert "Dépassement : 7 min." in crisis.journal_entries.order_by("-seq").first().text
 
 
+def test_a_meeting_entered_afterwards_is_journaled_at_its_own_times(crisis, director):
+    point = meeting(crisis, director, minutes_ago=90)
+    started = timezone.now() - timedelta(minutes=90)
+    services.meeting_start(meeting=point, by=director, at=started)
+    services.meeting_end(meeting=point, by=director, at=started + timedelta(minutes=25))
+    opening, closing = crisis.journal_entries.order_by("-seq")[:2][::-1]
+    assert opening.text.startswith("Ouverture du point de situation") and opening.occurred_at == started
+    assert closing.text.startswith("Clôture du point de situation")
+    assert closing.occurred_at == started + timedelta(minutes=25)
+
+
+def test_a_main_courante_opened_afterwards_dates_its_opening_entry(establishment, director):
+    opened = timezone.now() - timedelta(hours=6)
+    crisis = services.crisis_create(
+        establishment=establishment, by=director, title="Ouverte après coup", detected_at=opened, opened_at=opened
+    )
+    assert crisis.journal_entries.get().occurred_at == opened
+
+
 def test_ending_in_time_records_no_overrun(crisis, director):
     point = meeting(crisis, director, minutes_ago=30)
     started = timezone.now() - timedelta(minutes=30)

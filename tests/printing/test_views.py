@@ -34,6 +34,13 @@ def test_the_crisis_print_page_offers_the_journal_through_the_generic_url(client
     assert "Main courante" in page and f'action="{journal_url(crisis)}"' in page
 
 
+def test_a_document_about_one_meeting_is_offered_from_the_meetings_not_as_a_bare_button(client, crisis, director):
+    page = login(client, director).get(reverse("crisis-prints", args=[crisis.pk])).content.decode()
+    releve_url = reverse("crisis-document-print", args=[crisis.pk, "meeting_releve"])
+    assert "Relevé de point de situation" in page and releve_url not in page
+    assert f'href="{reverse("meetings", args=[crisis.pk])}"' in page
+
+
 def test_the_journal_page_has_the_print_button(client, crisis, director, observer):
     page = login(client, director).get(reverse("journal", args=[crisis.pk])).content.decode()
     assert f'action="{journal_url(crisis)}"' in page and "Imprimer la main courante (PDF)" in page
