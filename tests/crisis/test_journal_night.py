@@ -1,7 +1,7 @@
 """The main courante as a cell uses it in a real night: typing, order, search, corrections, dashboard."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -37,6 +37,17 @@ def _language_restored():
 
 
 # --- typing ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "hour"), [("7", time(7)), ("07", time(7)), ("7h", time(7)), ("23", time(23))])
+def test_an_hour_alone_is_a_time_and_past_23_is_refused(typed, hour):
+    from django.core.exceptions import ValidationError
+
+    from crisis.forms import EventTimeField
+
+    assert EventTimeField().clean(typed) == hour
+    with pytest.raises(ValidationError):
+        EventTimeField().clean("24")
 
 
 @pytest.mark.parametrize("typed", ["{h:02d}{m:02d}", "{h:02d}:{m:02d}", "{h}h{m:02d}"])
