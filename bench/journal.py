@@ -9,8 +9,10 @@ view, its queries and its template, not a network or a web server.
 Every journal size is its own crisis in one database (1,000, 10,000 and 100,000
 entries, up to --entries): a query that reads the whole table, all crises together,
 shows as a cost that grows in the small crisis too. ANALYZE runs after seeding, as
-autovacuum would. For each crisis it prints the median and p95 time per request over
---requests requests and the SQL queries per request: the journal page, the poll when
+autovacuum would. For each crisis it prints, over --requests requests, the median
+and p95 time per request, the median CPU time of this process per request (which a
+neighbour's load inflates much less than wall time; on PostgreSQL it leaves out the
+server's share) and the SQL queries per request: the journal page, the poll when
 nothing is new (a 204: the URL carries the live version), the poll with one new
 entry, a filtered page, the accent-insensitive search (no match, a rare match, a
 common match, with the number of entries matched) and the dashboard.
@@ -24,9 +26,9 @@ chain of every crisis is then verified with the same check as `verify_journal`.
 Second part, the cost of an authenticated request under load: a real gunicorn
 (sync workers, config.wsgi, the deployed middleware; bench/server_settings.py adds
 two bare views) on the same database and cache (REDIS_URL when set), driven by
---concurrency connections, on the largest crisis. For each session engine it reports, side by side, a bare
-view (no session touched), the same view behind login_required, and the journal's
-"nothing new" 204: worker CPU per request (utime + stime of the workers from /proc,
+--concurrency connections, on the largest crisis. For each session engine it reports,
+side by side, a bare view (no session touched), the same view behind login_required,
+and the journal's "nothing new" 204: worker CPU per request (utime + stime of the workers from /proc,
 divided by the requests served), requests/s, median and p95 latency. The three figures
 take turns (--rounds), so a load that comes and goes on the machine falls on all three.
 """
@@ -174,11 +176,12 @@ def seed(establishment, user, entries: int):
 
 def measure(client: Client, url: str, requests: int, **headers) -> dict:
     client.get(url, **headers)  # warm caches (session, templates, entry fragments)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, **headers)
         timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         client.get(url, **headers)
     timings.sort()
@@ -186,6 +189,8 @@ def measure(client: Client, url: str, requests: int, **headers) -> dict:
         "status": response.status_code,
         "median_ms": statistics.median(timings),
         "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        # This process's CPU only: what a neighbour's load does not inflate (and, on PostgreSQL, without the server's).
+        "cpu_ms": statistics.median(cpu),
         "queries": len(queries.captured_queries),
     }
 
@@ -238,13 +243,16 @@ def report_in_process(establishment, user, sizes: list[int], requests: int):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # what autovacuum does soon after a burst of inserts
     print(f"\n{connection.vendor}, {sum(sizes)} entries in {len(sizes)} crises; {requests} requests per figure")
-    print(f"{'entries':>8} {'what':<28} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'matches':>8}")
+    print(
+        f"{'entries':>8} {'what':<28} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7}"
+        f" {'queries':>8} {'matches':>8}"
+    )
     for entries, crisis in zip(sizes, crises, strict=True):
         for what, row in figures_for(crisis, user, requests).items():
             matches = row.get("matches")
             print(
                 f"{entries:>8} {what:<28} {row['status']:>6} {row['median_ms']:>10.2f} {row['p95_ms']:>8.2f}"
-                f" {row['queries']:>8} {'' if matches is None else matches:>8}"
+                f" {row['cpu_ms']:>7.2f} {row['queries']:>8} {'' if matches is None else matches:>8}"
             )
     return crises[-1]
 
