@@ -451,9 +451,8 @@ def main() -> None:
         else f"{connection.settings_dict['NAME']}_bench_journal"
     )
     connection.settings_dict["TEST"]["NAME"] = test_name
-    old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, keepdb=False
-    )  # a run cut short left it
+    # autoclobber: a database left by a run cut short is replaced, not asked about.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         sizes = [size for size in SIZES if size < args.entries] + [args.entries]
         establishment, user = bench_user()
