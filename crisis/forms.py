@@ -127,7 +127,7 @@ class EventTimeField(forms.CharField):
             return None
         for pattern in TIME_PATTERNS:
             if match := pattern.match(value):
-                hour, minute = int(match["h"]), int(match["m"] or 0)
+                hour, minute = int(match["h"]), int(match.groupdict().get("m") or 0)  # "7" has no minutes group
                 if hour < 24 and minute < 60:
                     return time(hour, minute)
         raise ValidationError(self.error_messages["invalid"], code="invalid")

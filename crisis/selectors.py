@@ -74,6 +74,7 @@ def journal_mark_corrected(rows: list[JournalEntry]) -> list[JournalEntry]:
     corrected = (
         set(
             JournalEntry.objects.filter(corrects__in=ids, corrects__isnull=False)
+            .order_by()  # the model's order by n° would go into the DISTINCT and add a sort
             .values_list("corrects_id", flat=True)
             .distinct()
         )
@@ -94,6 +95,34 @@ def journal_in_time_order(crisis: Crisis, filters: JournalFilters | None = None)
     return _journal_rows(crisis, filters).order_by(*TIME_ORDER)
 
 
+class EntryKey:
+    """What finds an entry's HTML in the fragment cache (web.fragments), read without the row's text."""
+
+    __slots__ = ("pk", "seq", "hash", "is_corrected")
+
+    def __init__(self, pk: int, seq: int, hash: str):  # noqa: A002 (the entry's field)
+        self.pk, self.seq, self.hash, self.is_corrected = pk, seq, hash, False
+
+
+def _page_rows(crisis: Crisis, filters: JournalFilters, before: int | None, order: str) -> QuerySet[JournalEntry]:
+    """The journal from `before` on, newest first in `order`, by keyset (see journal_page)."""
+    if order == JournalOrder.TIME:
+        entries = journal_in_time_order(crisis, filters).reverse()
+        if before:
+            anchor = JournalEntry.objects.filter(crisis=crisis, seq=before).values("occurred_at").first()
+            if anchor is not None:
+                at = anchor["occurred_at"]
+                entries = entries.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, seq__lt=before))
+        return entries
+    entries = _journal_rows(crisis, filters)
+    return entries.filter(seq__lt=before) if before else entries
+
+
+def _cut(rows: list, size: int) -> tuple[list, int | None]:
+    """The page's rows and the cursor of the next page (None on the last one): one row more was read to know."""
+    return journal_mark_corrected(rows[:size]), rows[size - 1].seq if len(rows) > size else None
+
+
 def journal_page(
     crisis: Crisis,
     filters: JournalFilters,
@@ -107,20 +136,25 @@ def journal_page(
     event-time order the page continues after that entry's (event time, n°).
     Returns the entries (with is_corrected) and the cursor of the next page, or None.
     """
-    if order == JournalOrder.TIME:
-        entries = journal_in_time_order(crisis, filters).reverse()
-        if before:
-            anchor = JournalEntry.objects.filter(crisis=crisis, seq=before).values("occurred_at").first()
-            if anchor is not None:
-                at = anchor["occurred_at"]
-                entries = entries.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, seq__lt=before))
-    else:
-        entries = _journal_rows(crisis, filters)
-        if before:
-            entries = entries.filter(seq__lt=before)
-    rows = list(entries[: size + 1])
-    next_before = rows[size - 1].seq if len(rows) > size else None
-    return journal_mark_corrected(rows[:size]), next_before
+    return _cut(list(_page_rows(crisis, filters, before, order)[: size + 1]), size)
+
+
+def journal_page_keys(
+    crisis: Crisis, filters: JournalFilters, before: int | None, size: int = 50, order: str = JournalOrder.ENTRY
+) -> tuple[list[EntryKey], int | None]:
+    """journal_page as EntryKeys: the page's HTML is mostly in the fragment cache, so its rows are read
+    only for the entries missing there (journal_entries_by_key)."""
+    rows = _page_rows(crisis, filters, before, order).values_list("pk", "seq", "hash")[: size + 1]
+    return _cut([EntryKey(*row) for row in rows], size)
+
+
+def journal_entries_by_key(crisis: Crisis, keys: list[EntryKey]) -> list[JournalEntry]:
+    """The entries of these keys, in the same order, with the keys' corrected flags."""
+    rows = journal_entries(crisis).filter(pk__in=[key.pk for key in keys]).in_bulk()
+    entries = [rows[key.pk] for key in keys]
+    for entry, key in zip(entries, keys, strict=True):
+        entry.is_corrected = key.is_corrected
+    return entries
 
 
 def journal_match_count(crisis: Crisis, filters: JournalFilters) -> int | None:

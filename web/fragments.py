@@ -40,20 +40,30 @@ def context_key() -> str:
     return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
 
 
-def render_many(items: Iterable, key: Callable[[object], str], render: Callable[[object], str]) -> list[SafeString]:
-    """The HTML of each item, from the cache where it is, rendered (and kept) where it is not."""
+def render_many(
+    items: Iterable,
+    key: Callable[[object], str],
+    render: Callable[[object], str],
+    load: Callable[[list], list] | None = None,
+) -> list[SafeString]:
+    """The HTML of each item, from the cache where it is, rendered (and kept) where it is not.
+
+    `load`, when given, turns the items whose HTML is missing into what `render` takes
+    (in one query, say): the items themselves then need only what `key` reads.
+    """
     items = list(items)
     keys = [key(item) for item in items]
     found = _get_many(keys)
+    missing_items = list(
+        {item_key: item for item, item_key in zip(items, keys, strict=True) if item_key not in found}.items()
+    )
     missing = {}
-    html = []
-    for item, item_key in zip(items, keys, strict=True):
-        if item_key not in found:
-            found[item_key] = missing[item_key] = render(item)
-        html.append(mark_safe(found[item_key]))  # noqa: S308 (rendered by our own templates)
-    if missing:
+    if missing_items:
+        loaded = load([item for _key, item in missing_items]) if load else [item for _key, item in missing_items]
+        for (item_key, _item), full in zip(missing_items, loaded, strict=True):
+            found[item_key] = missing[item_key] = render(full)
         _set_many(missing)
-    return html
+    return [mark_safe(found[item_key]) for item_key in keys]  # noqa: S308 (rendered by our own templates)
 
 
 def _get_many(keys: list[str]) -> dict:

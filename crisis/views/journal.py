@@ -70,15 +70,15 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
     filters = filter_form.filters()
     before = _positive_int(request.GET.get("before"))
     order = _order(request)
-    entries, next_before = selectors.journal_page(crisis, filters, before, JOURNAL_PAGE_SIZE, order)
+    # Only the keys of the page's entries: their HTML is in the fragment cache, the rows are read for the others.
+    entries, next_before = selectors.journal_page_keys(crisis, filters, before, JOURNAL_PAGE_SIZE, order)
     context = {
         "crisis": crisis,
         "membership": membership,
         "can_write": membership.has(Cap.WRITE_JOURNAL) and (crisis.is_open or form.errors),
         "form": form,
         "filter_form": filter_form,
-        "entries": entries,
-        "entries_html": _entries_html(crisis, entries),
+        "entries_html": _entries_html(crisis, entries, load=True),
         "match_count": selectors.journal_match_count(crisis, filters),
         "next_before": next_before,
         "order": order,
@@ -93,8 +93,13 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
     return render(request, "crisis/journal.html", context, status=status)
 
 
-def _entries_html(crisis: Crisis, entries, fresh: set[int] = frozenset(), oob: bool = False) -> SafeString:
-    """The entries' HTML, each rendered once (entries never change; see web.fragments)."""
+def _entries_html(
+    crisis: Crisis, entries, fresh: set[int] = frozenset(), oob: bool = False, load: bool = False
+) -> SafeString:
+    """The entries' HTML, each rendered once (entries never change; see web.fragments).
+
+    `load`: `entries` are EntryKeys (selectors.journal_page_keys), whose rows are read only where the HTML is missing.
+    """
     version = fragments.template_version("crisis/journal.html")
     context_key = fragments.context_key()
 
@@ -104,7 +109,8 @@ def _entries_html(crisis: Crisis, entries, fresh: set[int] = frozenset(), oob: b
     def render_entry(entry) -> str:
         return render_to_string("crisis/journal.html#entry", {"entry": entry, "crisis": crisis})
 
-    html = fragments.render_many(entries, key, render_entry)
+    loader = (lambda keys: selectors.journal_entries_by_key(crisis, keys)) if load else None
+    html = fragments.render_many(entries, key, render_entry, loader)
     marked = (_variant(h, e, fresh=e.pk in fresh, oob=oob) for h, e in zip(html, entries, strict=True))
     return mark_safe("".join(marked))  # noqa: S308 (our own rendering)
 
@@ -171,8 +177,9 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     }
     fresh = {entry.pk for entry in new_entries}
     if order == selectors.JournalOrder.TIME and _lands_below_the_top(crisis, filters, after, new_entries):
-        entries, next_before = selectors.journal_page(crisis, filters, None, JOURNAL_PAGE_SIZE, order)
-        context |= {"region_html": _entries_html(crisis, entries, fresh), "next_before": next_before, "order": order}
+        entries, next_before = selectors.journal_page_keys(crisis, filters, None, JOURNAL_PAGE_SIZE, order)
+        context |= {"region_html": _entries_html(crisis, entries, fresh, load=True), "next_before": next_before}
+        context["order"] = order
         context["is_first_page"] = True
         context["order_query"] = _filter_query(request, keep_order=False)
         return render(request, "crisis/journal.html#poll-region", context)

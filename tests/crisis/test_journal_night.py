@@ -1,7 +1,7 @@
 """The main courante as a cell uses it in a real night: typing, order, search, corrections, dashboard."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -37,6 +37,17 @@ def _language_restored():
 
 
 # --- typing ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "hour"), [("7", time(7)), ("07", time(7)), ("7h", time(7)), ("23", time(23))])
+def test_an_hour_alone_is_a_time_and_past_23_is_refused(typed, hour):
+    from django.core.exceptions import ValidationError
+
+    from crisis.forms import EventTimeField
+
+    assert EventTimeField().clean(typed) == hour
+    with pytest.raises(ValidationError):
+        EventTimeField().clean("24")
 
 
 @pytest.mark.parametrize("typed", ["{h:02d}{m:02d}", "{h:02d}:{m:02d}", "{h}h{m:02d}"])
@@ -386,6 +397,28 @@ def test_an_entry_is_rendered_once_then_served_from_the_fragment_cache(client, c
     services.journal_correct(original=crisis.journal_entries.get(text="Une fois"), by=scribe, text="Deux fois")
     body = client.get(journal_url(crisis)).content.decode()
     assert re.search(r'class="entry corrected" id="entry-2"', body)  # a corrected entry is another fragment
+
+
+def test_a_page_whose_entries_are_cached_reads_their_keys_not_their_rows(client, crisis, scribe):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        services.journal_append(crisis=crisis, by=scribe, text=f"Entrée {n}")
+    client.force_login(scribe)
+    client.get(journal_url(crisis))  # renders and keeps the four entries
+    services.journal_append(crisis=crisis, by=scribe, text="La nouvelle")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(journal_url(crisis)).content.decode()
+    text_reads = [q["sql"] for q in queries.captured_queries if '"crisis_journalentry"."text"' in q["sql"]]
+    assert len(text_reads) == 1, text_reads
+    assert "La nouvelle" in body and "Entrée 0" in body
+    # The one row read is the new entry's: the others came from the fragment cache.
+    new_pk = crisis.journal_entries.get(text="La nouvelle").pk
+    assert re.search(rf"IN \({new_pk}\)", text_reads[0]), text_reads[0]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(journal_url(crisis))
+    assert not [q for q in queries.captured_queries if '"crisis_journalentry"."text"' in q["sql"]]
 
 
 # --- words -------------------------------------------------------------------------------------------

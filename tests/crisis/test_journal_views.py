@@ -338,3 +338,96 @@ def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client
     response = client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "Correction tardive"})
     assert response.status_code == 400 and "scellée" in response.content.decode()
     assert not crisis.journal_entries.filter(text__in=["Trop tard", "Correction tardive"]).exists()
+
+
+# --- the forms' inputs, written in the template --------------------------------
+# What Django's widgets rendered before the inputs were written by hand: the
+# hand-written ones must render the same HTML (labels, values, selections, errors,
+# escaping, required and aria attributes) in every state.
+
+DJANGO_ENTRY_FORM = """{% load i18n %}
+<form id="entry-form" class="card quick-entry" method="post" action="{% url 'journal' crisis.pk %}" enctype="multipart/form-data" novalidate
+      hx-post="{% url 'journal' crisis.pk %}" hx-encoding="multipart/form-data" hx-target="this" hx-swap="outerHTML">
+  {% csrf_token %}
+  {% if form.non_field_errors %}<ul class="errorlist">{% for e in form.non_field_errors %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
+  <div class="qe-row">
+    <div class="field"><span class="label">{{ form.kind.label }}</span>{{ form.kind }}{{ form.kind.errors }}</div>
+    <div class="field"><span class="label">{{ form.priority.label }}</span>{{ form.priority }}{{ form.priority.errors }}</div>
+    <div class="field qe-date">{{ form.date.label_tag }}{{ form.date }}{{ form.date.errors }}</div>
+    <div class="field qe-time">{{ form.time.label_tag }}{{ form.time }}{{ form.time.errors }}</div>
+    <div class="helptext qe-keys">{% translate "Touches : Alt + la lettre du type ou de la priorité. Heure : 0740, 07:40 ou 7h40 ; vide pour maintenant." %}</div>
+  </div>
+  <div class="field qe-text">{{ form.text.label_tag }}{{ form.text }}<div class="helptext needs-js">{% translate "Entrée pour ajouter, Maj+Entrée pour un retour à la ligne." %}</div>{{ form.text.errors }}</div>
+  <div class="qe-row">
+    <div class="field qe-channel">{{ form.channel.label_tag }}{{ form.channel }}{{ form.channel.errors }}</div>
+    <div class="field qe-grow">{{ form.sender.label_tag }}{{ form.sender }}{{ form.sender.errors }}</div>
+    <div class="field qe-grow">{{ form.recipient.label_tag }}{{ form.recipient }}{{ form.recipient.errors }}</div>
+    <div class="field qe-file">{{ form.attachment.label_tag }}{{ form.attachment }}{{ form.attachment.errors }}</div>
+    <div class="field"><button type="submit">{% translate "Ajouter" %}</button></div>
+  </div>
+</form>
+"""
+DJANGO_FILTER_FIELDS = """{% for field in filter_form %}
+<div class="field{% if field.name == 'q' %} grow{% endif %}">{{ field.label_tag }}{{ field }}{{ field.errors }}</div>
+{% endfor %}"""
+
+
+ENTRY_STATES = {
+    "blank": {},
+    "remembered": {"remembered": {"kind": "decision", "channel": "radio"}},
+    "bound with errors": {
+        "data": {"kind": "zz", "priority": "urgent", "date": "2026-13-01", "time": "2561", "channel": "x"},
+    },
+    "bound, escaped": {
+        "data": {
+            "kind": "action",
+            "priority": "info",
+            "date": "",
+            "time": "0740",
+            "text": '<script>alert("x")</script> & l\'équipe',
+            "channel": "papier",
+            "sender": "<b>Biologiste</b>",
+            "recipient": 'a"b',
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("state", ENTRY_STATES)
+def test_the_quick_entry_inputs_render_what_djangos_widgets_render(state, language):
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from crisis.forms import JournalEntryForm
+
+    with translation.override(language):
+        form = JournalEntryForm(ENTRY_STATES[state].get("data"), remembered=ENTRY_STATES[state].get("remembered"))
+        form.is_valid()
+        context = {"form": form, "crisis": SimpleNamespace(pk=1), "csrf_token": "token"}
+        expected = Template(DJANGO_ENTRY_FORM).render(Context(context))
+        written = render_to_string("crisis/journal.html#entry-form", context)
+    assert parse_html(written) == parse_html(expected)
+
+
+@pytest.mark.parametrize("data", [None, {"kind": "decision", "author": "7", "since": "bad", "q": '<x> & "y"'}])
+def test_the_filter_inputs_render_what_djangos_widgets_render(data):
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+
+    from crisis.forms import JournalFilterForm
+
+    user = SimpleNamespace(get_full_name=lambda: "<Sophie> L'Hôte", username="s")
+    authors = [SimpleNamespace(user_id=7, user=user), SimpleNamespace(user_id=8, user=user)]
+    form = JournalFilterForm(data, authors=authors)
+    form.filters()
+    expected = Template(DJANGO_FILTER_FIELDS).render(Context({"filter_form": form}))
+    written = render_to_string("crisis/journal.html#filter-fields", {"filter_form": form})
+    assert parse_html(written) == parse_html(expected)
