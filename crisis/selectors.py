@@ -157,11 +157,16 @@ def journal_entries_by_key(crisis: Crisis, keys: list[EntryKey]) -> list[Journal
     return entries
 
 
+# Past this many matches the page says "more than": an exact count of a common word visits every
+# matching row (20,000 at 100,000 entries: 100 ms on PostgreSQL), for a figure nobody reads.
+MATCH_COUNT_CAP = 1000
+
+
 def journal_match_count(crisis: Crisis, filters: JournalFilters) -> int | None:
-    """How many entries the filters match, or None when nothing filters the journal."""
+    """How many entries the filters match, up to MATCH_COUNT_CAP + 1 (meaning "more"); None when nothing filters."""
     if not filters.active:
         return None
-    return filters.apply(JournalEntry.objects.filter(crisis=crisis)).count()
+    return filters.apply(JournalEntry.objects.filter(crisis=crisis)).order_by()[: MATCH_COUNT_CAP + 1].count()
 
 
 def journal_authors(crisis: Crisis) -> QuerySet:

@@ -80,6 +80,7 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "filter_form": filter_form,
         "entries_html": _entries_html(crisis, entries, load=True),
         "match_count": selectors.journal_match_count(crisis, filters),
+        "match_count_cap": selectors.MATCH_COUNT_CAP,
         "next_before": next_before,
         "order": order,
         "filter_query": _filter_query(request),

@@ -223,6 +223,17 @@ def test_search_finds_words_folded_the_other_way_and_short_queries(crisis, scrib
         assert selectors.journal_match_count(crisis, filters) == found, query
 
 
+def test_past_the_cap_the_page_says_more_than_instead_of_counting_every_match(client, exercise, scribe, monkeypatch):
+    for n in range(4):
+        services.journal_append(crisis=exercise, by=scribe, text=f"Appel de la presse n° {n}")
+    monkeypatch.setattr(selectors, "MATCH_COUNT_CAP", 3)
+    assert selectors.journal_match_count(exercise, selectors.JournalFilters(q="presse")) == 4  # cap + 1: "more"
+    client.force_login(scribe)
+    body = client.get(journal_url(exercise, q="presse")).content.decode()
+    assert "Plus de 3 entrées correspondent" in body and "4 entrées" not in body
+    assert len(texts_on(body)) == 4  # the list itself is not capped
+
+
 def test_search_stays_inside_the_crisis(crisis, exercise, scribe):
     services.journal_append(crisis=exercise, by=scribe, text="Rançon demandée (exercice)")
     assert selectors.journal_match_count(crisis, selectors.JournalFilters(q="rancon demandee")) == 0

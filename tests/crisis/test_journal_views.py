@@ -355,14 +355,14 @@ DJANGO_ENTRY_FORM = """{% load i18n %}
     <div class="field"><span class="label">{{ form.priority.label }}</span>{{ form.priority }}{{ form.priority.errors }}</div>
     <div class="field qe-date">{{ form.date.label_tag }}{{ form.date }}{{ form.date.errors }}</div>
     <div class="field qe-time">{{ form.time.label_tag }}{{ form.time }}{{ form.time.errors }}</div>
-    <div class="helptext qe-keys">{% translate "Touches : Alt + la lettre du type ou de la priorité. Heure : 0740, 07:40 ou 7h40 ; vide pour maintenant." %}</div>
+    <div class="helptext qe-keys" id="{{ form.time.auto_id }}_helptext">{% translate "Touches : Alt + la lettre du type ou de la priorité. Heure : 0740, 07:40 ou 7h40 ; vide pour maintenant." %}</div>
   </div>
   <div class="field qe-text">{{ form.text.label_tag }}{{ form.text }}<div class="helptext needs-js">{% translate "Entrée pour ajouter, Maj+Entrée pour un retour à la ligne." %}</div>{{ form.text.errors }}</div>
   <div class="qe-row">
     <div class="field qe-channel">{{ form.channel.label_tag }}{{ form.channel }}{{ form.channel.errors }}</div>
     <div class="field qe-grow">{{ form.sender.label_tag }}{{ form.sender }}{{ form.sender.errors }}</div>
     <div class="field qe-grow">{{ form.recipient.label_tag }}{{ form.recipient }}{{ form.recipient.errors }}</div>
-    <div class="field qe-file">{{ form.attachment.label_tag }}{{ form.attachment }}{{ form.attachment.errors }}</div>
+    <div class="field qe-file">{{ form.attachment.label_tag }}{{ form.attachment }}<span class="visually-hidden" id="{{ form.attachment.auto_id }}_helptext">{{ form.attachment.help_text }}</span>{{ form.attachment.errors }}</div>
     <div class="field"><button type="submit">{% translate "Ajouter" %}</button></div>
   </div>
 </form>
@@ -431,3 +431,13 @@ def test_the_filter_inputs_render_what_djangos_widgets_render(data):
     expected = Template(DJANGO_FILTER_FIELDS).render(Context({"filter_form": form}))
     written = render_to_string("crisis/journal.html#filter-fields", {"filter_form": form})
     assert parse_html(written) == parse_html(expected)
+
+
+def test_every_description_the_inputs_point_to_is_on_the_page(client, crisis, scribe):
+    import re
+
+    client.force_login(scribe)
+    page = client.get(reverse("journal", args=[crisis.pk]), {"q": "x"}).content.decode()
+    described = {i for ids in re.findall(r'aria-describedby="([^"]+)"', page) for i in ids.split()}
+    assert described  # the time and attachment inputs have descriptions
+    assert {i for i in described if f'id="{i}"' not in page} == set()
