@@ -16,6 +16,11 @@ secret. Whatever else happens (no row, another id, an inactive user, a changed p
 a hash from a fallback secret, a foreign backend) goes to Django's own ``auth.get_user``,
 which reads the user again and refuses, flushes or cycles exactly as it always does. The
 fast path can only accept what Django accepts; it never refuses anything itself.
+
+Why the middleware and not the backend: a backend's ``get_user(user_id)`` sees no request,
+so handing it the row would take a thread-local (or a context variable) set around Django's
+call. The middleware already holds the request, whose session carries the row; re-checking
+the three conditions above is shorter than that indirection, and leaves no state behind.
 """
 
 from functools import cache
