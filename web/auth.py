@@ -69,9 +69,9 @@ def _get_user(request):
 def _user_read_with_session(request):
     """The user the session engine read with the session, if Django would accept it outright; else None."""
     session = request.session
-    user = session.loaded_user() if hasattr(session, "loaded_user") else None
-    backend_path = session.get(BACKEND_SESSION_KEY)
-    if user is None or backend_path not in settings.AUTHENTICATION_BACKENDS:
+    user = session.loaded_user() if hasattr(session, "loaded_user") else None  # another engine: Django's path
+    backend_path = session.get(BACKEND_SESSION_KEY) if user is not None else None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return None
     try:
         if user.pk != get_user_model()._meta.pk.to_python(session.get(SESSION_KEY)):
