@@ -190,16 +190,16 @@ def test_nothing_new_answers_204_with_one_query_after_authentication(client, cri
     assert len(crisis_queries) == 1, queries.captured_queries
 
 
-def test_nothing_new_costs_three_queries_at_most_session_user_and_the_versions(
+def test_nothing_new_costs_two_queries_at_most_session_with_user_and_the_versions(
     client, crisis, scribe, django_assert_max_num_queries
 ):
     """The price of every open console's poll: pinned, so a middleware or a lookup cannot creep in."""
     client.force_login(scribe)
     url = poll_url(crisis)
-    with django_assert_max_num_queries(3) as queries:
+    with django_assert_max_num_queries(2) as queries:
         response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response.content == b""
-    tables = ["django_session", "auth_user", "crisis_crisis"]
+    tables = ["web_session", "auth_user", "crisis_crisis"]
     assert [sum(f'"{t}"' in q["sql"] or f" {t} " in q["sql"] for q in queries.captured_queries) for t in tables] == [
         1,
         1,

@@ -84,12 +84,12 @@ def _live_pages(crisis, director):
     }
 
 
-def test_every_live_page_answers_an_unchanged_poll_with_three_queries_at_most(
+def test_every_live_page_answers_an_unchanged_poll_with_two_queries_at_most(
     client, crisis, director, django_assert_max_num_queries
 ):
     client.force_login(director)
     for url, seen in _live_pages(crisis, director).items():
-        with django_assert_max_num_queries(3) as queries:  # session, user, versions with the membership
+        with django_assert_max_num_queries(2) as queries:  # session with its user, versions with the membership
             response = client.get(url, {"v": seen}, HTTP_HX_REQUEST="true")
         assert response.status_code == 204, url
         # No crisis is loaded to say "nothing new": the versions and the role only.
