@@ -238,12 +238,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Sessions and login throttling: nothing here may depend on Redis -------------------
 # The broker is the part most likely to die in a bad night, and a login or a page must not
-# die with it. Sessions live in the database (the `db` engine): the session row is read by
-# primary key, as cached_db did on a cache miss, and a Redis outage cannot reach it; signed
-# cookies would save that read but cannot be revoked server-side (logout, password change).
-# Failed-login counters live in the database too (web.models.LoginFailure), one row per
-# account and address: a failed login is rare, a success costs one indexed read.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# die with it. Sessions live in the database (SESSION_ENGINE below, Django's `db` engine
+# subclassed): the session row is read by primary key, as cached_db did on a cache miss, and a
+# Redis outage cannot reach it; signed cookies would save that read but cannot be revoked
+# server-side (logout, password change). Failed-login counters live in the database too
+# (web.models.LoginFailure), one row per account and address: a failed login is rare, a
+# success costs one indexed read.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 3600)  # a long shift, not a week
 # Per account *and* address (see web/ratelimit.py): a few free failures, then a growing delay
 # between attempts, then refusal for the window. Nothing is ever locked for every address.
