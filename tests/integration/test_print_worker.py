@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from pypdf import PdfReader
