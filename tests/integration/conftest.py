@@ -313,6 +313,19 @@ def kill_all(process: subprocess.Popen, pids: set[int]) -> None:
     process.log.close()
 
 
+def celery_worker_of(run) -> int | None:
+    """The pid of the supervisor's Celery worker (the leader of its process group)."""
+    for pid in descendants(run.pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if parent == run.pid and b"celery" in command and b"worker" in command:
+            return pid
+    return None
+
+
 def run_dev_output(process: subprocess.Popen) -> str:
     process.log.flush()
     with open(process.log.name) as log:

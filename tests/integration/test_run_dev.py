@@ -14,7 +14,7 @@ import pytest
 from printing import services
 from printing.models import PrintJob
 
-from .conftest import alive, descendants, kill_all, run_dev_output, start_run_dev, wait_for
+from .conftest import alive, celery_worker_of, descendants, kill_all, run_dev_output, start_run_dev, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +77,33 @@ def test_ctrl_c_stops_everything_within_10_s_and_the_unfinished_job_completes_af
     attempts = [job.attempts, *job.children.values_list("attempts", flat=True)]
     assert 1 <= min(attempts) and max(attempts) <= 2 and job.file.read().startswith(b"%PDF-")
     assert "Traceback" not in output, output[-3000:]
+
+
+def test_a_worker_killed_right_after_start_is_restarted_not_taken_for_bad_settings(filesystem_broker):
+    run = start_run_dev(filesystem_broker)
+    children: set[int] = set()
+    try:
+        wait_until(lambda: celery_worker_of(run), timeout=30, what="a Celery worker")
+        first = celery_worker_of(run)
+        os.killpg(first, signal.SIGKILL)  # the OOM killer, say: well within the first start's grace
+        wait_until(lambda: celery_worker_of(run) not in (None, first), timeout=30, what="the worker restarted")
+        assert run.poll() is None and answers(run.port)
+        assert "s'est arrêté (code -9)" in run_dev_output(run)
+    finally:
+        children = descendants(run.pid)
+        kill_all(run, children)
+
+
+def test_a_port_already_taken_stops_everything_at_once(filesystem_broker):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = start_run_dev(filesystem_broker, env={"PORT": str(taken.getsockname()[1])})
+        try:
+            code = run.wait(timeout=10)  # said at once, no restart loop
+            output = run_dev_output(run)
+        finally:
+            kill_all(run, descendants(run.pid))
+    assert code == 1 and "est déjà utilisé" in output

@@ -10,7 +10,6 @@ import io
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,6 +23,7 @@ from printing.models import PrintJob
 from tests.integration.conftest import (
     _use_broker,
     alive,
+    celery_worker_of,
     descendants,
     filesystem_broker,  # noqa: F401 — a fixture, used through the parametrization below
     kill_all,
@@ -137,19 +137,6 @@ def make_kit_data(establishment) -> None:
         DirectoryEntry(establishment=establishment, last_name=f"Nom{i:04d}", first_name="Marie", phone="01 23 45 67 89")
         for i in range(600)
     )
-
-
-def celery_worker_of(run) -> int | None:
-    """The pid of the supervisor's Celery worker (the leader of its process group)."""
-    for pid in descendants(run.pid):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-        if parent == run.pid and b"celery" in command and b"worker" in command:
-            return pid
-    return None
 
 
 @pytest.mark.parametrize("filesystem_or_redis", ["private_broker", "filesystem_broker"], indirect=True)
