@@ -105,8 +105,11 @@ def test_redis_killed_under_rendering_workers_every_job_completes_after_it_retur
     server = private_broker["server"]
     run = start_run_dev(private_broker)
     try:
-        jobs = [request_journal(crisis, director) for _ in range(4)]  # two rendering, two waiting in Redis
-        wait_until(lambda: statuses(jobs).count(PrintJob.Status.RUNNING) == 2, timeout=90, what="two renders")
+        # 4 main courantes of 2 chunks each: both pool processes rendering a chunk, 6 waiting in Redis
+        # (a job in progress is the parent waiting for its chunks: count the chunks, not the jobs).
+        jobs = [request_journal(crisis, director) for _ in range(4)]
+        rendering = PrintJob.objects.filter(parent__in=jobs, status=PrintJob.Status.RUNNING)
+        wait_until(lambda: rendering.count() == 2, timeout=90, what="two renders")
         server.kill()
         time.sleep(10)
         jobs.append(request_journal(crisis, director))  # accepted while Redis is down: never reaches it
