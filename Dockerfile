@@ -19,8 +19,11 @@ RUN apt-get update \
 WORKDIR /app
 # Dependencies first, so that a code change does not reinstall them: the exact versions of
 # requirements.lock (hashes checked), those the figures of docs/performance.md were measured with.
-COPY requirements.lock ./
-RUN pip install --require-hashes -r requirements.lock
+# The installer is pinned first (requirements-pip.lock), so that the image's own pip never decides
+# how the lock is read.
+COPY requirements-pip.lock requirements.lock ./
+RUN pip install --require-hashes -r requirements-pip.lock \
+ && pip install --require-hashes -r requirements.lock
 
 COPY . .
 RUN useradd --system --uid 1000 --create-home console \

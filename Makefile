@@ -17,8 +17,11 @@ export HOST PORT DEMO_PASSWORD PY
 .PHONY: run dev prepare test resilience lint lock bench messages check-deploy
 
 # The virtualenv, with the exact versions of requirements-dev.lock; reinstalled whenever it changes.
-$(STAMP): requirements-dev.lock pyproject.toml
+# The installer is pinned and brought in first (requirements-pip.lock): the lock is then read by
+# the same pip on every machine, whatever pip the machine's Python bundles.
+$(STAMP): requirements-pip.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-pip.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@

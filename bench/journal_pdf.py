@@ -27,7 +27,7 @@ import paper_kit  # noqa: F401 — sets the throwaway environment up and starts 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from paper_kit import ROOT, _children, _vmhwm_mb, start_worker, wait_done
+from paper_kit import ROOT, _children, start_worker, vmhwm_mb, wait_done
 
 TEXTS = [
     "Appel du laboratoire : les automates ne reçoivent plus les demandes, passage aux bons papier.",
@@ -88,7 +88,7 @@ def main():
         chunks = [c.part for c in job.children.select_related("part")]
         slowest = max(p.duration.total_seconds() for p in chunks)
         processes = {worker.pid: "main"} | {pid: "pool" for pid in _children(worker.pid)}
-        peaks = {f"{role}-{pid}": round(_vmhwm_mb(pid)) for pid, role in processes.items()}
+        peaks = {f"{role}-{pid}": round(vmhwm_mb(pid)) for pid, role in processes.items()}
         assembly_seconds = (job.finished_at - max(c.finished_at for c in job.children.all())).total_seconds()
         results = {
             "entries": crisis.journal_last_seq,
