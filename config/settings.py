@@ -152,7 +152,13 @@ TEMPLATES = [
 # Database: SQLite in var/ unless DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Persistent connections, checked before a request reuses one: a connection the server cut
+    # (restart, failover, idle timeout) is replaced instead of answering 500 (tests/web/test_database_reconnect.py).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -419,6 +425,8 @@ PRINT_SWEEP_ASKS_WORKERS = env_bool("PRINT_SWEEP_ASKS_WORKERS", True)
 # Finished print files older than this many days are deleted (the job row stays), as are cached
 # parts unused as long; the latest kit and bundle of each establishment are always kept.
 PRINT_RETENTION_DAYS = env_int("PRINT_RETENTION_DAYS", 30)
+# Print requests a member may have queued or rendering at once (an identical one returns the pending job).
+PRINT_MAX_PENDING_PER_MEMBER = env_int("PRINT_MAX_PENDING_PER_MEMBER", 5)
 
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-crise")
