@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("crisis.api_urls")),
     path("api/", include("printing.api_urls")),
+    path("", include("web.urls")),
     path("", include("crisis.urls")),
     path("", include("printing.urls")),
 ]

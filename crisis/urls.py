@@ -1,12 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("jeton-api/revoquer/", views.api_token_revoke, name="api-token-revoke"),
     path("crises/<id:crisis_id>/", views.crisis_dashboard, name="crisis-dashboard"),
     path("crises/<id:crisis_id>/phase/", views.crisis_phase, name="crisis-phase"),

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..forms_rida import RidaLineForm
+from ..forms import RidaLineForm
 from ..models import Membership, RidaLine
 from ..permissions import Cap
 

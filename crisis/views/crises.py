@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 
 from web import live
+from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -21,8 +21,6 @@ from ..forms import (
     CrisisEditForm,
     CrisisForm,
     PhaseForm,
-    ThrottledLoginForm,
-    add_service_errors,
 )
 from ..models import Crisis, Role
 from ..permissions import (
@@ -33,14 +31,6 @@ from ..permissions import (
     get_crisis_for_user,
     live_versions_for_user,
 )
-
-# --- health and login -----------------------------------------------------
-
-
-class LoginView(auth_views.LoginView):
-    form_class = ThrottledLoginForm
-    redirect_authenticated_user = True
-
 
 # --- home and crises ------------------------------------------------------
 

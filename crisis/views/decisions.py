@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from web.forms import add_service_errors
+
 from .. import selectors, services
-from ..forms import add_service_errors
-from ..forms_rida import DecisionForm
+from ..forms import DecisionForm
 from ..models import Crisis, Decision
 from ..permissions import Cap, get_crisis_for_user
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
 from web import fragments, live
+from web.forms import add_service_errors
 from web.security import attachment_csp
 
 from .. import selectors, services
@@ -20,7 +21,6 @@ from ..forms import (
     CorrectionForm,
     JournalEntryForm,
     JournalFilterForm,
-    add_service_errors,
 )
 from ..models import Crisis, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from web import live
+from web.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import add_service_errors
-from ..forms_rida import MeetingForm, RidaLineForm
+from ..forms import MeetingForm, RidaLineForm
 from ..models import Crisis, Meeting
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 

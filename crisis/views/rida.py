@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from web import live
+from web.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import add_service_errors
-from ..forms_rida import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
+from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices

@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from web.forms import add_service_errors
+
 from .. import selectors, services
 from ..forms import (
     HandoverForm,
     ShiftStartForm,
-    add_service_errors,
 )
 from ..models import Crisis, Shift
 from ..permissions import Cap, get_crisis_for_user

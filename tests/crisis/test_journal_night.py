@@ -43,7 +43,7 @@ def _language_restored():
 def test_an_hour_alone_is_a_time_and_past_23_is_refused(typed, hour):
     from django.core.exceptions import ValidationError
 
-    from crisis.forms import EventTimeField
+    from web.forms import EventTimeField
 
     assert EventTimeField().clean(typed) == hour
     with pytest.raises(ValidationError):
