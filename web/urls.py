@@ -3,6 +3,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "web"
+
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

@@ -52,7 +52,7 @@ class JournalEntrySerializer(ModelSerializer):
         """The access-checked download address, never a public media one."""
         if not entry.attachment:
             return None
-        url = reverse("api-journal-attachment", args=[entry.crisis_id, entry.pk])
+        url = reverse("crisis:api-journal-attachment", args=[entry.crisis_id, entry.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

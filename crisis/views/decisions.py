@@ -69,5 +69,5 @@ def _after(request: HttpRequest, crisis: Crisis, decision: Decision) -> HttpResp
     if decision.gate == Decision.Gate.ACTIVATION_CELLULE:
         # "Opens the roster": the roster page, where the first holders are put in their roles.
         messages.info(request, _("Cellule activée : inscrivez les premiers titulaires des rôles."))
-        return redirect("roster", crisis.pk)
-    return redirect("decisions", crisis.pk)
+        return redirect("crisis:roster", crisis.pk)
+    return redirect("crisis:decisions", crisis.pk)

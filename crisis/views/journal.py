@@ -141,7 +141,7 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
             response = render(request, "crisis/journal.html#entry-form", context)
             return trigger_client_event(response, "journal-changed")
         messages.success(request, _("Entrée ajoutée à la main courante."))
-        return redirect("journal", crisis.pk)
+        return redirect("crisis:journal", crisis.pk)
     if request.htmx:
         return render(request, "crisis/journal.html#entry-form", {"crisis": crisis, "form": form})
     return _journal_page(request, crisis, membership, form, status=400)
@@ -249,7 +249,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Correction ajoutée ; l'entrée d'origine reste visible."))
-            return redirect("journal", crisis.pk)
+            return redirect("crisis:journal", crisis.pk)
     context = {
         "crisis": crisis,
         "entry": entry,

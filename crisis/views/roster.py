@@ -54,7 +54,7 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Prise de poste enregistrée."))
-            return redirect("roster", crisis.pk)
+            return redirect("crisis:roster", crisis.pk)
     return _roster_with_errors(request, crisis, start_form=form)
 
 
@@ -71,7 +71,7 @@ def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> Http
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Relève enregistrée."))
-            return redirect("roster", crisis.pk)
+            return redirect("crisis:roster", crisis.pk)
     return _roster_with_errors(request, crisis, handover_form=form, handover_shift=shift)
 
 
@@ -85,7 +85,7 @@ def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpRespon
         messages.success(request, _("Fin de vacation enregistrée."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("roster", crisis.pk)
+    return redirect("crisis:roster", crisis.pk)
 
 
 def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
