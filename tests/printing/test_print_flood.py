@@ -17,11 +17,11 @@ Status = PrintJob.Status
 
 
 def rida_url(crisis) -> str:
-    return reverse("crisis-document-print", args=[crisis.pk, "rida"])
+    return reverse("printing:crisis-document-print", args=[crisis.pk, "rida"])
 
 
 def api_prints(crisis) -> str:
-    return reverse("api-crisis-prints", args=[crisis.pk])
+    return reverse("printing:api-crisis-prints", args=[crisis.pk])
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_printing_the_same_document_again_while_it_is_pending_returns_the_pendin
         again = client.post(rida_url(crisis), {"q": "eau"})
     job = PrintJob.objects.get()
     assert first.status_code == again.status_code == 302
-    assert first.url == again.url == reverse("print-job", args=[job.pk])
+    assert first.url == again.url == reverse("printing:print-job", args=[job.pk])
     assert sent == [("render_print_job", job.pk)]  # sent once
 
 
