@@ -262,6 +262,10 @@ LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # LOGIN_FREE_FAILURES. An address that has not failed for the account still gets in.
 LOGIN_MAX_FAILURES_PER_USER = env_int("LOGIN_MAX_FAILURES_PER_USER", 50)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+# A browser that has logged in to an account keeps a signed device cookie for it this long (days):
+# its attempts for that account are counted apart from its address's, so an attacker behind the
+# same 4G router cannot lock the member out (web.ratelimit, OWASP's device cookies).
+LOGIN_DEVICE_COOKIE_DAYS = env_int("LOGIN_DEVICE_COOKIE_DAYS", 180)
 # Behind a reverse proxy every request comes from the proxy: name the header that carries
 # the client's address (e.g. HTTP_X_REAL_IP), set by the proxy, never by the client.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")

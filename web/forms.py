@@ -81,7 +81,7 @@ class LoginThrottle:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = ratelimit.client_address(self.request)
+        address = ratelimit.client_key(self.request, username)
         # Checked before the password: a throttled guesser must not learn whether it was right.
         wait = ratelimit.login_wait(username, address)
         if wait:
