@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON (the journal's upload declares multipart itself). Form-encoded
+    # bodies are still accepted, but their text-only encoding cannot say what the JSON schema says
+    # (null, numbers), so a client built from the schema would be misled by them.
+    "PARSER_WHITELIST": ["web.parsers.JSONParser"],
     # Every operation's error answers (400, 401, 403, 404, 413, 429), from one hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "web.api_schema.add_error_responses"],
     # Crises, journal entries, RIDA lines and meetings each have a "kind" field with different choices.
