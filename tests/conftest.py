@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 
 from comms.models import DirectoryEntry
-from continuity.models import Bed, CareUnit, DegradedProcedure
+from continuity.models import Bed, DegradedProcedure
 from crisis import services
-from crisis.models import Establishment, Ght, Membership, Role
+from crisis.models import Establishment, Ght, Membership, Role, Service
 
 PASSWORD = "correct-horse-battery"
 
@@ -135,7 +135,7 @@ def procedures(establishment):
     return [
         DegradedProcedure.objects.create(
             establishment=establishment,
-            service=service,
+            service=services.service_named(establishment=establishment, name=service),
             title=f"Sans DPI — {service}",
             owner="Dr Martin",
             version="2",
@@ -148,19 +148,22 @@ def procedures(establishment):
 
 @pytest.fixture
 def beds(establishment):
-    unit = CareUnit.objects.create(establishment=establishment, name="Médecine interne", location="Bât. B")
+    unit = Service.objects.create(
+        establishment=establishment, name="Médecine interne", location="Bât. B", has_beds=True, position=99
+    )
     return [Bed.objects.create(unit=unit, label=f"{201 + i // 2}-{'AB'[i % 2]}", position=i) for i in range(8)]
 
 
 @pytest.fixture
 def directory(establishment):
+    urgences = Service.objects.get(establishment=establishment, name="Urgences")
     return [
         DirectoryEntry.objects.create(
             establishment=establishment,
             last_name=f"Nom{i:03d}",
             first_name="Marie",
             function="Infirmière",
-            service="Urgences",
+            service=urgences,
             phone="01 23 45 67 89",
             mobile="" if i % 3 else "06 12 34 56 78",
             bip="4321",
