@@ -1,5 +1,6 @@
 """What a fresh process would otherwise load during its first requests: URL patterns and the views
-they import, the reverse lookups of each language, the translation catalogues, the page templates.
+they import, the reverse lookups of each language, the translation catalogues, the page templates,
+and what the apps load on first use (settings.WARM_UP_CALLS).
 
 Measured (docs/performance.md): right after a start the journal page's p95 was 431 ms against
 113 ms warm, each worker paying these once on its first requests. gunicorn calls ``warm_up``
@@ -15,6 +16,7 @@ from django.db import connections
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 # Printed documents are rendered by the Celery workers, not by the web server.
 SKIPPED_TEMPLATE_FOLDERS = ("pdf/",)
@@ -30,6 +32,8 @@ def warm_up() -> dict[str, int]:
             for _prefix, namespace in resolver.namespace_dict.values():
                 names += len(namespace.reverse_dict)
     templates = sum(_load_templates(engine) for engine in engines.all())
+    for dotted_path in settings.WARM_UP_CALLS:  # what the apps load on first use (web imports none of them)
+        import_string(dotted_path)()
     connections.close_all()  # nothing opened here may be shared with the forked workers
     return {"urls": names, "templates": templates}
 
