@@ -98,3 +98,15 @@ def test_a_member_still_gets_a_token(db, director):
         reverse("crisis:api-token"), {"username": "director", "password": PASSWORD}, format="json"
     )
     assert response.status_code == 200 and response.json()["token"]
+
+
+def test_the_errors_of_a_list_field_by_rank_are_in_the_documented_shape(schema, api, crisis):
+    from jsonschema import validate
+
+    response = api.post(
+        reverse("crisis:api-meeting-list", args=[crisis.pk]),
+        {"kind": "cellule", "scheduled_at": "2026-12-06T21:00:00Z", "guests": ["Préfecture", "\x06"]},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["guests"] == {"1": ["Ce champ ne peut être vide."]}
+    validate(response.json(), schema["components"]["schemas"]["FieldErrors"])
