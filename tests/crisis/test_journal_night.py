@@ -446,3 +446,17 @@ def test_the_closed_badge_and_labels_read_right_in_both_languages(client, crisis
     english = client.get(reverse("crisis-dashboard", args=[crisis.pk])).content.decode()
     assert '<span class="phase closed">Closed</span>' in english
     assert " à " not in re.sub(r"<[^>]+>", "", english.split("<main")[1].split("</main>")[0]).replace("→", "")
+
+
+def test_the_printed_journal_dates_an_entry_typed_later_as_the_screen_does(crisis, scribe):
+    from printing import registry
+
+    recorded = timezone.localtime()
+    occurred = recorded - timedelta(days=34)
+    services.journal_append(crisis=crisis, by=scribe, text="Note de rançon imprimée", occurred_at=occurred)
+    document = registry.get("journal")
+    html = document.render(crisis.establishment, {"crisis_id": crisis.pk}, generated_at=timezone.now()).html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    late = f"saisie plus tard, le {recorded:%d/%m} à {recorded:%H:%M}"
+    assert late in text
+    assert text.count("saisie plus tard") == 1  # the opening entry was typed at once
