@@ -318,7 +318,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Console de crise cyber — API",
-    "DESCRIPTION": "Main courante, crises et établissements. Authentification par jeton ou session.",
+    "DESCRIPTION": (
+        "Établissements et appartenances ; crises et leurs phases ; main courante (entrées, "
+        "corrections, pièces jointes) ; RIDA (lignes, historique, export) ; points de situation "
+        "(ordre du jour, ouverture, clôture) ; décisions ; impressions (documents, travaux "
+        "d'impression et leurs fichiers). Authentification par jeton (POST /api/auth/token/) ou session."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from our own static files: no CDN on an isolated network.
