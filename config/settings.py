@@ -374,7 +374,7 @@ if REDIS_URL:
         "unacked_restore_throttle": 5,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # a host, or kombu warns it "reverts to localhost"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_QUEUE_DIR)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_SERIALIZER = "json"
@@ -432,8 +432,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "web.log_filters.OneLineRefusals"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["one_line_refusals"]},
         # Django's own console handler would print every line a second time through the root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
