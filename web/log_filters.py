@@ -21,11 +21,7 @@ class OneLineRefusals(logging.Filter):
         user = getattr(request, "user", None)
         who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
         reason = getattr(denied, "log_reason", "") or str(denied) or "permission denied"
-        record.msg, record.args = "Forbidden (403): %s %s by %s: %s", (
-            request.method,
-            request.get_full_path(),
-            who,
-            reason,
-        )
+        record.msg = "Forbidden (403): %s %s by %s: %s"
+        record.args = (request.method, request.get_full_path(), who, reason)
         record.exc_info, record.exc_text = None, None
         return True
