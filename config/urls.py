@@ -2,18 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from web.favicon import favicon
 from web.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include("crisis.api_urls")),
-    path("api/", include("printing.api_urls")),
+    path("", include("web.urls")),
     path("", include("crisis.urls")),
     path("", include("printing.urls")),
 ]

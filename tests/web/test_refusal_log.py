@@ -8,7 +8,7 @@ from django.urls import reverse
 def test_a_refused_write_is_logged_as_one_line_with_who_what_and_why(client, crisis, observer, caplog):
     client.force_login(observer)
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        response = client.post(reverse("journal", args=[crisis.pk]), {"text": "x"})
+        response = client.post(reverse("crisis:journal", args=[crisis.pk]), {"text": "x"})
     assert response.status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]
     line = record.getMessage()
