@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import template
 from django.forms import BoundField
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -24,7 +25,8 @@ def duration(value: timedelta | None) -> str:
 
 @register.filter
 def hours(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """One decimal, in the active language's notation: 5,2 in French, 5.2 in English."""
+    return formats.number_format(value, 1)
 
 
 # --- inputs written in the template ------------------------------------------
