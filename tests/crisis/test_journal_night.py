@@ -460,3 +460,31 @@ def test_the_printed_journal_dates_an_entry_typed_later_as_the_screen_does(crisi
     late = f"saisie plus tard, le {recorded:%d/%m} à {recorded:%H:%M}"
     assert late in text
     assert text.count("saisie plus tard") == 1  # the opening entry was typed at once
+
+
+def test_just_after_midnight_a_time_of_late_evening_is_the_previous_days_and_the_form_says_so(
+    client, crisis, scribe
+):
+    from datetime import datetime
+
+    from tests.e2e.conftest import clock_at
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    client.force_login(scribe)
+    with clock_at(timezone.make_aware(datetime.combine(tomorrow, time(0, 10)))):
+        body = client.get(journal_url(crisis)).content.decode()
+        assert "une heure encore à venir aujourd'hui est celle de la veille" in body
+        response = client.post(
+            journal_url(crisis),
+            {"kind": "fait", "priority": "normal", "text": "Notes de rançon", "time": "2350", "date": str(tomorrow)},
+        )
+        assert response.status_code == 302
+        entry = crisis.journal_entries.get(text="Notes de rançon")
+        assert timezone.localtime(entry.occurred_at).date() == tomorrow - timedelta(days=1)
+        # Far from midnight, a time to come is still refused: a typo, not last night.
+        with clock_at(timezone.make_aware(datetime.combine(tomorrow, time(12, 30)))):
+            response = client.post(
+                journal_url(crisis),
+                {"kind": "fait", "priority": "normal", "text": "Faute de frappe", "time": "2350", "date": str(tomorrow)},
+            )
+        assert response.status_code == 400 or not crisis.journal_entries.filter(text="Faute de frappe").exists()
