@@ -53,8 +53,12 @@ def _remembered_key(crisis: Crisis) -> str:
 
 
 def _remember_choices(request: HttpRequest, crisis: Crisis, form: JournalEntryForm) -> None:
-    """Type and channel stay as this member last chose them; priority goes back to normal."""
-    choices = {name: form.cleaned_data[name] for name in ("kind", "channel")}
+    """Type, priority and channel all stay as this member last chose them (the form says so).
+
+    Half sticky (the type kept, the priority back to normal) surprised the secretary
+    either way; all three kept, shown selected and said above the form, is predictable.
+    """
+    choices = {name: form.cleaned_data[name] for name in ("kind", "priority", "channel")}
     if request.session.get(_remembered_key(crisis)) != choices:
         request.session[_remembered_key(crisis)] = choices
 

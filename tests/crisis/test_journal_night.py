@@ -101,7 +101,7 @@ def test_another_day_needs_a_time(client, crisis, scribe):
     assert response.status_code == 400 and "Indiquez l&#x27;heure" in response.content.decode()
 
 
-def test_type_and_channel_stay_as_this_member_chose_them_and_priority_goes_back_to_normal(
+def test_type_priority_and_channel_all_stay_as_this_member_chose_them_and_the_form_says_so(
     client, crisis, scribe, director
 ):
     client.force_login(scribe)
@@ -110,8 +110,9 @@ def test_type_and_channel_stay_as_this_member_chose_them_and_priority_goes_back_
     )
     body = client.get(journal_url(crisis)).content.decode()
     assert re.search(r'name="kind" value="decision"[^>]*checked', body)
-    assert re.search(r'name="priority" value="normal"[^>]*checked', body)
+    assert re.search(r'name="priority" value="urgent"[^>]*checked', body)
     assert '<option value="reunion" selected>' in body
+    assert "Type, priorité et canal restent ceux de votre entrée précédente." in body
     client.force_login(director)  # another member keeps the defaults
     body = client.get(journal_url(crisis)).content.decode()
     assert re.search(r'name="kind" value="fait"[^>]*checked', body) and '<option value="non_precise" selected>' in body
