@@ -99,6 +99,12 @@ class RidaLine(models.Model):
         ABANDONNE = "abandonne", _("Abandonné")
 
     OPEN_STATUSES = (Status.A_FAIRE, Status.EN_COURS)
+    # Only actions are to do: an information is noted, a decision taken. Their lines are
+    # created closed ("fait", shown as these words) and never counted among open lines.
+    CLOSED_KIND_LABELS = {
+        (Kind.INFORMATION, Status.FAIT): _("Notée"),
+        (Kind.DECISION, Status.FAIT): _("Prise"),
+    }
     # What may change after creation (the number, kind, source and meeting stay).
     EDITABLE_FIELDS = (
         "theme",
@@ -201,6 +207,15 @@ class RidaLine(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_action(self) -> bool:
+        return self.kind == self.Kind.ACTION
+
+    @property
+    def status_label(self) -> str:
+        """The status in words that fit the kind: "Notée" for an information, "Prise" for a decision."""
+        return str(self.CLOSED_KIND_LABELS.get((self.kind, self.status)) or self.get_status_display())
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and self.due_at is not None and self.due_at <= (now or timezone.now())

@@ -164,7 +164,7 @@ def decision_record(
             journal_entry=decision.journal_entry,
             owner=by if reassess_at else None,
             due_at=reassess_at,
-            status=RidaLine.Status.A_FAIRE if reassess_at else RidaLine.Status.FAIT,
+            status=RidaLine.Status.FAIT,  # taken; its reassessment, if any, is the line's due time
         )
         decision.save()
         if reassessed is not None:
@@ -176,7 +176,7 @@ def decision_record(
 def _answer_reassessed(previous: Decision, decision: Decision, by) -> None:
     """The closure's D line is answered by its reassessment."""
     line = RidaLine.objects.select_related("crisis").get(pk=previous.rida_line_id)
-    if line.status != RidaLine.Status.A_FAIRE and line.status != RidaLine.Status.EN_COURS:
+    if line.status == RidaLine.Status.ABANDONNE or line.answered_at is not None:
         return
     answer = decision_text(decision, maintained=decision.gate == Gate.URGENCES_FERMEES)
     rida_update(line=line, by=by, status=RidaLine.Status.FAIT, answer=answer, answered_at=decision.occurred_at)

@@ -1,6 +1,6 @@
 """The journal entry's "suite à donner": its RIDA lines, and the one-click form that makes it an action."""
 
-from django import template
+from django import forms, template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -29,6 +29,7 @@ def entry_follow_up(context, crisis, entry):
             "next": reverse("crisis:journal-entry", args=[crisis.pk, entry.seq]),
         }
         form = RidaLineForm(crisis=crisis, initial=initial, auto_id="suite_%s")
+        form.fields["kind"].widget = forms.HiddenInput()  # the buttons say which kind they create
     return {"crisis": crisis, "entry": entry, "lines": lines, "form": form, "csrf_token": context.get("csrf_token")}
 
 

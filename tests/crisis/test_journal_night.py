@@ -463,9 +463,7 @@ def test_the_printed_journal_dates_an_entry_typed_later_as_the_screen_does(crisi
     assert text.count("saisie plus tard") == 1  # the opening entry was typed at once
 
 
-def test_just_after_midnight_a_time_of_late_evening_is_the_previous_days_and_the_form_says_so(
-    client, crisis, scribe
-):
+def test_just_after_midnight_a_time_of_late_evening_is_the_previous_days_and_the_form_says_so(client, crisis, scribe):
     from datetime import datetime
 
     from tests.e2e.conftest import clock_at
@@ -486,6 +484,12 @@ def test_just_after_midnight_a_time_of_late_evening_is_the_previous_days_and_the
         with clock_at(timezone.make_aware(datetime.combine(tomorrow, time(12, 30)))):
             response = client.post(
                 journal_url(crisis),
-                {"kind": "fait", "priority": "normal", "text": "Faute de frappe", "time": "2350", "date": str(tomorrow)},
+                {
+                    "kind": "fait",
+                    "priority": "normal",
+                    "text": "Faute de frappe",
+                    "time": "2350",
+                    "date": str(tomorrow),
+                },
             )
         assert response.status_code == 400 or not crisis.journal_entries.filter(text="Faute de frappe").exists()
