@@ -214,3 +214,24 @@ def test_the_network_and_plan_blanc_states_follow_their_pairs(crisis, director):
     gates = {gate.gate: gate.in_effect for gate in state.gates}
     assert gates["coupure_reseau"] and not gates["plan_blanc_declenche"] and gates["plan_blanc_leve"]
     assert state.network_cut_since is not None and state.plan_blanc_since is None
+
+
+def test_the_current_state_has_one_row_per_pair_with_its_state_and_since_when(client, crisis, director):
+    from django.urls import reverse
+
+    now = timezone.now()
+    record = lambda minutes, gate, **f: services.decision_record(  # noqa: E731
+        crisis=crisis, by=director, gate=gate, occurred_at=now - timedelta(minutes=minutes), **f
+    )
+    record(300, "plan_blanc_declenche")
+    record(200, "urgences_fermees", reassess_at=now + timedelta(hours=1))
+    record(100, "plan_blanc_leve")
+    rows = {row.key: row for row in selectors.decisions_state(crisis).rows}
+    assert "plan_blanc_leve" not in rows and "urgences_rouvertes" not in rows
+    plan_blanc, urgences = rows["plan_blanc_declenche"], rows["urgences_fermees"]
+    assert (plan_blanc.state, plan_blanc.in_effect) == ("levé", False)
+    assert plan_blanc.since == now - timedelta(minutes=100)  # lifted at 100 min ago, not triggered at 300
+    assert (urgences.state, urgences.in_effect, urgences.since) == ("fermées", True, now - timedelta(minutes=200))
+    client.force_login(director)
+    page = client.get(reverse("crisis:decisions", args=[crisis.pk])).content.decode()
+    assert page.count('id="state-') == len(rows)
