@@ -108,13 +108,20 @@ def decision_record(
     destination: str = "",
     ars_informed: bool | None = None,
     samu_informed: bool | None = None,
+    journal_entry: JournalEntry | None = None,
 ) -> Decision:
     """Record a decision: journal entry, D line, and what the decision sets in motion.
+
+    `journal_entry`: a "décision" entry the secretary already typed in the main courante;
+    the decision is linked to it (its time by default) instead of writing the journal twice.
 
     Closing the emergency department while it is closed is the reassessment
     that maintains it; reopening answers the current closure. Activating the
     cell moves an alert to mobilisation; the end of crisis moves to its phase.
     """
+    if journal_entry is not None:
+        _check_entry(crisis, journal_entry)
+        occurred_at = occurred_at or journal_entry.occurred_at
     occurred_at = occurred_at or timezone.now()
     details, opinion = (details or "").strip(), (opinion or "").strip()
     pathway, destination = (pathway or "").strip(), (destination or "").strip()
@@ -145,15 +152,20 @@ def decision_record(
             decided_by=by,
         )
         text = decision_text(decision, maintained=gate == Gate.URGENCES_FERMEES and reassessed is not None)
-        decision.journal_entry = journal_append_for_cell(
-            crisis=crisis,
-            by=by,
-            kind=JournalEntry.Kind.DECISION,
-            channel=JournalEntry.Channel.REUNION,
-            priority=JournalEntry.Priority.URGENT,
-            text=text,
-            occurred_at=occurred_at,
-        )
+        if journal_entry is not None:
+            if Decision.objects.filter(journal_entry=journal_entry).exists():  # checked again under the lock
+                raise ValidationError({"journal_entry": _("Cette entrée est déjà enregistrée comme décision.")})
+            decision.journal_entry = journal_entry
+        else:
+            decision.journal_entry = journal_append_for_cell(
+                crisis=crisis,
+                by=by,
+                kind=JournalEntry.Kind.DECISION,
+                channel=JournalEntry.Channel.REUNION,
+                priority=JournalEntry.Priority.URGENT,
+                text=text,
+                occurred_at=occurred_at,
+            )
         decision.rida_line = rida_create(
             crisis=crisis,
             by=by,
@@ -171,6 +183,15 @@ def decision_record(
             _answer_reassessed(reassessed, decision, by)
         _set_in_motion(crisis, decision, by)
     return decision
+
+
+def _check_entry(crisis: Crisis, entry: JournalEntry) -> None:
+    if entry.crisis_id != crisis.pk:
+        raise ValidationError({"journal_entry": _("Cette entrée appartient à une autre main courante.")})
+    if entry.kind != JournalEntry.Kind.DECISION:
+        raise ValidationError({"journal_entry": _("Seule une entrée de type décision devient une décision.")})
+    if Decision.objects.filter(journal_entry=entry).exists():
+        raise ValidationError({"journal_entry": _("Cette entrée est déjà enregistrée comme décision.")})
 
 
 def _answer_reassessed(previous: Decision, decision: Decision, by) -> None:

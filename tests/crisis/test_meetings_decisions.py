@@ -235,3 +235,61 @@ def test_the_current_state_has_one_row_per_pair_with_its_state_and_since_when(cl
     client.force_login(director)
     page = client.get(reverse("crisis:decisions", args=[crisis.pk])).content.decode()
     assert page.count('id="state-') == len(rows)
+
+
+def test_a_decision_typed_in_the_main_courante_is_recorded_from_its_entry_without_writing_it_twice(
+    client, crisis, director, scribe
+):
+    from django.urls import reverse
+
+    from crisis.models import JournalEntry
+
+    typed = services.journal_append(
+        crisis=crisis,
+        by=scribe,
+        kind="decision",
+        text="Fermeture des urgences pour 24 h.",
+        occurred_at=timezone.now() - timedelta(minutes=30),
+    )
+    client.force_login(director)
+    journal = client.get(reverse("crisis:journal", args=[crisis.pk])).content.decode()
+    assert f"?entree={typed.seq}" in journal
+    page = client.get(reverse("crisis:decisions", args=[crisis.pk]), {"entree": typed.seq}).content.decode()
+    assert "Fermeture des urgences pour 24 h." in page and f'name="entry" value="{typed.seq}"' in page
+    count = JournalEntry.objects.filter(crisis=crisis).count()
+    response = client.post(
+        reverse("crisis:decisions", args=[crisis.pk]),
+        {
+            "gate": "urgences_fermees",
+            "entry": typed.seq,
+            "reassess_at": (timezone.localtime() + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    decision = crisis.decisions.get()
+    assert decision.journal_entry_id == typed.pk and decision.occurred_at == typed.occurred_at
+    assert decision.rida_line.source_entry_id == typed.pk
+    assert JournalEntry.objects.filter(crisis=crisis).count() == count  # nothing written a second time
+    again = client.post(
+        reverse("crisis:decisions", args=[crisis.pk]), {"gate": "plan_blanc_declenche", "entry": typed.seq}
+    )
+    assert again.status_code == 400 and crisis.decisions.count() == 1
+
+
+def test_only_a_decision_entry_of_this_crisis_becomes_a_decision(crisis, exercise, director, scribe):
+    fact = services.journal_append(crisis=crisis, by=scribe, text="Un fait.")
+    elsewhere = services.journal_append(crisis=exercise, by=scribe, kind="decision", text="Ailleurs.")
+    for entry in (fact, elsewhere):
+        with pytest.raises(ValidationError):
+            services.decision_record(crisis=crisis, by=director, gate="plan_blanc_declenche", journal_entry=entry)
+
+
+def test_the_observer_sees_no_link_to_an_action_he_cannot_take(client, crisis, scribe, observer):
+    from django.urls import reverse
+
+    entry = services.journal_append(crisis=crisis, by=scribe, kind="decision", text="Activation de la cellule.")
+    client.force_login(observer)
+    journal = client.get(reverse("crisis:journal", args=[crisis.pk])).content.decode()
+    assert "suite à donner" not in journal and "?entree=" not in journal
+    page = client.get(reverse("crisis:journal-entry", args=[crisis.pk, entry.seq])).content.decode()
+    assert "Enregistrer comme décision" not in page
