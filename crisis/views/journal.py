@@ -22,7 +22,7 @@ from ..forms import (
     JournalEntryForm,
     JournalFilterForm,
 )
-from ..models import Crisis, JournalEntry
+from ..models import Crisis, Decision, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 
 JOURNAL_PAGE_SIZE = 50
@@ -118,12 +118,19 @@ def _entries_html(
         "can_decide": crisis.is_open and membership.has(Cap.DECIDE),
     }
     context_key = f"{fragments.context_key()}:{int(links['can_follow_up'])}{int(links['can_decide'])}"
+    # Décision entries already recorded as decisions offer no "enregistrer comme décision".
+    recorded = set()
+    if links["can_decide"]:
+        pks = [entry.pk for entry in entries]
+        recorded = set(Decision.objects.filter(journal_entry_id__in=pks).values_list("journal_entry_id", flat=True))
 
     def key(entry) -> str:
-        return f"journal-entry:{version}:{entry.pk}:{entry.hash[:16]}:{int(entry.is_corrected)}:{context_key}"
+        flags = f"{int(entry.is_corrected)}{int(entry.pk in recorded)}"
+        return f"journal-entry:{version}:{entry.pk}:{entry.hash[:16]}:{flags}:{context_key}"
 
     def render_entry(entry) -> str:
-        return render_to_string("crisis/journal.html#entry", {"entry": entry, "crisis": crisis, **links})
+        context = {"entry": entry, "crisis": crisis, "recorded": entry.pk in recorded, **links}
+        return render_to_string("crisis/journal.html#entry", context)
 
     loader = (lambda keys: selectors.journal_entries_by_key(crisis, keys)) if load else None
     html = fragments.render_many(entries, key, render_entry, loader)

@@ -62,3 +62,34 @@ def test_the_rida_table_shows_status_and_owner_each_under_its_heading_and_number
     number = row.locator("td.number a").bounding_box()
     line_height = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td.number a')).lineHeight)")
     assert number["height"] < 1.5 * line_height  # "RIDA-012", never "RIDA-/012"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_observer_is_told_once_that_he_only_reads_and_gets_no_link_to_an_action(
+    browser, live_server, crisis, director, scribe, observer
+):
+    entry = services.journal_append(crisis=crisis, by=scribe, kind="decision", text="Activation de la cellule.")
+    services.rida_create(crisis=crisis, by=director, text="Prévenir la pharmacie.", owner=scribe)
+    closure = services.decision_record(
+        crisis=crisis,
+        by=director,
+        gate="urgences_fermees",
+        occurred_at=timezone.now() - timedelta(hours=13),
+        reassess_at=timezone.now() - timedelta(hours=1),
+    )
+    point = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
+    base = f"{live_server.url}/crises/{crisis.pk}"
+    reader = logged_in_page(browser, live_server, "observer", PASSWORD)
+    for path in ("/main-courante/", f"/main-courante/{entry.seq}/", "/rida/", f"/points/{point.pk}/", "/decisions/"):
+        reader.goto(base + path)
+        assert reader.get_by_text("Lecture seule", exact=True).count() == 1, path
+        body = reader.inner_text("main") if reader.locator("main").count() else reader.inner_text("body")
+        for action in ("suite à donner", "enregistrer comme décision", "réévaluer", "Mes actions", "Nouvelle ligne"):
+            assert action not in body, (path, action)
+    writer = logged_in_page(browser, live_server, "director", PASSWORD)
+    writer.goto(base + "/main-courante/")
+    assert writer.get_by_text("Lecture seule", exact=True).count() == 0
+    typed = writer.locator(f"#entry-{entry.seq}")
+    gates_own = writer.locator(f"#entry-{closure.journal_entry.seq}")
+    assert typed.get_by_text("enregistrer comme décision").count() == 1
+    assert gates_own.get_by_text("enregistrer comme décision").count() == 0  # already a decision
