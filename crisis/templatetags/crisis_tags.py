@@ -73,3 +73,9 @@ def crisis_read_only(context, crisis) -> bool:
         )
         cache[crisis.pk] = role is not None and capabilities_of(role) <= {Cap.READ}
     return cache[crisis.pk]
+
+
+@register.filter
+def can(membership, capability: str) -> bool:
+    """{% if membership|can:"decide" %}: whether the member holds the capability (no membership: no)."""
+    return membership is not None and membership.has(capability)

@@ -41,6 +41,7 @@ def decisions(request: HttpRequest, crisis_id: int) -> HttpResponse:
     from_entry = _entry_or_none(crisis, request.GET.get("entree")) if can_decide else None
     context = {
         "crisis": crisis,
+        "membership": membership,
         "state": selectors.decisions_state(crisis),
         "decisions": selectors.decision_list(crisis),
         "gate_forms": _gate_forms(failed, from_entry) if can_decide else [],
