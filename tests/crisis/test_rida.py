@@ -207,7 +207,7 @@ def test_the_migration_closes_information_and_decision_lines_left_to_do(crisis, 
 
     from django.apps import apps
 
-    migration = import_module("crisis.migrations.0009_rida_information_and_decision_lines_are_not_to_do")
+    migration = import_module("crisis.migrations.0010_rida_information_and_decision_lines_are_not_to_do")
     info, action = line(crisis, director, kind="information"), line(crisis, director)
     RidaLine.objects.filter(pk=info.pk).update(status="a_faire")
     migration.close_information_and_decision_lines(apps, None)
