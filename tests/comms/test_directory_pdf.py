@@ -173,7 +173,6 @@ def test_the_phone_the_mobile_and_the_bip_each_have_their_own_labelled_column(es
         last_name="Garde",
         first_name="Anne",
         function="Cadre",
-        service="Urgences",
         phone="04 90 00 10 01",
         mobile="06 70 00 10 01",
         bip="4321",
