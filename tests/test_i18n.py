@@ -152,3 +152,11 @@ def test_numbers_follow_the_active_language_and_no_term_is_half_translated():
         assert translation.gettext("Fiche") == "Crisis record"
     with translation.override("fr"):
         assert hours(5.25) in ("5,2", "5,3")
+
+
+def test_a_rida_lines_status_done_is_not_the_journals_fact():
+    from crisis.models import JournalEntry, RidaLine
+
+    with translation.override("en"):
+        assert str(RidaLine.Status.FAIT.label) == "Done"
+        assert str(JournalEntry.Kind.FAIT.label) == "Fact"

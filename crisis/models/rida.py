@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from web.errors import RefusedWrite
 
@@ -95,7 +96,7 @@ class RidaLine(models.Model):
     class Status(models.TextChoices):
         A_FAIRE = "a_faire", _("À faire")
         EN_COURS = "en_cours", _("En cours")
-        FAIT = "fait", _("Fait")
+        FAIT = "fait", pgettext_lazy("statut d'une ligne du RIDA", "Fait")  # done, not the journal's "fact"
         ABANDONNE = "abandonne", _("Abandonné")
 
     OPEN_STATUSES = (Status.A_FAIRE, Status.EN_COURS)
