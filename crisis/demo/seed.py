@@ -213,41 +213,34 @@ def _replay_night(establishment, users, injects, title, t0, *, until):
 
 
 def _roster(crisis, users):
+    """Who holds which role tonight; each taking of a post written at its own time."""
     now = timezone.now()
-    services.shift_start(
-        crisis=crisis,
-        by=users["directeur"],
-        role=Role.DIRECTEUR,
-        holder=users["directeur"],
-        deputy=users["coordinateur"],
-        at=now - timedelta(hours=5),
-    )
-    services.shift_start(
-        crisis=crisis,
-        by=users["directeur"],
-        role=Role.SECRETAIRE,
-        holder=users["secretaire"],
-        at=now - timedelta(hours=3),
-    )
-    # The DSI has been there since the night before: the roster must warn.
-    services.shift_start(
-        crisis=crisis,
-        by=users["directeur"],
-        role=Role.DSI,
-        holder=users["dsi"],
-        deputy=users["rssi"],
-        at=now - timedelta(hours=14),
-    )
-    qualite = services.shift_start(
-        crisis=crisis, by=users["directeur"], role=Role.QUALITE, holder=users["soins"], at=now - timedelta(hours=9)
-    )
-    services.shift_hand_over(
-        shift=qualite,
-        by=users["directeur"],
-        to_holder=users["qualite"],
-        summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
-        at=now - timedelta(hours=1),
-    )
+    director = users["directeur"]
+    posts = [
+        (5, Role.DIRECTEUR, "directeur", "coordinateur"),
+        (3, Role.SECRETAIRE, "secretaire", None),
+        (14, Role.DSI, "dsi", "rssi"),  # there since the night before: the roster must warn
+        (9, Role.QUALITE, "soins", None),
+    ]
+    shifts = {}
+    for hours_ago, role, holder, deputy in posts:
+        with dated(now - timedelta(hours=hours_ago)):
+            shifts[role] = services.shift_start(
+                crisis=crisis,
+                by=director,
+                role=role,
+                holder=users[holder],
+                deputy=users[deputy] if deputy else None,
+                at=now - timedelta(hours=hours_ago),
+            )
+    with dated(now - timedelta(hours=1)):
+        services.shift_hand_over(
+            shift=shifts[Role.QUALITE],
+            by=director,
+            to_holder=users["qualite"],
+            summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
+            at=now - timedelta(hours=1),
+        )
 
 
 def _exercise(establishment, users):
