@@ -11,19 +11,7 @@ from printing.declare import BlankForm, Column, PrintableDocument, Rendered, loc
 
 from .models import DirectoryEntry
 
-FIGURE_SPACE = "\u2007"  # as wide as a digit: an empty number keeps the next one aligned
-NUMBER_WIDTH = 14  # "01 23 45 67 89"
-BLANK_NUMBER = "".join(FIGURE_SPACE if ch.isdigit() else ch for ch in "01 23 45 67 89")
 FONT_SIZE = 8.0  # pt: body.directory .grid in static/css/print.css
-
-
-def _number(value: str) -> str:
-    # Padded, never cut: a longer number pushes what follows, or wraps (sheets.wrap_parts).
-    return value.ljust(NUMBER_WIDTH, FIGURE_SPACE) if value else BLANK_NUMBER
-
-
-def _numbers(entry: DirectoryEntry) -> tuple[str, ...]:
-    return (_number(entry.phone), _number(entry.mobile), entry.bip)
 
 
 def _columns() -> list[Column]:
@@ -31,8 +19,12 @@ def _columns() -> list[Column]:
     # same row, between "function" and "service" first (see sheets.wrap_parts).
     return [
         Column(_("Nom, prénom"), 50, lambda e: (e.last_name.upper(), e.first_name), separator=" "),
-        Column(_("Fonction · service"), 64, lambda e: (e.function, e.service.name if e.service else "")),
-        Column(_("Téléphone · mobile · bip"), 58, _numbers, "digits", separator="  "),
+        Column(_("Fonction · service"), 62, lambda e: (e.function, e.service.name if e.service else "")),
+        # One column per number, each under its own heading: on paper a phone and a mobile run
+        # together ("04 90 00 10 01  06 70 00 10 01") cannot be told apart.
+        Column(_("Téléphone"), 25, lambda e: e.phone, "digits"),
+        Column(_("Mobile"), 25, lambda e: e.mobile, "digits"),
+        Column(_("Bip"), 10, lambda e: e.bip, "digits"),
         Column(_("Astreinte"), 14, lambda e: _("oui") if e.on_call else ""),
     ]
 
@@ -58,7 +50,7 @@ class DirectoryDocument(PrintableDocument):
     name = "directory"
     title = gettext_lazy("Annuaire de crise")
     templates = ("pdf/blank_sheet.html",)
-    version = "2"
+    version = "3"
     kit_order = 10
     weight = 20
     CHUNK_PAGES = 26  # about 1,500 people: two chunks for 3,000, one per worker process

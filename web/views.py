@@ -1,6 +1,10 @@
-"""Pages of no app in particular: signing in and out."""
+"""Pages of no app in particular: signing in and out, the favicon."""
 
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from . import ratelimit
 from .forms import ThrottledLoginForm
@@ -15,3 +19,11 @@ class LoginView(auth_views.LoginView):
         # This browser knows the password: its attempts are counted apart from now on (web.ratelimit).
         ratelimit.remember_device(self.request, response, form.get_user().get_username())
         return response
+
+
+# Browsers ask for /favicon.ico on every page (the API's JSON, the admin, a PDF) whatever the HTML says.
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    # Not permanent: the static file's name carries its hash, which changes with it.
+    return HttpResponseRedirect(static("img/favicon.ico"))

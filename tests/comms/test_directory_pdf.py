@@ -163,3 +163,26 @@ def test_parts_share_a_line_when_they_fit_and_break_between_them_first():
         "Consultations externes",
     ]
     assert sheets.wrap_parts(("", "Urgences"), " · ", 60, 8) == ["Urgences"]
+
+
+def test_the_phone_the_mobile_and_the_bip_each_have_their_own_labelled_column(establishment):
+    from comms.documents import FONT_SIZE, _columns
+
+    DirectoryEntry.objects.create(
+        establishment=establishment,
+        last_name="Garde",
+        first_name="Anne",
+        function="Cadre",
+        phone="04 90 00 10 01",
+        mobile="06 70 00 10 01",
+        bip="4321",
+    )
+    DirectoryEntry.objects.create(
+        establishment=establishment, last_name="Zorn", first_name="Luc", function="IDE", mobile="06 70 00 20 02"
+    )
+    entries = list(registry.get("directory").entries(establishment.pk))
+    page = sheets.layout(entries, _columns(), font_size=FONT_SIZE)[0]
+    column = {c.label: c.text.split("\n") for c in page.columns}
+    assert column["Téléphone"][:2] == ["04 90 00 10 01", ""]
+    assert column["Mobile"][:2] == ["06 70 00 10 01", "06 70 00 20 02"]
+    assert column["Bip"][:2] == ["4321", ""]
