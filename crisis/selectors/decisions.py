@@ -41,6 +41,7 @@ class CurrentRow:
     state: str  # in words ("déclenché", "levé"); "" when never decided
     in_effect: bool
     since: datetime | None
+    is_pair: bool = True  # a pair's state holds since then; a single gate was decided at that time
 
 
 # The pairs as the cell says them: subject, state while on, state once off.
