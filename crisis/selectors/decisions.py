@@ -111,7 +111,9 @@ def _current_rows(decisions: list, latest: dict, in_effect) -> list[CurrentRow]:
         elif gate not in paired:
             last = latest.get(gate)
             rows.append(
-                CurrentRow(gate, str(label), str(_("décidée")) if last else "", False, last and last.occurred_at)
+                CurrentRow(
+                    gate, str(label), str(_("décidée")) if last else "", False, last and last.occurred_at, is_pair=False
+                )
             )
     return rows
 
