@@ -88,6 +88,20 @@ SECRET_KEY = env_str("SECRET_KEY") or generated_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# The project's own apps, in their layer order (pyproject.toml's import contracts): each app's urls.py,
+# where it has one, is included by config/urls.py in this order.
+PROJECT_APPS = [
+    "web",
+    "crisis",
+    "printing",
+    "continuity",
+    "beds",
+    "tickets",
+    "comms",
+    "obligations",
+    "preparedness",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -103,15 +117,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
-    "web",
-    "crisis",
-    "printing",
-    "continuity",
-    "beds",
-    "tickets",
-    "comms",
-    "obligations",
-    "preparedness",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
