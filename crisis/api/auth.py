@@ -51,7 +51,7 @@ class TokenView(APIView):
         while it is valid gives the same token, after a revocation a new one.
         """
         data = _valid(TokenRequestSerializer, request.data)
-        username, address = data["username"], ratelimit.client_address(request)
+        username, address = data["username"], ratelimit.client_key(request, data["username"])
         # Checked before authenticate(): a throttled guesser must not learn whether a password is right.
         wait = ratelimit.login_wait(username, address)
         if wait:

@@ -1,6 +1,7 @@
 """API of crises: list, opening, record, phase."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,7 +34,11 @@ class CrisisListView(generics.GenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(CrisisSerializer(page, many=True).data)
 
-    @extend_schema(request=CrisisCreateSerializer, responses={201: CrisisSerializer})
+    @extend_schema(
+        request=CrisisCreateSerializer,
+        # 404: an establishment the user is no member of, as if it did not exist (web.api_schema adds the body).
+        responses={201: CrisisSerializer, 404: OpenApiResponse(description=gettext_lazy("Établissement introuvable."))},
+    )
     def post(self, request: Request) -> Response:
         data = _valid(CrisisCreateSerializer, request.data)
         establishment, _membership = get_establishment_for_user(request.user, data.pop("establishment"), Cap.DECIDE)

@@ -21,6 +21,7 @@ from ..serializers import (
     JournalPageSerializer,
     JournalQuerySerializer,
 )
+from ..services.journal import ATTACHMENT_EXTENSIONS
 from .base import CrisisScopedView, _valid
 
 
@@ -99,7 +100,12 @@ class JournalEntryView(CrisisScopedView):
 class JournalAttachmentView(CrisisScopedView):
     """The file attached to an entry (photo of a paper note), for members, with token or session."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in sorted(set(ATTACHMENT_EXTENSIONS.values()))  # what the upload check lets in
+        }
+    )
     @method_decorator(attachment_csp)
     def get(self, request: Request, crisis_id: int, entry_id: int) -> FileResponse:
         entry = JournalEntry.objects.filter(crisis=self.crisis, pk=entry_id).exclude(attachment="").first()

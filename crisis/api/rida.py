@@ -85,6 +85,7 @@ class RidaHistoryView(CrisisScopedView):
     """Every change of the line, newest first, one row per field: [{at, by, field, before, after}]."""
 
     serializer_class = RidaHistoryRowSerializer
+    pagination_class = None  # every change of one line, as one list (not paginated)
 
     @extend_schema(responses=RidaHistoryRowSerializer(many=True))
     def get(self, request: Request, crisis_id: int, line_id: int) -> Response:
