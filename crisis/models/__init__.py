@@ -7,6 +7,7 @@ one way to name a model and Django finds them all.
 from .crises import Crisis, Phase, Shift
 from .history import RecordChange
 from .journal import RECORDED_LATE_AFTER, AppendOnlyError, JournalEntry, JournalQuerySet
+from .live import LiveTopic, Topic
 from .organisation import Establishment, Ght, LiveVersioned, Membership, Role
 from .rida import Decision, Meeting, RidaLine, search_key
 
@@ -19,6 +20,7 @@ __all__ = [
     "Ght",
     "JournalEntry",
     "JournalQuerySet",
+    "LiveTopic",
     "LiveVersioned",
     "Meeting",
     "Membership",
@@ -27,5 +29,6 @@ __all__ = [
     "RidaLine",
     "Role",
     "Shift",
+    "Topic",
     "search_key",
 ]

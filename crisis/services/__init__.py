@@ -19,7 +19,7 @@ from .journal import (
     journal_verify_chain,
 )
 from .meetings import meeting_create, meeting_end, meeting_start, next_daily_slot, overrun_minutes
-from .records import FieldChange, history_record, record_update
+from .records import FieldChange, HistoryRow, history_record, record_create, record_history, record_update
 from .rida import RIDA_EDITABLE_FIELDS, rida_abandon, rida_create, rida_update
 from .roster import shift_end, shift_hand_over, shift_start
 from .tokens import token_expires_at, token_for_login, token_revoke
@@ -33,7 +33,10 @@ __all__ = [
     "current_closure",
     "decision_record",
     "FieldChange",
+    "HistoryRow",
     "history_record",
+    "record_create",
+    "record_history",
     "record_update",
     "journal_append",
     "journal_append_for_cell",

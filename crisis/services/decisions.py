@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Crisis, Decision, JournalEntry, Phase, RidaLine
+from .. import live
+from ..models import Crisis, Decision, JournalEntry, Phase, RidaLine, Topic
 from .crises import crisis_change_phase
 from .journal import FUTURE_TOLERANCE, journal_append_for_cell
 from .rida import rida_create, rida_update
@@ -167,6 +168,7 @@ def decision_record(
             status=RidaLine.Status.A_FAIRE if reassess_at else RidaLine.Status.FAIT,
         )
         decision.save()
+        live.bump(crisis, Topic.DECISIONS)
         if reassessed is not None:
             _answer_reassessed(reassessed, decision, by)
         _set_in_motion(crisis, decision, by)
