@@ -10,7 +10,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -122,35 +121,6 @@ def get_crisis_for_user(user, crisis_id: int, capability: str = Cap.READ) -> tup
     )
     require(membership, capability)
     return crisis, membership
-
-
-def live_versions_for_user(user, crisis_id: int, capability: str = Cap.READ) -> tuple[int, int]:
-    """The live versions of the crisis and of its establishment, with get_crisis_for_user's 404/403 rules.
-
-    Live pages ask this before anything else: most polls end in an empty 204, and
-    this is one written-out, indexed query, because building get_crisis_for_user's
-    query with the ORM (and a Crisis and an Establishment from its row) cost about
-    twenty times the query itself (docs/performance.md, "Cost of an authenticated request").
-    """
-    if not user.is_authenticated or not 0 < crisis_id <= MAX_ID:
-        raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(_LIVE_VERSIONS_SQL, [crisis_id, user.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404
-    crisis_version, establishment_version, role = row
-    if capability not in capabilities_of(role):
-        raise PermissionDenied
-    return crisis_version, establishment_version
-
-
-_LIVE_VERSIONS_SQL = (
-    f"SELECT c.live_version, e.live_version, m.role FROM {Crisis._meta.db_table} c"
-    f" JOIN {Establishment._meta.db_table} e ON e.id = c.establishment_id"
-    f" JOIN {Membership._meta.db_table} m ON m.establishment_id = c.establishment_id"
-    " WHERE c.id = %s AND m.user_id = %s AND m.is_active"
-)
 
 
 def require_capability(capability: str) -> Callable:

@@ -8,7 +8,7 @@ from .crises import Crisis, Phase, Shift
 from .history import RecordChange
 from .journal import RECORDED_LATE_AFTER, AppendOnlyError, JournalEntry, JournalQuerySet
 from .live import LiveTopic, Topic
-from .organisation import Establishment, Ght, LiveVersioned, Membership, Role
+from .organisation import Establishment, Ght, Membership, Role
 from .rida import Decision, Meeting, RidaLine, search_key
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "JournalEntry",
     "JournalQuerySet",
     "LiveTopic",
-    "LiveVersioned",
     "Meeting",
     "Membership",
     "Phase",

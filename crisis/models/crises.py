@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .live import Topic
-from .organisation import Establishment, LiveVersioned, Role
+from .organisation import Establishment, Role
 
 
 class Phase(models.TextChoices):
@@ -19,7 +19,7 @@ class Phase(models.TextChoices):
     RETEX = "retex", _("RETEX")
 
 
-class Crisis(LiveVersioned):
+class Crisis(models.Model):
     live_topic = Topic.CRISIS  # what the record kit moves when the record changes
 
     class Kind(models.TextChoices):

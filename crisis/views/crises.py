@@ -24,6 +24,8 @@ from ..forms import (
     ThrottledLoginForm,
     add_service_errors,
 )
+from ..live import Topic, version_for_user
+from ..live import version as live_version
 from ..models import Crisis, Role
 from ..permissions import (
     Cap,
@@ -31,7 +33,6 @@ from ..permissions import (
     crises_for,
     establishments_for,
     get_crisis_for_user,
-    live_versions_for_user,
 )
 
 # --- health and login -----------------------------------------------------
@@ -85,12 +86,17 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
 DEADLINE_72H = timedelta(hours=72)
 
 
+# Everything the dashboard shows: the crisis record and phase, the journal's counters and urgent
+# entries, the roster, decisions and the RIDA's counters, the kit's freshness (prints). What
+# changes with time alone (a deadline falling due) is rendered with data-due-at and turned
+# overdue in the browser (console.js). The card registry gives each card its topics: the
+# dashboard then follows their union.
+DASHBOARD_TOPICS = (Topic.CRISIS, Topic.JOURNAL, Topic.ROSTER, Topic.DECISIONS, Topic.RIDA, Topic.PRINTS)
+
+
 def dashboard_version(crisis: Crisis) -> str:
-    """Everything the dashboard shows: the crisis (journal, phase, roster, record) and its
-    establishment (kit freshness). What changes with time alone (a deadline falling due) is
-    rendered with data-due-at and turned overdue in the browser (console.js). The poll's
-    cheap answer composes the same counters, in the same order (crisis_dashboard)."""
-    return live.version_of(crisis.live_version, crisis.establishment.live_version)
+    """The version of the dashboard: read before what it shows."""
+    return live_version(crisis, DASHBOARD_TOPICS)
 
 
 def _roles_with(capability: str) -> list[str]:
@@ -101,7 +107,9 @@ def _roles_with(capability: str) -> list[str]:
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(request, live.version_of(*live_versions_for_user(request.user, crisis_id))):
+        if unchanged := live.nothing_new(
+            request, version_for_user(request.user, topics=DASHBOARD_TOPICS, crisis_id=crisis_id)
+        ):
             return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     version = dashboard_version(crisis)

@@ -22,12 +22,16 @@ from ..forms import (
     JournalFilterForm,
     add_service_errors,
 )
+from ..live import Topic, version, version_for_user
 from ..models import Crisis, JournalEntry
-from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
+from ..permissions import Cap, get_crisis_for_user
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
 POLL_MAX_NEW = 200
+
+# What the journal page shows: the entries (a RIDA change does not re-render it).
+JOURNAL_TOPICS = (Topic.JOURNAL,)
 
 
 # --- main courante --------------------------------------------------------
@@ -66,6 +70,7 @@ def _order(request: HttpRequest) -> str:
 
 def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: JournalEntryForm, status: int = 200):
     """The journal page: the entry form (blank, or with its errors), filters, one page of entries."""
+    current = version(crisis, JOURNAL_TOPICS)  # before the entries: one added meanwhile shows at the next poll
     filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis))
     filters = filter_form.filters()
     before = _positive_int(request.GET.get("before"))
@@ -88,7 +93,7 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "is_first_page": before is None,
         # The crisis row was read before the entries: an entry added in between is on the page already.
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries]),
-        "live_version": crisis.live_version,
+        "live_version": current,
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html", context, status=status)
@@ -154,8 +159,8 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     that happened before entries already shown (typed late) re-renders the first
     page instead, so it appears where it happened.
     """
-    crisis_version, _establishment_version = live_versions_for_user(request.user, crisis_id)
-    if unchanged := live.nothing_new(request, crisis_version):
+    current = version_for_user(request.user, topics=JOURNAL_TOPICS, crisis_id=crisis_id)
+    if unchanged := live.nothing_new(request, current):
         return unchanged
     crisis, _membership = get_crisis_for_user(request.user, crisis_id)
     after = _cursor(request.GET.get("after"))
@@ -172,7 +177,7 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     context = {
         "crisis": crisis,
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries]),
-        "live_version": crisis.live_version,
+        "live_version": current,
         "filter_query": _filter_query(request),
         "poll_seconds": POLL_SECONDS,
     }

@@ -15,10 +15,14 @@ from web import live
 from .. import selectors, services
 from ..forms import add_service_errors
 from ..forms_rida import MeetingForm, RidaLineForm
+from ..live import Topic, version, version_for_user
 from ..models import Crisis, Meeting
-from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
+from ..permissions import Cap, get_crisis_for_user
 
 POLL_SECONDS = 5
+
+# What a meeting page shows: the meeting, its agenda and lines from the RIDA, whether the crisis is open.
+MEETING_TOPICS = (Topic.MEETINGS, Topic.RIDA, Topic.CRISIS)
 
 
 @login_required
@@ -56,9 +60,12 @@ def _meeting_of(crisis: Crisis, meeting_id: int) -> Meeting:
 def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpResponse:
     """The meeting page, live: countdown (server times, ticking in the browser), agenda, lines recorded in it."""
     if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(request, str(live_versions_for_user(request.user, crisis_id)[0])):
+        if unchanged := live.nothing_new(
+            request, version_for_user(request.user, topics=MEETING_TOPICS, crisis_id=crisis_id)
+        ):
             return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    current = version(crisis, MEETING_TOPICS)  # before the meeting and its lines are read
     meeting = _meeting_of(crisis, meeting_id)
     now = timezone.now()
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
@@ -81,7 +88,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
         else None,
         "is_warning": meeting.is_running and now >= meeting.warn_at,
         "is_over": meeting.is_running and now >= meeting.planned_end,
-        "live_version": crisis.live_version,
+        "live_version": current,
         "poll_seconds": POLL_SECONDS,
     }
     template = "crisis/meeting.html#live" if request.htmx and live.is_poll(request) else "crisis/meeting.html"

@@ -20,12 +20,16 @@ from web import live
 from .. import selectors, services
 from ..forms import add_service_errors
 from ..forms_rida import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
+from ..live import Topic, version, version_for_user
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
-from ..permissions import Cap, get_crisis_for_user, live_versions_for_user, rida_fields_for
+from ..permissions import Cap, get_crisis_for_user, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
 
 RIDA_PAGE_SIZE = 50
 POLL_SECONDS = 5
+
+# What the RIDA page shows: its lines, the running meeting, decisions, whether the crisis is open.
+RIDA_TOPICS = (Topic.RIDA, Topic.MEETINGS, Topic.DECISIONS, Topic.CRISIS)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -42,13 +46,16 @@ def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _rida_create(request, crisis_id)
     if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(request, str(live_versions_for_user(request.user, crisis_id)[0])):
+        if unchanged := live.nothing_new(
+            request, version_for_user(request.user, topics=RIDA_TOPICS, crisis_id=crisis_id)
+        ):
             return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     return _rida_page(request, crisis, membership)
 
 
 def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, status: int = 200) -> HttpResponse:
+    current = version(crisis, RIDA_TOPICS)  # before the lines: one changed meanwhile shows at the next poll
     members = list(members_of(crisis))
     filter_form = RidaFilterForm(
         request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis)
@@ -79,7 +86,7 @@ def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, stat
         "form": form
         or (RidaLineForm(crisis=crisis, members=members) if can_manage and "nouvelle" in request.GET else None),
         "can_manage": can_manage,
-        "live_version": crisis.live_version,
+        "live_version": current,
         "poll_seconds": POLL_SECONDS,
         "now": timezone.now(),
     }

@@ -58,7 +58,9 @@ def test_an_answer_from_a_stale_copy_keeps_the_date_of_the_first_answer(crisis, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_members_closing_a_line_at_the_same_instant_leave_one_closure_in_its_history(establishment, director, scribe):
+def test_two_members_closing_a_line_at_the_same_instant_leave_one_closure_in_its_history(
+    establishment, director, scribe
+):
     # PostgreSQL: the line's row lock orders them; SQLite: IMMEDIATE transactions serialise writers.
     crisis = services.crisis_create(establishment=establishment, by=director, title="Concurrence RIDA")
     action = services.rida_create(crisis=crisis, by=director, text="Rappeler le biomédical.")
@@ -108,7 +110,10 @@ def test_derived_fields_are_computed_from_the_locked_row_and_diffed_like_the_oth
 def test_nothing_derived_when_nothing_really_changed(crisis, director):
     called = []
     changed = record_update(
-        instance=crisis, by=director, changes={"severity": crisis.severity}, derive=lambda l, c: called.append(c) or {}
+        instance=crisis,
+        by=director,
+        changes={"severity": crisis.severity},
+        derive=lambda locked, c: called.append(c) or {},
     )
     assert changed == [] and called == [{}]
     assert not [c for c in history(crisis) if c.action == "update"]
@@ -233,9 +238,9 @@ def test_a_relation_is_shown_by_name_and_a_deleted_one_by_its_number(director, e
 
 
 def test_empty_values_are_a_dash():
-    assert {shown(field(RidaLine, name), value) for name, value in [("answer", ""), ("owner", None), ("due_at", None)]} == {
-        "—"
-    }
+    assert {
+        shown(field(RidaLine, name), value) for name, value in [("answer", ""), ("owner", None), ("due_at", None)]
+    } == {"—"}
 
 
 def test_the_history_model_shows_its_changes_with_the_same_function(crisis, director):
