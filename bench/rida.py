@@ -85,6 +85,10 @@ def measure(client: Client, url: str, requests: int, **headers) -> dict:
     }
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = ["--lines", "120", "--requests", "3"]
+
+
 def main() -> None:
     from crisis import live
     from crisis.views.rida import RIDA_TOPICS

@@ -12,11 +12,6 @@ from django.http import HttpRequest, HttpResponse
 PARAM = "v"
 
 
-def version_of(*counters) -> str:
-    """The version of a page showing several scopes (and, for time-based state, a clock bucket)."""
-    return ".".join(str(counter) for counter in counters)
-
-
 def is_poll(request: HttpRequest) -> bool:
     return PARAM in request.GET
 

@@ -62,7 +62,7 @@ def test_the_helper_answers_204_only_for_the_current_version(rf):
 
 def test_a_rida_change_does_not_rerender_the_journal_poll(client, crisis, director):
     client.force_login(director)
-    url, seen = reverse("journal", args=[crisis.pk]), live.version(crisis, JOURNAL_TOPICS)
+    url, seen = reverse("crisis:journal", args=[crisis.pk]), live.version(crisis, JOURNAL_TOPICS)
     after = Crisis.objects.get(pk=crisis.pk).journal_last_seq
     line = services.rida_create(crisis=crisis, by=director, text="Rappeler le biomédical.")
     services.rida_update(line=line, by=director, status="en_cours")
@@ -71,7 +71,7 @@ def test_a_rida_change_does_not_rerender_the_journal_poll(client, crisis, direct
 
 def test_a_journal_entry_does_not_rerender_the_rida_poll(client, crisis, director):
     client.force_login(director)
-    url, seen = reverse("rida", args=[crisis.pk]), live.version(crisis, RIDA_TOPICS)
+    url, seen = reverse("crisis:rida", args=[crisis.pk]), live.version(crisis, RIDA_TOPICS)
     services.journal_append(crisis=crisis, by=director, text="Le standard ne répond plus.")
     assert poll(client, url, seen).status_code == 204
 
@@ -79,8 +79,8 @@ def test_a_journal_entry_does_not_rerender_the_rida_poll(client, crisis, directo
 def test_a_rida_change_rerenders_the_rida_poll_and_the_dashboard(client, crisis, director):
     client.force_login(director)
     pages = {
-        reverse("rida", args=[crisis.pk]): live.version(crisis, RIDA_TOPICS),
-        reverse("crisis-dashboard", args=[crisis.pk]): live.version(crisis, DASHBOARD_TOPICS),
+        reverse("crisis:rida", args=[crisis.pk]): live.version(crisis, RIDA_TOPICS),
+        reverse("crisis:dashboard", args=[crisis.pk]): live.version(crisis, DASHBOARD_TOPICS),
     }
     services.rida_create(crisis=crisis, by=director, text="Rappeler le biomédical.")
     for url, seen in pages.items():
@@ -91,7 +91,7 @@ def test_a_rida_change_rerenders_the_rida_poll_and_the_dashboard(client, crisis,
 def test_a_journal_entry_rerenders_the_journal_poll_even_when_filters_are_set(client, crisis, scribe):
     client.force_login(scribe)
     crisis.refresh_from_db()
-    url = reverse("journal", args=[crisis.pk])
+    url = reverse("crisis:journal", args=[crisis.pk])
     seen = live.version(crisis, JOURNAL_TOPICS)
     query = {"after": crisis.journal_last_seq, "q": "réseau", "kind": "decision"}
     assert poll(client, url, seen, **query).status_code == 204
@@ -102,7 +102,7 @@ def test_a_journal_entry_rerenders_the_journal_poll_even_when_filters_are_set(cl
 
 def test_the_dashboard_follows_the_prints_of_its_establishment(client, crisis, director):
     client.force_login(director)
-    url = reverse("crisis-dashboard", args=[crisis.pk])
+    url = reverse("crisis:dashboard", args=[crisis.pk])
     seen = live.version(crisis, DASHBOARD_TOPICS)
     assert poll(client, url, seen).status_code == 204
     live.bump(crisis.establishment, Topic.PRINTS)  # the kit card it shows changed
@@ -112,7 +112,7 @@ def test_the_dashboard_follows_the_prints_of_its_establishment(client, crisis, d
 
 def test_the_full_page_carries_the_version_of_its_topics(client, crisis, director):
     client.force_login(director)
-    body = client.get(reverse("rida", args=[crisis.pk])).content.decode()
+    body = client.get(reverse("crisis:rida", args=[crisis.pk])).content.decode()
     assert f"?v={live.version(crisis, RIDA_TOPICS)}" in body
 
 
@@ -123,10 +123,10 @@ def _live_pages(crisis, director):
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
     after = Crisis.objects.get(pk=crisis.pk).journal_last_seq
     return {
-        reverse("crisis-dashboard", args=[crisis.pk]): {"v": live.version(crisis, DASHBOARD_TOPICS)},
-        reverse("rida", args=[crisis.pk]): {"v": live.version(crisis, RIDA_TOPICS)},
-        reverse("meeting", args=[crisis.pk, meeting.pk]): {"v": live.version(crisis, MEETING_TOPICS)},
-        reverse("journal", args=[crisis.pk]): {"v": live.version(crisis, JOURNAL_TOPICS), "after": after},
+        reverse("crisis:dashboard", args=[crisis.pk]): {"v": live.version(crisis, DASHBOARD_TOPICS)},
+        reverse("crisis:rida", args=[crisis.pk]): {"v": live.version(crisis, RIDA_TOPICS)},
+        reverse("crisis:meeting", args=[crisis.pk, meeting.pk]): {"v": live.version(crisis, MEETING_TOPICS)},
+        reverse("crisis:journal", args=[crisis.pk]): {"v": live.version(crisis, JOURNAL_TOPICS), "after": after},
     }
 
 
