@@ -91,7 +91,7 @@ class RidaHistoryView(CrisisScopedView):
         line = selectors.rida_line_of(self.crisis, line_id)
         if line is None:
             raise exceptions.NotFound()
-        return Response(RidaHistoryRowSerializer(selectors.rida_history(line), many=True).data)
+        return Response(RidaHistoryRowSerializer(selectors.record_history(line), many=True).data)
 
 
 class RidaExportView(CrisisScopedView):

@@ -14,7 +14,7 @@ from .decisions import (
 from .history import (
     HistoryRow,
     history_of,
-    rida_history,
+    record_history,
 )
 from .journal import (
     MATCH_COUNT_CAP,
@@ -100,7 +100,7 @@ __all__ = [
     "new_signalements_since",
     "previous_meeting",
     "rida_counters",
-    "rida_history",
+    "record_history",
     "rida_in_number_order",
     "rida_line_of",
     "rida_lines",

@@ -21,10 +21,14 @@ from django.utils import timezone
 
 from .. import live
 from ..models import Crisis, Establishment, JournalEntry, RecordChange
-from ..models.history import field_or_none, label_of, related_labels, shown
+from ..models.history import shown
+from ..selectors.history import HistoryRow, record_history
 from .journal import journal_append_for_cell
 
 # --- history rows -----------------------------------------------------------
+
+# The kit, in one import: its writes here, its read (the history) with the selectors.
+__all__ = ["FieldChange", "HistoryRow", "history_record", "record_create", "record_history", "record_update", "shown"]
 
 
 @dataclass(frozen=True)
@@ -57,57 +61,6 @@ def history_record(
         before=before,
         after=after,
     )
-
-
-@dataclass
-class HistoryRow:
-    at: datetime
-    by_id: int | None
-    by_label: str
-    action: str
-    field: str
-    label: str
-    before: object
-    after: object
-    before_shown: str
-    after_shown: str
-
-
-def record_history(obj: models.Model) -> list[HistoryRow]:
-    """The record's history, newest first, one row per changed field, values as a person reads them.
-
-    Three queries whatever its length: the changes with their authors, then the
-    related records they name, one query per related model.
-    """
-    model = type(obj)
-    changes = list(
-        RecordChange.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-pk")
-    )
-    related = related_labels(model, changes)
-    rows = []
-    for change in changes:
-        by = change.changed_by
-        by_label = label_of(by) if by is not None else change.source
-        for name in sorted(change.before.keys() | change.after.keys()):
-            field = field_or_none(model, name)
-            before, after = change.before.get(name), change.after.get(name)
-            rows.append(
-                HistoryRow(
-                    at=change.changed_at,
-                    by_id=change.changed_by_id,
-                    by_label=by_label,
-                    action=change.action,
-                    field=name,
-                    label=str(field.verbose_name) if field is not None else name,
-                    before=before,
-                    after=after,
-                    before_shown=shown(field, before, related),
-                    after_shown=shown(field, after, related),
-                )
-            )
-    return rows
 
 
 # --- the kit ----------------------------------------------------------------

@@ -177,7 +177,7 @@ def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpRespons
         "crisis": crisis,
         "line": line,
         "form": form,
-        "history": selectors.rida_history(line),
+        "history": selectors.record_history(line),
         "decision": getattr(line, "gate_decision", None) if line.kind == RidaLine.Kind.DECISION else None,
         "now": timezone.now(),
     }

@@ -62,7 +62,7 @@ def test_creation_and_every_change_are_in_the_lines_history(crisis, director, sc
     action = line(crisis, scribe, owner=scribe, due_at=timezone.now() + timedelta(hours=2))
     services.rida_update(line=action, by=director, status="en_cours")
     services.rida_update(line=action, by=director, owner=director)
-    rows = selectors.rida_history(action)
+    rows = selectors.record_history(action)
     assert [(r.field, r.before, r.after) for r in rows if r.action == "update"] == [
         ("owner", scribe.pk, director.pk),
         ("status", "a_faire", "en_cours"),
@@ -81,7 +81,7 @@ def test_a_line_is_never_deleted_it_is_abandoned_with_a_reason(crisis, director)
         services.rida_update(line=action, by=director, status="abandonne")
     assert "abandon_reason" in refused.value.message_dict
     action.refresh_from_db()
-    assert action.status == "a_faire" and not [r for r in selectors.rida_history(action) if r.action == "update"]
+    assert action.status == "a_faire" and not [r for r in selectors.record_history(action) if r.action == "update"]
     services.rida_abandon(line=action, by=director, reason="Sans objet : le standard est rétabli.")
     action.refresh_from_db()
     assert action.status == "abandonne" and action.abandon_reason.startswith("Sans objet")
