@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +122,43 @@ def get_crisis_for_user(user, crisis_id: int, capability: str = Cap.READ) -> tup
     )
     require(membership, capability)
     return crisis, membership
+
+
+def object_of(scope: Crisis | Establishment, objects: type[models.Model] | QuerySet, key, *, field: str = "pk"):
+    """This object of this crisis (or establishment), else 404; None when no key was given (an optional link).
+
+    `objects` is a model or a queryset (a selector's, with what the page joins).
+    An object of a crisis is looked up in that crisis; in an establishment, an
+    object is looked up by its own establishment, or by its crisis's. The scope
+    is set on the object, so reading it back costs no query. From a crisis, an
+    establishment's record (a procedure) is looked up in the crisis's establishment. Look up by another
+    unique field with `field` (a journal entry by its number: field="seq").
+    """
+    if key is None:
+        return None
+    queryset = objects if isinstance(objects, QuerySet) else objects._default_manager.all()
+    model = queryset.model
+    if not isinstance(key, int) or isinstance(key, bool) or not 0 < key <= MAX_ID:
+        raise Http404
+    link, value = _scope_link(model, scope)
+    obj = queryset.filter(**{link: value, field: key}).first()
+    if obj is None:
+        raise Http404
+    if link == "crisis_id" or (link == "establishment_id" and isinstance(scope, Establishment)):
+        setattr(obj, link.removesuffix("_id"), scope)
+    return obj
+
+
+def _scope_link(model, scope: Crisis | Establishment) -> tuple[str, int]:
+    """How the model's rows belong to the scope: (lookup, value)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if isinstance(scope, Crisis) and "crisis" in names:
+        return "crisis_id", scope.pk
+    if "establishment" in names:  # an establishment's record, seen from it or from one of its crises
+        return "establishment_id", scope.establishment_id if isinstance(scope, Crisis) else scope.pk
+    if isinstance(scope, Establishment) and "crisis" in names:
+        return "crisis__establishment_id", scope.pk
+    raise TypeError(f"{model.__name__} belongs to no {type(scope).__name__.lower()}")
 
 
 def require_capability(capability: str) -> Callable:

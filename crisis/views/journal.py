@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
@@ -24,7 +24,7 @@ from ..forms import (
 )
 from ..live import Topic, version, version_for_user
 from ..models import Crisis, JournalEntry
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, object_of
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
@@ -242,9 +242,7 @@ def _filter_query(request: HttpRequest, keep_order: bool = True) -> str:
 def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
     capability = Cap.WRITE_JOURNAL if request.method == "POST" else Cap.READ
     crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
-    entry = selectors.journal_entries(crisis).filter(seq=seq).first()
-    if entry is None:
-        raise Http404
+    entry = object_of(crisis, selectors.journal_entries(crisis), seq, field="seq")
     selectors.journal_mark_corrected([entry])
     form = CorrectionForm(request.POST or None, original=entry)
     if request.method == "POST" and form.is_valid():
@@ -270,9 +268,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
 def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
     """Attachments are served through access control, never from a public media URL."""
     crisis, _membership = get_crisis_for_user(request.user, crisis_id)
-    entry = JournalEntry.objects.filter(crisis=crisis, seq=seq).exclude(attachment="").first()
-    if entry is None:
-        raise Http404
+    entry = object_of(crisis, JournalEntry.objects.exclude(attachment=""), seq, field="seq")
     response = FileResponse(
         entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )

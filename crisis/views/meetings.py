@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,7 @@ from web.forms import add_service_errors
 from .. import selectors, services
 from ..forms import MeetingForm, RidaLineForm
 from ..live import Topic, version, version_for_user
-from ..models import Crisis, Meeting
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, object_of
 
 POLL_SECONDS = 5
 
@@ -47,14 +46,6 @@ def meetings(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return render(request, "crisis/meetings.html", context, status=400 if form is not None and form.errors else 200)
 
 
-def _meeting_of(crisis: Crisis, meeting_id: int) -> Meeting:
-    meeting = selectors.meeting_of(crisis, meeting_id)
-    if meeting is None:
-        raise Http404
-    meeting.crisis = crisis
-    return meeting
-
-
 @login_required
 @require_GET
 def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpResponse:
@@ -66,7 +57,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
             return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     current = version(crisis, MEETING_TOPICS)  # before the meeting and its lines are read
-    meeting = _meeting_of(crisis, meeting_id)
+    meeting = object_of(crisis, selectors.meetings_of(crisis).prefetch_related("attendees"), meeting_id)
     now = timezone.now()
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
     line_form = None
@@ -97,7 +88,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
 
 def _meeting_action(request: HttpRequest, crisis_id: int, meeting_id: int, service, done: str) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.MANAGE_RIDA)
-    meeting = _meeting_of(crisis, meeting_id)
+    meeting = object_of(crisis, selectors.meetings_of(crisis).prefetch_related("attendees"), meeting_id)
     try:
         service(meeting=meeting, by=request.user)
         messages.success(request, done)
