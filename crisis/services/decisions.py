@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import live
-from ..models import Crisis, Decision, JournalEntry, Phase, RidaLine, Topic
+from ..models import Crisis, Decision, JournalEntry, Phase, RidaLine
 from .crises import crisis_change_phase
 from .journal import FUTURE_TOLERANCE, journal_append_for_cell
+from .records import record_create
 from .rida import rida_create, rida_update
 
 Gate = Decision.Gate
@@ -167,8 +167,7 @@ def decision_record(
             due_at=reassess_at,
             status=RidaLine.Status.A_FAIRE if reassess_at else RidaLine.Status.FAIT,
         )
-        decision.save()
-        live.bump(crisis, Topic.DECISIONS)
+        record_create(instance=decision, by=by, crisis=crisis)  # its history starts, the decisions topic moves
         if reassessed is not None:
             _answer_reassessed(reassessed, decision, by)
         _set_in_motion(crisis, decision, by)
