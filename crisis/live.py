@@ -12,9 +12,16 @@ page follows its crisis's counters of these topics and its establishment's
 (a procedure changed for the whole establishment shows on the crisis
 dashboard too); an establishment page follows the establishment's counters.
 
-``unchanged_poll`` is what live views call first: for a poll that already
-shows the current version it answers 204 after one query that checks the
-membership and sums the counters together.
+A live view, for either scope:
+
+    if unchanged := live.unchanged_poll(request, topics=TOPICS, establishment_id=establishment_id):
+        return unchanged  # a poll showing the current version: 204 after one query
+    establishment, membership = get_establishment_for_user(request.user, establishment_id)
+    context["live_version"] = live.version(establishment, TOPICS)  # before reading what the page shows
+
+``unchanged_poll`` checks the membership (404, 403) and sums the counters in
+the same query; ``version_for_user`` is that query, for a view that needs the
+version itself (the journal's poll).
 """
 
 from collections.abc import Iterable

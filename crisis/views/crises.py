@@ -22,7 +22,7 @@ from ..forms import (
     CrisisForm,
     PhaseForm,
 )
-from ..live import Topic, version_for_user
+from ..live import Topic, unchanged_poll
 from ..live import version as live_version
 from ..models import Crisis, Role
 from ..permissions import (
@@ -96,11 +96,8 @@ def _roles_with(capability: str) -> list[str]:
 @login_required
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(
-            request, version_for_user(request.user, topics=DASHBOARD_TOPICS, crisis_id=crisis_id)
-        ):
-            return unchanged
+    if unchanged := unchanged_poll(request, topics=DASHBOARD_TOPICS, crisis_id=crisis_id):  # most polls end here
+        return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     version = dashboard_version(crisis)
     now = timezone.now()

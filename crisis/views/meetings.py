@@ -15,7 +15,7 @@ from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import MeetingForm, RidaLineForm
-from ..live import Topic, version, version_for_user
+from ..live import Topic, unchanged_poll, version
 from ..permissions import Cap, get_crisis_for_user, object_of
 
 POLL_SECONDS = 5
@@ -50,11 +50,8 @@ def meetings(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_GET
 def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpResponse:
     """The meeting page, live: countdown (server times, ticking in the browser), agenda, lines recorded in it."""
-    if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(
-            request, version_for_user(request.user, topics=MEETING_TOPICS, crisis_id=crisis_id)
-        ):
-            return unchanged
+    if unchanged := unchanged_poll(request, topics=MEETING_TOPICS, crisis_id=crisis_id):  # most polls end here
+        return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     current = version(crisis, MEETING_TOPICS)  # before the meeting and its lines are read
     meeting = object_of(crisis, selectors.meetings_of(crisis).prefetch_related("attendees"), meeting_id)

@@ -20,7 +20,7 @@ from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
-from ..live import Topic, version, version_for_user
+from ..live import Topic, unchanged_poll, version
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
 from ..permissions import Cap, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
@@ -45,11 +45,8 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _rida_create(request, crisis_id)
-    if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(
-            request, version_for_user(request.user, topics=RIDA_TOPICS, crisis_id=crisis_id)
-        ):
-            return unchanged
+    if unchanged := unchanged_poll(request, topics=RIDA_TOPICS, crisis_id=crisis_id):  # most polls end here
+        return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     return _rida_page(request, crisis, membership)
 
