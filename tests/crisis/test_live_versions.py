@@ -172,3 +172,19 @@ def test_an_establishment_page_sees_its_establishments_changes_not_a_crisis_ones
     assert live.version(establishment, ["beds"]) == before
     live.bump(establishment, "beds")
     assert int(live.version(establishment, ["beds"])) == int(before) + 1
+
+
+def test_an_establishment_live_view_answers_an_unchanged_poll_in_one_query_and_renders_otherwise(
+    rf, establishment, director, django_assert_num_queries
+):
+    live.bump(establishment, "beds")
+    page = rf.get("/")
+    page.user = director
+    with django_assert_num_queries(0):  # not a poll: the view renders as usual
+        assert live.unchanged_poll(page, topics=["beds"], establishment_id=establishment.pk) is None
+    seen = rf.get("/", {"v": live.version(establishment, ["beds"])})
+    seen.user = director
+    with django_assert_num_queries(1):
+        assert live.unchanged_poll(seen, topics=["beds"], establishment_id=establishment.pk).status_code == 204
+    live.bump(establishment, "beds")  # a bed changed: the same poll must render
+    assert live.unchanged_poll(seen, topics=["beds"], establishment_id=establishment.pk) is None
