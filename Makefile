@@ -64,8 +64,8 @@ resilience: $(STAMP)
 	$(PY) -m pytest -m resilience tests/resilience $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check crisis printing continuity tickets comms web config tests bench bin/run-dev
-	$(VENV)/bin/ruff format --check crisis printing continuity tickets comms web config tests bench bin/run-dev
+	$(VENV)/bin/ruff check crisis printing continuity beds tickets comms obligations preparedness web config tests bench bin/run-dev
+	$(VENV)/bin/ruff format --check crisis printing continuity beds tickets comms obligations preparedness web config tests bench bin/run-dev
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -107,8 +107,11 @@ INSTALLED_APPS = [
     "crisis",
     "printing",
     "continuity",
+    "beds",
     "tickets",
     "comms",
+    "obligations",
+    "preparedness",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,8 @@ A page follows the topics it shows. Its version is the sum of their counters:
 counters only grow, so the sum moves exactly when one of them does. A crisis
 page follows its crisis's counters of these topics and its establishment's
 (a procedure changed for the whole establishment shows on the crisis
-dashboard too); an establishment page follows the establishment's counters.
+dashboard too); an establishment page follows the establishment's counters
+and its crises' (a crisis opened, changed or closed shows on its home page).
 
 A live view, for either scope:
 
@@ -76,18 +77,14 @@ def bump(scope: Scope, topic: str) -> None:
             cursor.execute(_BUMP_ESTABLISHMENT_SQL, [establishment_id, topic])
 
 
-def _placeholders(topics: tuple[str, ...]) -> str:
-    if not topics:
-        raise ValueError("a live page follows at least one topic")
-    return ", ".join(["%s"] * len(topics))
-
-
 def _sum_sql(topics: tuple[str, ...], crisis_column: str | None, establishment_column: str) -> str:
-    """The sum of the followed counters, as a subquery on the scope's ids."""
-    in_crisis = f"(t.crisis_id = {crisis_column} OR t.crisis_id IS NULL)" if crisis_column else "t.crisis_id IS NULL"
+    """The sum of the followed counters, as a subquery on the scope's ids (a crisis's own and its
+    establishment's; an establishment's own and its crises')."""
+    in_crisis = f" AND (t.crisis_id = {crisis_column} OR t.crisis_id IS NULL)" if crisis_column else ""
+    placeholders = ", ".join(["%s"] * len(topics))
     return (
         f"(SELECT COALESCE(SUM(t.version), 0) FROM {_TABLE} t WHERE t.establishment_id = {establishment_column}"
-        f" AND t.topic IN ({_placeholders(topics)}) AND {in_crisis})"
+        f" AND t.topic IN ({placeholders}){in_crisis})"
     )
 
 
@@ -95,6 +92,8 @@ def version(scope: Scope, topics: Iterable[str]) -> str:
     """The version of a page of this scope following these topics (one query)."""
     topics = tuple(topics)
     establishment_id, crisis_id = _scope_ids(scope)
+    if not topics:  # a page that follows nothing never changes
+        return "0"
     if crisis_id is None:
         sql, params = "SELECT " + _sum_sql(topics, None, "%s"), [establishment_id, *topics]
     else:
@@ -122,7 +121,7 @@ def version_for_user(
     scope_id = crisis_id if crisis_id is not None else establishment_id
     if not user.is_authenticated or not 0 < scope_id <= MAX_ID:
         raise Http404
-    topics = tuple(topics)
+    topics = tuple(topics) or ("",)  # no topic: the sum of nothing, with the access check all the same
     members = Membership._meta.db_table
     if crisis_id is not None:
         sql = (

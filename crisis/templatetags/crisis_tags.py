@@ -50,3 +50,9 @@ def options(field: BoundField) -> list[tuple[str, str, bool, str]]:
         has_selected = has_selected or selected
         rows.append((str(value), label, selected, keys.get(str(value), "")))
     return rows
+
+
+@register.filter
+def can(membership, capability: str) -> bool:
+    """{% if membership|can:"decide" %}: whether the member holds the capability (no membership: no)."""
+    return membership is not None and membership.has(capability)

@@ -1,13 +1,12 @@
 """Home, crisis dashboard, phase, record and closure."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -15,15 +14,14 @@ from rest_framework.authtoken.models import Token
 from web import live
 from web.forms import add_service_errors
 
-from .. import selectors, services
+from .. import live as live_topics
+from .. import plugins, selectors, services
 from ..forms import (
     CloseForm,
     CrisisEditForm,
     CrisisForm,
     PhaseForm,
 )
-from ..live import Topic, unchanged_poll
-from ..live import version as live_version
 from ..models import Crisis, Role
 from ..permissions import (
     Cap,
@@ -72,21 +70,16 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("crisis:home")
 
 
-# CNIL notification (GDPR art. 33) and the complaint that keeps the cyber insurance cover.
-DEADLINE_72H = timedelta(hours=72)
-
-
-# Everything the dashboard shows: the crisis record and phase, the journal's counters and urgent
-# entries, the roster, decisions and the RIDA's counters, the kit's freshness (prints). What
-# changes with time alone (a deadline falling due) is rendered with data-due-at and turned
-# overdue in the browser (console.js). The card registry gives each card its topics: the
-# dashboard then follows their union.
-DASHBOARD_TOPICS = (Topic.CRISIS, Topic.JOURNAL, Topic.ROSTER, Topic.DECISIONS, Topic.RIDA, Topic.PRINTS)
+def dashboard_topics() -> tuple[str, ...]:
+    """Everything the dashboard shows: the topics of the crisis cards the apps declare. What changes
+    with time alone (a deadline falling due) is rendered with data-due-at and turned overdue in the
+    browser (console.js)."""
+    return plugins.page_topics(plugins.Scope.CRISIS)
 
 
 def dashboard_version(crisis: Crisis) -> str:
-    """The version of the dashboard: read before what it shows."""
-    return live_version(crisis, DASHBOARD_TOPICS)
+    """The version of the dashboard, read before what it shows."""
+    return live_topics.version(crisis, dashboard_topics())
 
 
 def _roles_with(capability: str) -> list[str]:
@@ -96,24 +89,15 @@ def _roles_with(capability: str) -> list[str]:
 @login_required
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    if unchanged := unchanged_poll(request, topics=DASHBOARD_TOPICS, crisis_id=crisis_id):  # most polls end here
-        return unchanged
+    """The cards the apps declare for a crisis (crisis.plugins), those this member may see."""
+    if unchanged := live_topics.unchanged_poll(request, topics=dashboard_topics(), crisis_id=crisis_id):
+        return unchanged  # most polls end here, on one small query
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     version = dashboard_version(crisis)
-    now = timezone.now()
-    deadline = crisis.awareness_at + DEADLINE_72H if crisis.awareness_at else None
     context = {
         "crisis": crisis,
         "membership": membership,
-        "elapsed": (crisis.closed_at or now) - crisis.detected_at,
-        "deadline_72h": deadline,
-        "deadline_overdue": deadline is not None and deadline <= (crisis.closed_at or now),
-        "deadline_left": abs(deadline - now) if deadline else None,
-        "roster": selectors.roster(crisis),
-        "urgent": selectors.latest_urgent(crisis),
-        "counters": selectors.journal_counters(crisis),
-        "decisions_card": selectors.decisions_card(crisis, request.user),
-        "phase_form": PhaseForm(initial={"phase": crisis.phase}) if membership.has(Cap.DECIDE) else None,
+        "cards": plugins.cards_for(crisis, membership, request.user),
         "live_version": version,
     }
     template = "crisis/dashboard.html#live" if request.htmx and live.is_poll(request) else "crisis/dashboard.html"
@@ -155,6 +139,7 @@ def crisis_edit(request: HttpRequest, crisis_id: int) -> HttpResponse:
     can_decide = membership.has(Cap.DECIDE) and crisis.is_open
     context = {
         "crisis": crisis,
+        "membership": membership,
         "form": form if can_decide else None,
         "close_form": CloseForm() if can_decide else None,
         "history": selectors.history_of(crisis)[:50],

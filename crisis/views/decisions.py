@@ -36,6 +36,7 @@ def decisions(request: HttpRequest, crisis_id: int) -> HttpResponse:
     can_decide = membership.has(Cap.DECIDE) and crisis.is_open
     context = {
         "crisis": crisis,
+        "membership": membership,
         "state": selectors.decisions_state(crisis),
         "decisions": selectors.decision_list(crisis),
         "gate_forms": _gate_forms(failed) if can_decide else [],

@@ -255,6 +255,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
             return redirect("crisis:journal", crisis.pk)
     context = {
         "crisis": crisis,
+        "membership": membership,
         "entry": entry,
         "corrections": selectors.journal_entries(crisis).filter(corrects=entry).order_by("seq"),
         "form": form if membership.has(Cap.WRITE_JOURNAL) and crisis.is_open else None,

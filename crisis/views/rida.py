@@ -155,6 +155,7 @@ def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpRespons
             return redirect("crisis:rida-line", crisis.pk, line.pk)
     context = {
         "crisis": crisis,
+        "membership": membership,
         "line": line,
         "form": form,
         "history": selectors.record_history(line),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from comms.models import DirectoryEntry
+from crisis.models import Service
 from printing import engine, registry, sheets
 
 LONG_FUNCTIONS = [
@@ -37,7 +38,7 @@ def long_directory(establishment):
             last_name=f"De La Rochefoucauld-Montmorency-Nom{i:03d}" if i % 5 == 0 else f"Nom{i:03d}",
             first_name="Marie-Christine-Éléonore" if i % 4 == 0 else "Jean",
             function=f"{LONG_FUNCTIONS[i % 4]} n{i:03d}",
-            service=f"{LONG_SERVICES[i % 4]} s{i:03d}",
+            service=Service.objects.create(establishment=establishment, name=f"{LONG_SERVICES[i % 4]} s{i:03d}"),
             phone=f"+33 (0)1 23 45 67 {i:02d} p. 12345" if i % 6 == 0 else "01 23 45 67 89",
             mobile="" if i % 3 else "06 12 34 56 78",
             bip=f"BIP-{i:04d}-XYZ" if i % 9 == 0 else "4321",
@@ -99,7 +100,7 @@ def test_every_character_of_every_entry_is_printed_and_nothing_ends_with_an_elli
             entry.last_name.upper(),
             entry.first_name,
             entry.function,
-            entry.service,
+            entry.service.name,
             entry.phone,
             entry.mobile,
             entry.bip,

@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from continuity.models import Bed, CareUnit, DegradedProcedure
+from continuity.models import Bed, DegradedProcedure
 from crisis import live
 from crisis.admin import RecordKitAdmin, ViewOnlyAdmin
-from crisis.models import Crisis, RecordChange, Topic
+from crisis.models import Crisis, RecordChange, Service, Topic
 
 
 @pytest.fixture
@@ -19,16 +19,14 @@ def superuser(db):
 
 @pytest.fixture
 def unit(establishment):
-    unit = CareUnit.objects.create(establishment=establishment, name="Cardiologie", code="CARD")
+    unit = Service.objects.create(establishment=establishment, name="Cardiologie (essai)", has_beds=True)
     Bed.objects.create(unit=unit, label="101-A")
     return unit
 
 
 @pytest.fixture
-def procedure(establishment):
-    return DegradedProcedure.objects.create(
-        establishment=establishment, service="Urgences", title="Admissions", body="x"
-    )
+def procedure(establishment, unit):
+    return DegradedProcedure.objects.create(establishment=establishment, service=unit, title="Admissions", body="x")
 
 
 def test_every_admin_of_a_record_with_a_live_topic_is_read_only_or_goes_through_the_kit():
@@ -37,40 +35,34 @@ def test_every_admin_of_a_record_with_a_live_topic_is_read_only_or_goes_through_
             assert isinstance(model_admin, ViewOnlyAdmin | RecordKitAdmin), model.__name__
 
 
-def test_a_post_to_the_admin_of_procedures_units_and_beds_changes_nothing(client, superuser, unit, procedure):
+def test_a_post_to_the_admin_of_procedures_and_beds_changes_nothing(client, superuser, unit, procedure):
     client.force_login(superuser)
     bed = unit.beds.get()
     posts = {
         reverse("admin:continuity_degradedprocedure_change", args=[procedure.pk]): {
             "establishment": procedure.establishment_id,
-            "service": "Urgences",
+            "service": unit.pk,
             "title": "Réécrit dans l'admin",
             "version": "2",
             "body": "y",
         },
-        reverse("admin:continuity_careunit_change", args=[unit.pk]): {
-            "establishment": unit.establishment_id,
-            "name": "Réécrit",
-            "position": 0,
-        },
         reverse("admin:continuity_bed_change", args=[bed.pk]): {"unit": unit.pk, "label": "999-Z", "position": 0},
         reverse("admin:continuity_degradedprocedure_add"): {
             "establishment": procedure.establishment_id,
-            "service": "Bloc",
+            "service": unit.pk,
             "title": "Ajouté dans l'admin",
             "body": "z",
         },
     }
     for url, data in posts.items():
         assert client.post(url, data).status_code == 403, url
-    assert DegradedProcedure.objects.get().title == "Admissions"
-    assert CareUnit.objects.get().name == "Cardiologie" and Bed.objects.get().label == "101-A"
+    assert DegradedProcedure.objects.get().title == "Admissions" and Bed.objects.get().label == "101-A"
 
 
 def test_the_admin_still_shows_them(client, superuser, unit, procedure):
     client.force_login(superuser)
-    response = client.get(reverse("admin:continuity_careunit_change", args=[unit.pk]))
-    assert response.status_code == 200 and "Cardiologie" in response.content.decode()
+    response = client.get(reverse("admin:continuity_bed_change", args=[unit.beds.get().pk]))
+    assert response.status_code == 200 and "101-A" in response.content.decode()
 
 
 def test_a_kit_admin_saves_a_change_with_its_history_and_its_topic(crisis, superuser):

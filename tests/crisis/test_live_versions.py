@@ -3,12 +3,13 @@ when one of the topics it shows moved, and answers an unchanged poll with 204 af
 
 import pytest
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from crisis import live, services
 from crisis.models import Crisis, Topic
-from crisis.views.crises import DASHBOARD_TOPICS
+from crisis.views.crises import dashboard_topics
 from crisis.views.journal import JOURNAL_TOPICS
 from crisis.views.meetings import MEETING_TOPICS
 from crisis.views.rida import RIDA_TOPICS
@@ -80,7 +81,7 @@ def test_a_rida_change_rerenders_the_rida_poll_and_the_dashboard(client, crisis,
     client.force_login(director)
     pages = {
         reverse("crisis:rida", args=[crisis.pk]): live.version(crisis, RIDA_TOPICS),
-        reverse("crisis:dashboard", args=[crisis.pk]): live.version(crisis, DASHBOARD_TOPICS),
+        reverse("crisis:dashboard", args=[crisis.pk]): live.version(crisis, dashboard_topics()),
     }
     services.rida_create(crisis=crisis, by=director, text="Rappeler le biomédical.")
     for url, seen in pages.items():
@@ -103,7 +104,7 @@ def test_a_journal_entry_rerenders_the_journal_poll_even_when_filters_are_set(cl
 def test_the_dashboard_follows_the_prints_of_its_establishment(client, crisis, director):
     client.force_login(director)
     url = reverse("crisis:dashboard", args=[crisis.pk])
-    seen = live.version(crisis, DASHBOARD_TOPICS)
+    seen = live.version(crisis, dashboard_topics())
     assert poll(client, url, seen).status_code == 204
     live.bump(crisis.establishment, Topic.PRINTS)  # the kit card it shows changed
     response = poll(client, url, seen)
@@ -123,7 +124,7 @@ def _live_pages(crisis, director):
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
     after = Crisis.objects.get(pk=crisis.pk).journal_last_seq
     return {
-        reverse("crisis:dashboard", args=[crisis.pk]): {"v": live.version(crisis, DASHBOARD_TOPICS)},
+        reverse("crisis:dashboard", args=[crisis.pk]): {"v": live.version(crisis, dashboard_topics())},
         reverse("crisis:rida", args=[crisis.pk]): {"v": live.version(crisis, RIDA_TOPICS)},
         reverse("crisis:meeting", args=[crisis.pk, meeting.pk]): {"v": live.version(crisis, MEETING_TOPICS)},
         reverse("crisis:journal", args=[crisis.pk]): {"v": live.version(crisis, JOURNAL_TOPICS), "after": after},
@@ -166,12 +167,24 @@ def test_the_cheap_answer_of_an_establishment_page_costs_one_query_and_keeps_the
     assert type(refused.value).__name__ == "PermissionDenied"
 
 
-def test_an_establishment_page_sees_its_establishments_changes_not_a_crisis_ones(crisis, establishment):
-    before = live.version(establishment, ["beds"])
+def test_an_establishment_page_sees_its_own_changes_and_its_crises_a_crisis_page_not_its_sisters(
+    crisis, establishment, director
+):
+    sister = services.crisis_create(establishment=establishment, by=director, title="Panne électrique")
+    before = int(live.version(establishment, ["beds"])), int(live.version(sister, ["beds"]))
     live.bump(crisis, "beds")
-    assert live.version(establishment, ["beds"]) == before
+    assert int(live.version(establishment, ["beds"])) == before[0] + 1
+    assert int(live.version(sister, ["beds"])) == before[1]
     live.bump(establishment, "beds")
-    assert int(live.version(establishment, ["beds"])) == int(before) + 1
+    assert int(live.version(establishment, ["beds"])) == before[0] + 2
+    assert int(live.version(sister, ["beds"])) == before[1] + 1
+
+
+def test_a_page_following_no_topic_still_checks_access(establishment, outsider, director):
+    assert live.version(establishment, []) == "0"
+    assert live.version_for_user(director, topics=[], establishment_id=establishment.pk) == "0"
+    with pytest.raises(Http404):
+        live.version_for_user(outsider, topics=[], establishment_id=establishment.pk)
 
 
 def test_an_establishment_live_view_answers_an_unchanged_poll_in_one_query_and_renders_otherwise(

@@ -46,7 +46,7 @@ def test_a_rebuild_after_one_change_renders_only_that_document(
     establishment, director, kit_data, inline_worker, django_capture_on_commit_callbacks
 ):
     build(establishment, director, django_capture_on_commit_callbacks)
-    procedure = DegradedProcedure.objects.get(service="Urgences")
+    procedure = DegradedProcedure.objects.get(service__name="Urgences")
     procedure.version = "3"
     procedure.save()
     inline_worker.clear()
@@ -71,7 +71,7 @@ def test_freshness_lists_what_changed_since_the_last_kit(
     kit = build(establishment, director, django_capture_on_commit_callbacks)
     freshness = selectors.kit_freshness(establishment)
     assert freshness.last_kit == kit and freshness.stale_items == []
-    DegradedProcedure.objects.filter(service="Laboratoire").first().save()
+    DegradedProcedure.objects.filter(service__name="Laboratoire").first().save()
     freshness = selectors.kit_freshness(establishment)
     assert [i.item.label for i in freshness.stale_items] == ["Procédures dégradées — Laboratoire"]
     # Reprinting just those makes the kit fresh again; the last complete kit stays the reference date.

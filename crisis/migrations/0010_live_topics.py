@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crisis', '0008_rida_meetings_decisions'),
+        ('crisis', '0009_establishment_services'),
     ]
 
     operations = [
