@@ -201,3 +201,15 @@ def test_an_establishment_live_view_answers_an_unchanged_poll_in_one_query_and_r
         assert live.unchanged_poll(seen, topics=["beds"], establishment_id=establishment.pk).status_code == 204
     live.bump(establishment, "beds")  # a bed changed: the same poll must render
     assert live.unchanged_poll(seen, topics=["beds"], establishment_id=establishment.pk) is None
+
+
+def test_the_establishment_home_rerenders_for_a_crisis_closed_not_for_a_journal_entry(
+    client, establishment, crisis, director
+):
+    client.force_login(director)
+    url = reverse("crisis:establishment", args=[establishment.pk])
+    seen = client.get(url).context["live_version"]
+    services.journal_append(crisis=crisis, by=director, text="Rien pour la page d'accueil")
+    assert poll(client, url, seen).status_code == 204  # the journal is not among the page's topics
+    services.crisis_close(crisis=crisis, by=director)
+    assert poll(client, url, seen).status_code == 200
