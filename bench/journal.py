@@ -425,6 +425,23 @@ def report_server(crisis, user, engines: list[str], args) -> None:
             )
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = [
+    "--entries",
+    "300",
+    "--requests",
+    "3",
+    "--server-requests",
+    "20",
+    "--rounds",
+    "1",
+    "--concurrency",
+    "2",
+    "--workers",
+    "1",
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000, help="the largest journal (caps 1,000/10,000/100,000)")

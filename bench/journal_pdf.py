@@ -62,6 +62,10 @@ def seed(entries: int):
     return crisis, user
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = ["--entries", "1100", "--concurrency", "1"]  # three chunks of 500
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=20_000)
@@ -86,6 +90,8 @@ def main():
         if job.status != PrintJob.Status.DONE:
             raise RuntimeError(job.error)
         chunks = [c.part for c in job.children.select_related("part")]
+        if not chunks:
+            raise RuntimeError(f"{args.entries} entries rendered in one part: give more than {chunk_entries}")
         slowest = max(p.duration.total_seconds() for p in chunks)
         processes = {worker.pid: "main"} | {pid: "pool" for pid in _children(worker.pid)}
         peaks = {f"{role}-{pid}": round(vmhwm_mb(pid)) for pid, role in processes.items()}

@@ -219,6 +219,10 @@ def report(night: list[dict], tallies: list[Tally]) -> None:
     )
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = ["--screenshot", "var/bench-smoke/journal-typing.png"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screenshot", default="/tmp/typing-shots/journal.png", help="the journal page afterwards")

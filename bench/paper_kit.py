@@ -416,6 +416,10 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "—"
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = ["--services", "3", "--people", "40", "--beds", "20", "--concurrency", "1"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=60)

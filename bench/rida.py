@@ -85,6 +85,10 @@ def measure(client: Client, url: str, requests: int, **headers) -> dict:
     }
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = ["--lines", "120", "--requests", "3"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=5_000)

@@ -10,8 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include("crisis.api_urls")),
-    path("api/", include("printing.api_urls")),
+    path("", include("web.urls")),
     path("", include("crisis.urls")),
     path("", include("printing.urls")),
 ]

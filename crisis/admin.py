@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from .forms import ThrottledAdminLoginForm
 from .models import (
     Crisis,
     Decision,
@@ -13,8 +12,6 @@ from .models import (
     RidaLine,
     Shift,
 )
-
-admin.site.login_form = ThrottledAdminLoginForm
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_rida
+from . import api
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -21,30 +21,28 @@ urlpatterns = [
     ),
 ]
 
-# RIDA, points de situation, decisions (crisis.api_rida).
+# RIDA, points de situation, decisions (crisis.api).
 urlpatterns += [
-    path("crises/<id:crisis_id>/rida/", api_rida.RidaListView.as_view(), name="api-rida-list"),
-    path("crises/<id:crisis_id>/rida/export/", api_rida.RidaExportView.as_view(), name="api-rida-export"),
-    path("crises/<id:crisis_id>/rida/<id:line_id>/", api_rida.RidaLineView.as_view(), name="api-rida-line"),
+    path("crises/<id:crisis_id>/rida/", api.RidaListView.as_view(), name="api-rida-list"),
+    path("crises/<id:crisis_id>/rida/export/", api.RidaExportView.as_view(), name="api-rida-export"),
+    path("crises/<id:crisis_id>/rida/<id:line_id>/", api.RidaLineView.as_view(), name="api-rida-line"),
     path(
         "crises/<id:crisis_id>/rida/<id:line_id>/history/",
-        api_rida.RidaHistoryView.as_view(),
+        api.RidaHistoryView.as_view(),
         name="api-rida-history",
     ),
-    path("crises/<id:crisis_id>/meetings/", api_rida.MeetingListView.as_view(), name="api-meeting-list"),
-    path("crises/<id:crisis_id>/meetings/<id:meeting_id>/", api_rida.MeetingDetailView.as_view(), name="api-meeting"),
+    path("crises/<id:crisis_id>/meetings/", api.MeetingListView.as_view(), name="api-meeting-list"),
+    path("crises/<id:crisis_id>/meetings/<id:meeting_id>/", api.MeetingDetailView.as_view(), name="api-meeting"),
     path(
         "crises/<id:crisis_id>/meetings/<id:meeting_id>/start/",
-        api_rida.MeetingStartView.as_view(),
+        api.MeetingStartView.as_view(),
         name="api-meeting-start",
     ),
-    path(
-        "crises/<id:crisis_id>/meetings/<id:meeting_id>/end/", api_rida.MeetingEndView.as_view(), name="api-meeting-end"
-    ),
+    path("crises/<id:crisis_id>/meetings/<id:meeting_id>/end/", api.MeetingEndView.as_view(), name="api-meeting-end"),
     path(
         "crises/<id:crisis_id>/meetings/<id:meeting_id>/agenda/",
-        api_rida.MeetingAgendaView.as_view(),
+        api.MeetingAgendaView.as_view(),
         name="api-meeting-agenda",
     ),
-    path("crises/<id:crisis_id>/decisions/", api_rida.DecisionListView.as_view(), name="api-decision-list"),
+    path("crises/<id:crisis_id>/decisions/", api.DecisionListView.as_view(), name="api-decision-list"),
 ]

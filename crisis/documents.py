@@ -161,7 +161,7 @@ class MeetingReleveDocument(CrisisDocument):
     )
     templates = ("pdf/meeting_releve.html",)
     form_class = MeetingReleveForm
-    printed_from = "meetings"
+    printed_from = "crisis:meetings"
 
     def clean_params(self, establishment: Establishment, params: dict) -> dict:
         cleaned = super().clean_params(establishment, params)

@@ -1,17 +1,18 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
+app_name = "crisis"
+
+# The app's API under /api/ and its pages, in one namespace (crisis:api-...).
 urlpatterns = [
+    path("api/", include("crisis.api_urls")),
     path("", views.home, name="home"),
-    path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("jeton-api/revoquer/", views.api_token_revoke, name="api-token-revoke"),
-    path("crises/<id:crisis_id>/", views.crisis_dashboard, name="crisis-dashboard"),
-    path("crises/<id:crisis_id>/phase/", views.crisis_phase, name="crisis-phase"),
-    path("crises/<id:crisis_id>/fiche/", views.crisis_edit, name="crisis-edit"),
-    path("crises/<id:crisis_id>/cloture/", views.crisis_close, name="crisis-close"),
+    path("crises/<id:crisis_id>/", views.crisis_dashboard, name="dashboard"),
+    path("crises/<id:crisis_id>/phase/", views.crisis_phase, name="phase"),
+    path("crises/<id:crisis_id>/fiche/", views.crisis_edit, name="edit"),
+    path("crises/<id:crisis_id>/cloture/", views.crisis_close, name="close"),
     path("crises/<id:crisis_id>/main-courante/", views.journal, name="journal"),
     path("crises/<id:crisis_id>/main-courante/<id:seq>/", views.journal_entry, name="journal-entry"),
     path(

@@ -72,7 +72,7 @@ class PrintJobSerializer(serializers.ModelSerializer):
     def get_file(self, job: PrintJob) -> str | None:
         if not (job.is_done and job.file):
             return None
-        url = reverse("api-print-job-file", args=[job.pk])
+        url = reverse("printing:api-print-job-file", args=[job.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

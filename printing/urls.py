@@ -1,8 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
+app_name = "printing"
+
+# The app's API under /api/ and its pages, in one namespace (printing:api-...).
 urlpatterns = [
+    path("api/", include("printing.api_urls")),
     path("impressions/", views.print_jobs, name="print-jobs"),
     path("impressions/<id:job_id>/", views.print_job, name="print-job"),
     path("impressions/<id:job_id>/fichier", views.print_job_download, name="print-job-download"),

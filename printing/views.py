@@ -116,7 +116,7 @@ def _print_form(request: HttpRequest, doc, establishment, scope_params: dict, cr
         except ValidationError as error:
             errors = error.messages
         else:
-            return redirect("print-job", job.pk)
+            return redirect("printing:print-job", job.pk)
     context = {"document": doc, "form": form, "errors": errors, "establishment": establishment, "crisis": crisis}
     status = 400 if request.method == "POST" else 200
     return render(request, "printing/document_print.html", context, status=status)

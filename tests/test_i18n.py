@@ -131,11 +131,11 @@ def _language_restored():
 def test_the_console_speaks_english_when_chosen(client, director):
     client.force_login(director)
 
-    french = client.get(reverse("home")).content.decode()
+    french = client.get(reverse("crisis:home")).content.decode()
     assert "Mes établissements" in french and "My establishments" not in french
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(reverse("home"))
+    response = client.get(reverse("crisis:home"))
     english = response.content.decode()
     assert response.headers["Content-Language"] == "en"
     assert "My establishments" in english and "Mes établissements" not in english

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-# The years the forms accept (crisis.forms.BoundedDateTimeField): a crisis console
+# The years the forms accept (web.forms.BoundedDateTimeField): a crisis console
 # has no business with year 1, and year 9999 overflows time zone arithmetic.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

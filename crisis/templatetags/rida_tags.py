@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..forms_rida import RidaLineForm
+from ..forms import RidaLineForm
 from ..models import Membership, RidaLine
 from ..permissions import Cap
 
@@ -26,7 +26,7 @@ def entry_follow_up(context, crisis, entry):
             "kind": RidaLine.Kind.ACTION,
             "text": entry.text,
             "source_entry": entry.pk,
-            "next": reverse("journal-entry", args=[crisis.pk, entry.seq]),
+            "next": reverse("crisis:journal-entry", args=[crisis.pk, entry.seq]),
         }
         form = RidaLineForm(crisis=crisis, initial=initial, auto_id="suite_%s")
     return {"crisis": crisis, "entry": entry, "lines": lines, "form": form, "csrf_token": context.get("csrf_token")}

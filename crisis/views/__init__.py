@@ -5,7 +5,6 @@ faster: live pages poll "anything after version N?" (web.live).
 """
 
 from .crises import (
-    LoginView,
     api_token_revoke,
     crisis_close,
     crisis_dashboard,
@@ -21,7 +20,6 @@ from .rida import rida, rida_line, rida_line_quick
 from .roster import roster, shift_end, shift_hand_over, shift_start
 
 __all__ = [
-    "LoginView",
     "api_token_revoke",
     "crisis_close",
     "crisis_dashboard",

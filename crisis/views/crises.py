@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 
 from web import live
+from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -21,8 +21,6 @@ from ..forms import (
     CrisisEditForm,
     CrisisForm,
     PhaseForm,
-    ThrottledLoginForm,
-    add_service_errors,
 )
 from ..models import Crisis, Role
 from ..permissions import (
@@ -33,14 +31,6 @@ from ..permissions import (
     get_crisis_for_user,
     live_versions_for_user,
 )
-
-# --- health and login -----------------------------------------------------
-
-
-class LoginView(auth_views.LoginView):
-    form_class = ThrottledLoginForm
-    redirect_authenticated_user = True
-
 
 # --- home and crises ------------------------------------------------------
 
@@ -61,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Crise ouverte ; la main courante est ouverte."))
-                return redirect("crisis-dashboard", crisis.pk)
+                return redirect("crisis:dashboard", crisis.pk)
     crises = crises_for(request.user).order_by("closed_at", "-detected_at").distinct()
     context = {
         "establishments": establishments,
@@ -78,7 +68,7 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
     """The user's own API token, revoked from the home page (a lost laptop, a retired script)."""
     if services.token_revoke(user_id=request.user.pk):
         messages.success(request, _("Jeton d'API révoqué : la prochaine connexion à l'API en obtiendra un nouveau."))
-    return redirect("home")
+    return redirect("crisis:home")
 
 
 # CNIL notification (GDPR art. 33) and the complaint that keeps the cyber insurance cover.
@@ -138,7 +128,7 @@ def crisis_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, _("Phase inconnue."))
-    return redirect("crisis-dashboard", crisis.pk)
+    return redirect("crisis:dashboard", crisis.pk)
 
 
 @login_required
@@ -156,7 +146,7 @@ def crisis_edit(request: HttpRequest, crisis_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Fiche de crise enregistrée."))
-            return redirect("crisis-edit", crisis.pk)
+            return redirect("crisis:edit", crisis.pk)
     can_decide = membership.has(Cap.DECIDE) and crisis.is_open
     context = {
         "crisis": crisis,
@@ -188,10 +178,10 @@ def crisis_close(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Cochez la confirmation pour clore la crise."))
-        return redirect("crisis-edit", crisis.pk)
+        return redirect("crisis:edit", crisis.pk)
     try:
         services.crisis_close(crisis=crisis, by=request.user, note=form.cleaned_data["note"])
         messages.success(request, _("Crise close ; la main courante est scellée."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("crisis-dashboard", crisis.pk)
+    return redirect("crisis:dashboard", crisis.pk)

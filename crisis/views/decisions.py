@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from web.forms import add_service_errors
+
 from .. import selectors, services
-from ..forms import add_service_errors
-from ..forms_rida import DecisionForm
+from ..forms import DecisionForm
 from ..models import Crisis, Decision
 from ..permissions import Cap, get_crisis_for_user
 
@@ -68,5 +69,5 @@ def _after(request: HttpRequest, crisis: Crisis, decision: Decision) -> HttpResp
     if decision.gate == Decision.Gate.ACTIVATION_CELLULE:
         # "Opens the roster": the roster page, where the first holders are put in their roles.
         messages.info(request, _("Cellule activée : inscrivez les premiers titulaires des rôles."))
-        return redirect("roster", crisis.pk)
-    return redirect("decisions", crisis.pk)
+        return redirect("crisis:roster", crisis.pk)
+    return redirect("crisis:decisions", crisis.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
 from web import fragments, live
+from web.forms import add_service_errors
 from web.security import attachment_csp
 
 from .. import selectors, services
@@ -20,7 +21,6 @@ from ..forms import (
     CorrectionForm,
     JournalEntryForm,
     JournalFilterForm,
-    add_service_errors,
 )
 from ..models import Crisis, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
@@ -141,7 +141,7 @@ def _journal_post(request: HttpRequest, crisis_id: int) -> HttpResponse:
             response = render(request, "crisis/journal.html#entry-form", context)
             return trigger_client_event(response, "journal-changed")
         messages.success(request, _("Entrée ajoutée à la main courante."))
-        return redirect("journal", crisis.pk)
+        return redirect("crisis:journal", crisis.pk)
     if request.htmx:
         return render(request, "crisis/journal.html#entry-form", {"crisis": crisis, "form": form})
     return _journal_page(request, crisis, membership, form, status=400)
@@ -249,7 +249,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Correction ajoutée ; l'entrée d'origine reste visible."))
-            return redirect("journal", crisis.pk)
+            return redirect("crisis:journal", crisis.pk)
     context = {
         "crisis": crisis,
         "entry": entry,

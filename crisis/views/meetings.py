@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from web import live
+from web.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import add_service_errors
-from ..forms_rida import MeetingForm, RidaLineForm
+from ..forms import MeetingForm, RidaLineForm
 from ..models import Crisis, Meeting
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 
@@ -38,7 +38,7 @@ def meetings(request: HttpRequest, crisis_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Point de situation planifié."))
-            return redirect("meeting", crisis.pk, meeting.pk)
+            return redirect("crisis:meeting", crisis.pk, meeting.pk)
     context = {"crisis": crisis, "meetings": selectors.meetings_of(crisis)[:100], "form": form}
     return render(request, "crisis/meetings.html", context, status=400 if form is not None and form.errors else 200)
 
@@ -64,7 +64,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
     line_form = None
     if can_manage and meeting.ended_at is None:
-        next_url = reverse("meeting", args=[crisis.pk, meeting.pk])
+        next_url = reverse("crisis:meeting", args=[crisis.pk, meeting.pk])
         line_form = RidaLineForm(crisis=crisis, initial={"meeting": meeting.pk, "next": next_url})
     elapsed = (min(meeting.ended_at or now, now) - meeting.started_at) if meeting.started_at else None
     context = {
@@ -96,7 +96,7 @@ def _meeting_action(request: HttpRequest, crisis_id: int, meeting_id: int, servi
         messages.success(request, done)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("meeting", crisis.pk, meeting.pk)
+    return redirect("crisis:meeting", crisis.pk, meeting.pk)
 
 
 @login_required

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from web import live
+from web.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import add_service_errors
-from ..forms_rida import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
+from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
@@ -94,8 +94,8 @@ def row_context(request: HttpRequest, crisis: Crisis, members) -> dict:
         "member_choices": escaped_choices((user.pk, user.get_full_name() or user.get_username()) for user in members),
         "statuses": escaped_choices(RidaLine.Status.choices),
         "csrf_input": format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)),
-        "rida_base": reverse("rida", args=[crisis.pk]),
-        "journal_base": reverse("journal", args=[crisis.pk]),
+        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "journal_base": reverse("crisis:journal", args=[crisis.pk]),
     }
 
 
@@ -122,7 +122,7 @@ def _rida_create(request: HttpRequest, crisis_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("%(number)s ajoutée au RIDA.") % {"number": line.number})
-            return redirect(safe_next(request, reverse("rida", args=[crisis.pk])))
+            return redirect(safe_next(request, reverse("crisis:rida", args=[crisis.pk])))
     return _rida_page(request, crisis, membership, form=form, status=400)
 
 
@@ -165,7 +165,7 @@ def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpRespons
             add_service_errors(form, exc)
         else:
             messages.success(request, _("%(number)s enregistrée.") % {"number": line.number})
-            return redirect("rida-line", crisis.pk, line.pk)
+            return redirect("crisis:rida-line", crisis.pk, line.pk)
     context = {
         "crisis": crisis,
         "line": line,
@@ -238,11 +238,11 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
         messages.error(request, f"{line.number} : {error}")
         return redirect(_rida_line_url(crisis, line))
     messages.success(request, _("%(number)s enregistrée.") % {"number": line.number})
-    return redirect(safe_next(request, reverse("rida", args=[crisis.pk])))
+    return redirect(safe_next(request, reverse("crisis:rida", args=[crisis.pk])))
 
 
 def _rida_line_url(crisis: Crisis, line: RidaLine) -> str:
-    return reverse("rida-line", args=[crisis.pk, line.pk])
+    return reverse("crisis:rida-line", args=[crisis.pk, line.pk])
 
 
 def _quick_changes(crisis: Crisis, line: RidaLine, data: dict) -> dict:

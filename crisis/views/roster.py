@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from web.forms import add_service_errors
+
 from .. import selectors, services
 from ..forms import (
     HandoverForm,
     ShiftStartForm,
-    add_service_errors,
 )
 from ..models import Crisis, Shift
 from ..permissions import Cap, get_crisis_for_user
@@ -53,7 +54,7 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Prise de poste enregistrée."))
-            return redirect("roster", crisis.pk)
+            return redirect("crisis:roster", crisis.pk)
     return _roster_with_errors(request, crisis, start_form=form)
 
 
@@ -70,7 +71,7 @@ def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> Http
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Relève enregistrée."))
-            return redirect("roster", crisis.pk)
+            return redirect("crisis:roster", crisis.pk)
     return _roster_with_errors(request, crisis, handover_form=form, handover_shift=shift)
 
 
@@ -84,7 +85,7 @@ def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpRespon
         messages.success(request, _("Fin de vacation enregistrée."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("roster", crisis.pk)
+    return redirect("crisis:roster", crisis.pk)
 
 
 def _shift_of(crisis: Crisis, shift_id: int) -> Shift:

@@ -55,10 +55,10 @@ def print_button(context, document: str, target, label: str = "", secondary=Fals
     doc = registry.get(document)
     if isinstance(target, Crisis):
         establishment = target.establishment
-        url = reverse("crisis-document-print", args=[target.pk, doc.name])
+        url = reverse("printing:crisis-document-print", args=[target.pk, doc.name])
     elif isinstance(target, Establishment):
         establishment = target
-        url = reverse("establishment-document-print", args=[target.pk, doc.name])
+        url = reverse("printing:establishment-document-print", args=[target.pk, doc.name])
     else:
         raise template.TemplateSyntaxError(f"print_button needs a crisis or an establishment, not {target!r}")
     if not may_print(_membership(context, establishment, None), doc):

@@ -37,19 +37,19 @@ def other_crisis(other_establishment, outsider):
 
 
 def crisis_url(crisis) -> str:
-    return reverse("api-crisis-detail", args=[crisis.pk])
+    return reverse("crisis:api-crisis-detail", args=[crisis.pk])
 
 
 def phase_url(crisis) -> str:
-    return reverse("api-crisis-phase", args=[crisis.pk])
+    return reverse("crisis:api-crisis-phase", args=[crisis.pk])
 
 
 def journal_url(crisis) -> str:
-    return reverse("api-journal-list", args=[crisis.pk])
+    return reverse("crisis:api-journal-list", args=[crisis.pk])
 
 
 def entry_url(entry) -> str:
-    return reverse("api-journal-entry", args=[entry.crisis_id, entry.pk])
+    return reverse("crisis:api-journal-entry", args=[entry.crisis_id, entry.pk])
 
 
 def append(crisis, by, text="Le laboratoire signale des fichiers chiffrés.", **fields):
@@ -60,25 +60,25 @@ def append(crisis, by, text="Le laboratoire signale des fichiers chiffrés.", **
 
 
 def test_it_gives_a_token_that_authenticates_requests(api, director, crisis):
-    response = api.post(reverse("api-token"), {"username": "director", "password": PASSWORD}, format="json")
+    response = api.post(reverse("crisis:api-token"), {"username": "director", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
 
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    listed = api.get(reverse("api-crisis-list"))
+    listed = api.get(reverse("crisis:api-crisis-list"))
     assert listed.status_code == 200
     assert [c["id"] for c in listed.json()["results"]] == [crisis.pk]
 
 
 def test_it_refuses_a_wrong_password_with_400(api, director):
-    response = api.post(reverse("api-token"), {"username": "director", "password": "nope"}, format="json")
+    response = api.post(reverse("crisis:api-token"), {"username": "director", "password": "nope"}, format="json")
     assert response.status_code == 400
     assert "token" not in response.json()
     assert response.json()["non_field_errors"]
 
 
 def test_it_refuses_anonymous_requests(api, crisis):
-    assert api.get(reverse("api-crisis-list")).status_code == 401
+    assert api.get(reverse("crisis:api-crisis-list")).status_code == 401
     assert api.get(journal_url(crisis)).status_code == 401
 
 
@@ -86,21 +86,21 @@ def test_it_refuses_anonymous_requests(api, crisis):
 
 
 def test_it_lists_only_the_users_establishments(api, director, establishment, other_establishment):
-    response = as_user(api, director).get(reverse("api-establishment-list"))
+    response = as_user(api, director).get(reverse("crisis:api-establishment-list"))
     assert response.status_code == 200
     assert [e["short_name"] for e in response.json()["results"]] == ["CH-A"]
 
 
 def test_it_hides_an_establishment_of_another_hospital(api, outsider, establishment, other_establishment):
     as_user(api, outsider)
-    assert api.get(reverse("api-establishment-detail", args=[establishment.pk])).status_code == 404
-    response = api.get(reverse("api-establishment-detail", args=[other_establishment.pk]))
+    assert api.get(reverse("crisis:api-establishment-detail", args=[establishment.pk])).status_code == 404
+    response = api.get(reverse("crisis:api-establishment-detail", args=[other_establishment.pk]))
     assert response.status_code == 200
     assert response.json()["ght"] == "GHT Test"
 
 
 def test_it_lists_the_memberships_of_the_users_establishments_only(api, observer, director, scribe, outsider):
-    response = as_user(api, observer).get(reverse("api-membership-list"))
+    response = as_user(api, observer).get(reverse("crisis:api-membership-list"))
     assert response.status_code == 200
     usernames = {m["user"]["username"] for m in response.json()["results"]}
     assert usernames == {"director", "scribe", "observer"}
@@ -110,14 +110,14 @@ def test_it_lists_the_memberships_of_the_users_establishments_only(api, observer
 
 
 def test_it_lists_only_the_crises_of_the_users_establishments(api, outsider, crisis, other_crisis):
-    response = as_user(api, outsider).get(reverse("api-crisis-list"))
+    response = as_user(api, outsider).get(reverse("crisis:api-crisis-list"))
     assert [c["id"] for c in response.json()["results"]] == [other_crisis.pk]
 
 
 @pytest.mark.parametrize("query", [f"offset={HUGE_ID}", f"limit={HUGE_ID}"])
 def test_lists_survive_absurd_offsets_and_limits(api, director, crisis, query):
     as_user(api, director)
-    for name in ("api-crisis-list", "api-establishment-list", "api-membership-list"):
+    for name in ("crisis:api-crisis-list", "crisis:api-establishment-list", "crisis:api-membership-list"):
         response = api.get(f"{reverse(name)}?{query}")
         assert response.status_code == 200
         assert response.json()["count"] >= 1
@@ -125,7 +125,7 @@ def test_lists_survive_absurd_offsets_and_limits(api, director, crisis, query):
 
 def test_the_director_opens_a_crisis_with_its_journal(api, director, establishment):
     payload = {"establishment": establishment.pk, "title": "Chiffrement des serveurs", "severity": 4}
-    response = as_user(api, director).post(reverse("api-crisis-list"), payload, format="json")
+    response = as_user(api, director).post(reverse("crisis:api-crisis-list"), payload, format="json")
     assert response.status_code == 201
     body = response.json()
     assert body["title"] == "Chiffrement des serveurs"
@@ -138,7 +138,7 @@ def test_the_director_opens_a_crisis_with_its_journal(api, director, establishme
 
 def test_it_refuses_crisis_creation_to_a_read_only_member(api, observer, establishment):
     payload = {"establishment": establishment.pk, "title": "Exercice"}
-    response = as_user(api, observer).post(reverse("api-crisis-list"), payload, format="json")
+    response = as_user(api, observer).post(reverse("crisis:api-crisis-list"), payload, format="json")
     assert response.status_code == 403
     assert not Crisis.objects.exists()
 
@@ -147,7 +147,7 @@ def test_it_refuses_crisis_creation_in_another_hospital_without_revealing_it(api
     as_user(api, outsider)
     for establishment_id in (establishment.pk, 999_999, HUGE_ID):
         payload = {"establishment": establishment_id, "title": "Intrusion"}
-        response = api.post(reverse("api-crisis-list"), payload, format="json")
+        response = api.post(reverse("crisis:api-crisis-list"), payload, format="json")
         assert response.status_code == 404, establishment_id
         assert set(response.json()) == {"detail"}
     assert not Crisis.objects.exists()
@@ -169,7 +169,7 @@ def test_it_refuses_crisis_creation_in_another_hospital_without_revealing_it(api
 )
 def test_it_answers_400_with_field_errors_on_bad_crisis_input(api, director, establishment, payload, field):
     body = {"establishment": establishment.pk, "title": "Rançongiciel", **payload}
-    response = as_user(api, director).post(reverse("api-crisis-list"), body, format="json")
+    response = as_user(api, director).post(reverse("crisis:api-crisis-list"), body, format="json")
     assert response.status_code == 400
     assert field in response.json()
     assert not Crisis.objects.exists()
@@ -192,7 +192,7 @@ def test_an_unknown_or_huge_crisis_id_answers_404(api, director, crisis):
     assert api.get(f"/api/crises/{HUGE_ID}/").status_code == 404
     assert api.get(f"/api/crises/{HUGE_ID}/journal/").status_code == 404
     assert api.get(f"/api/crises/{crisis.pk}/journal/{HUGE_ID}/").status_code == 404
-    assert api.get(reverse("api-crisis-detail", args=[10**17])).status_code == 404
+    assert api.get(reverse("crisis:api-crisis-detail", args=[10**17])).status_code == 404
     assert api.get("/api/crises/abc/").status_code == 404
 
 
@@ -393,7 +393,7 @@ def test_a_member_reads_one_entry(api, observer, director, crisis):
 
 def test_an_entry_is_only_found_under_its_own_crisis(api, director, crisis, exercise):
     entry = append(exercise, director)
-    url = reverse("api-journal-entry", args=[crisis.pk, entry.pk])
+    url = reverse("crisis:api-journal-entry", args=[crisis.pk, entry.pk])
     assert as_user(api, director).get(url).status_code == 404
 
 
@@ -539,7 +539,7 @@ def test_an_attachment_is_linked_through_the_access_checked_address(api, crisis,
     )
     api.force_authenticate(scribe)
     data = api.get(f"/api/crises/{crisis.pk}/journal/{entry.pk}/").json()
-    assert data["attachment"].endswith(reverse("api-journal-attachment", args=[crisis.pk, entry.pk]))
+    assert data["attachment"].endswith(reverse("crisis:api-journal-attachment", args=[crisis.pk, entry.pk]))
     assert "/media/" not in data["attachment"] and data["attachment_sha256"] == entry.attachment_sha256
     download = api.get(data["attachment"])
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"\x89PNG")
@@ -557,7 +557,7 @@ def test_an_outsider_cannot_fetch_an_attachment(api, crisis, scribe, outsider):
         attachment=SimpleUploadedFile("n.png", PNG),
     )
     api.force_authenticate(outsider)
-    assert api.get(reverse("api-journal-attachment", args=[crisis.pk, entry.pk])).status_code == 404
+    assert api.get(reverse("crisis:api-journal-attachment", args=[crisis.pk, entry.pk])).status_code == 404
 
 
 # --- dates --------------------------------------------------------------------
@@ -574,7 +574,7 @@ def test_the_api_bounds_dates_like_the_forms(api, director, scribe, crisis, esta
     response = api.patch(crisis_url(crisis), {"awareness_at": moment}, format="json")
     assert response.status_code == 400 and "awareness_at" in response.json()
     body = {"establishment": establishment.pk, "title": "Ancienne", "detected_at": moment}
-    response = api.post(reverse("api-crisis-list"), body, format="json")
+    response = api.post(reverse("crisis:api-crisis-list"), body, format="json")
     assert response.status_code == 400 and "detected_at" in response.json()
     assert api.get(f"{journal_url(crisis)}?since={moment.replace('+', '%2B')}").status_code == 400
     assert crisis.journal_entries.count() == 1 and Crisis.objects.count() == 1
@@ -644,14 +644,14 @@ def test_pages_keep_their_html_404(client, director):
 )
 def test_malformed_paging_parameters_are_a_400(api, director, crisis, query, field):
     as_user(api, director)
-    for name in ("api-crisis-list", "api-establishment-list", "api-membership-list"):
+    for name in ("crisis:api-crisis-list", "crisis:api-establishment-list", "crisis:api-membership-list"):
         response = api.get(f"{reverse(name)}?{query}")
         assert response.status_code == 400, name
         assert field in response.json()
 
 
 def test_well_formed_paging_still_pages(api, director, crisis, exercise):
-    response = as_user(api, director).get(f"{reverse('api-crisis-list')}?limit=1&offset=1")
+    response = as_user(api, director).get(f"{reverse('crisis:api-crisis-list')}?limit=1&offset=1")
     assert response.status_code == 200
     assert response.json()["count"] == 2 and len(response.json()["results"]) == 1
 

@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 
 
 def login(username="director", password=PASSWORD):
-    return APIClient().post(reverse("api-token"), {"username": username, "password": password}, format="json")
+    return APIClient().post(reverse("crisis:api-token"), {"username": username, "password": password}, format="json")
 
 
 def with_token(key: str) -> APIClient:
@@ -26,7 +26,7 @@ def with_token(key: str) -> APIClient:
 
 
 def works(key: str) -> bool:
-    status = with_token(key).get(reverse("api-crisis-list")).status_code
+    status = with_token(key).get(reverse("crisis:api-crisis-list")).status_code
     assert status in (200, 401)
     return status == 200
 
@@ -48,7 +48,7 @@ def test_logging_in_again_while_it_is_valid_gives_the_same_token(director):
 def test_an_expired_token_is_refused_and_a_login_gives_a_new_one(director, settings):
     old = login().json()["token"]
     Token.objects.filter(key=old).update(created=timezone.now() - timedelta(seconds=settings.API_TOKEN_TTL + 1))
-    response = with_token(old).get(reverse("api-crisis-list"))
+    response = with_token(old).get(reverse("crisis:api-crisis-list"))
     assert response.status_code == 401 and "expiré" in response.json()["detail"]
     assert not Token.objects.filter(key=old).exists()
     new = login().json()["token"]
@@ -107,7 +107,7 @@ def test_a_membership_deactivated_in_bulk_ends_the_token_at_its_next_use(directo
 def test_a_user_revokes_their_token_through_the_api_and_a_login_gets_a_new_one(director, scribe):
     key = login().json()["token"]
     other = login("scribe").json()["token"]
-    assert with_token(key).delete(reverse("api-token")).status_code == 204
+    assert with_token(key).delete(reverse("crisis:api-token")).status_code == 204
     assert not works(key)
     assert works(other)  # only the caller's
     new = login().json()["token"]
@@ -115,29 +115,29 @@ def test_a_user_revokes_their_token_through_the_api_and_a_login_gets_a_new_one(d
 
 
 def test_revoking_needs_authentication_and_delete(director):
-    assert APIClient().delete(reverse("api-token")).status_code == 401
+    assert APIClient().delete(reverse("crisis:api-token")).status_code == 401
     key = login().json()["token"]
-    assert with_token(key).get(reverse("api-token")).status_code == 405
-    assert with_token(key).put(reverse("api-token"), {}, format="json").status_code == 405
+    assert with_token(key).get(reverse("crisis:api-token")).status_code == 405
+    assert with_token(key).put(reverse("crisis:api-token"), {}, format="json").status_code == 405
     assert works(key)
 
 
 def test_a_user_revokes_their_token_from_the_home_page(client, director):
     key = login().json()["token"]
     client.force_login(director)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("crisis:home")).content.decode()
     assert "Révoquer mon jeton d'API" in page
-    response = client.post(reverse("api-token-revoke"))
+    response = client.post(reverse("crisis:api-token-revoke"))
     assert response.status_code == 302
     assert not works(key)
-    assert "Révoquer mon jeton d'API" not in client.get(reverse("home")).content.decode()
+    assert "Révoquer mon jeton d'API" not in client.get(reverse("crisis:home")).content.decode()
 
 
 def test_the_revoke_button_only_posts_and_needs_login(client, director):
     key = login().json()["token"]
-    assert client.post(reverse("api-token-revoke")).status_code == 302  # to the login page
+    assert client.post(reverse("crisis:api-token-revoke")).status_code == 302  # to the login page
     client.force_login(director)
-    assert client.get(reverse("api-token-revoke")).status_code == 405
+    assert client.get(reverse("crisis:api-token-revoke")).status_code == 405
     assert works(key)
 
 

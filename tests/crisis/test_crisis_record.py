@@ -56,7 +56,7 @@ def test_awareness_cannot_precede_detection(crisis, director):
 
 def test_the_record_page_saves_and_shows_the_history(client, crisis, director):
     client.force_login(director)
-    url = reverse("crisis-edit", args=[crisis.pk])
+    url = reverse("crisis:edit", args=[crisis.pk])
     response = client.post(
         url,
         {
@@ -75,7 +75,7 @@ def test_the_record_page_saves_and_shows_the_history(client, crisis, director):
 def test_the_record_page_refuses_bad_input(client, crisis, director):
     client.force_login(director)
     response = client.post(
-        reverse("crisis-edit", args=[crisis.pk]), {"title": "", "severity": 4, "detected_at": "hier"}
+        reverse("crisis:edit", args=[crisis.pk]), {"title": "", "severity": 4, "detected_at": "hier"}
     )
     assert response.status_code == 400
     assert Crisis.objects.get(pk=crisis.pk).title == "Rançongiciel de nuit"
@@ -85,25 +85,25 @@ def test_only_deciders_edit_or_close_and_outsiders_see_nothing(client, crisis, s
     data = {"title": "x", "severity": 1, "detected_at": "2026-01-01T00:00"}
     for user, status in ((scribe, 403), (observer, 403), (outsider, 404)):
         client.force_login(user)
-        assert client.post(reverse("crisis-edit", args=[crisis.pk]), data).status_code == status
-        assert client.post(reverse("crisis-close", args=[crisis.pk]), {"confirm": "on"}).status_code == status
+        assert client.post(reverse("crisis:edit", args=[crisis.pk]), data).status_code == status
+        assert client.post(reverse("crisis:close", args=[crisis.pk]), {"confirm": "on"}).status_code == status
     client.force_login(outsider)
-    assert client.get(reverse("crisis-edit", args=[crisis.pk])).status_code == 404
+    assert client.get(reverse("crisis:edit", args=[crisis.pk])).status_code == 404
     client.force_login(observer)
-    assert client.get(reverse("crisis-edit", args=[crisis.pk])).status_code == 200
+    assert client.get(reverse("crisis:edit", args=[crisis.pk])).status_code == 200
     crisis.refresh_from_db()
     assert crisis.title == "Rançongiciel de nuit" and crisis.closed_at is None
 
 
 def test_closing_needs_confirmation_then_seals_the_journal(client, crisis, director):
     client.force_login(director)
-    client.post(reverse("crisis-close", args=[crisis.pk]), {"note": "oups"})
+    client.post(reverse("crisis:close", args=[crisis.pk]), {"note": "oups"})
     crisis.refresh_from_db()
     assert crisis.closed_at is None
-    client.post(reverse("crisis-close", args=[crisis.pk]), {"note": "Retour à la normale", "confirm": "on"})
+    client.post(reverse("crisis:close", args=[crisis.pk]), {"note": "Retour à la normale", "confirm": "on"})
     crisis.refresh_from_db()
     assert crisis.closed_at is not None
-    page = client.get(reverse("journal", args=[crisis.pk])).content.decode()
+    page = client.get(reverse("crisis:journal", args=[crisis.pk])).content.decode()
     assert "scellée" in page and 'id="entry-form"' not in page
 
 
@@ -111,7 +111,7 @@ def test_saving_the_record_unchanged_records_nothing(client, crisis, director):
     client.force_login(director)
     detected = timezone.localtime(crisis.detected_at).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        reverse("crisis-edit", args=[crisis.pk]),
+        reverse("crisis:edit", args=[crisis.pk]),
         {"title": crisis.title, "severity": crisis.severity, "detected_at": detected},
     )
     assert response.status_code == 302
@@ -123,13 +123,13 @@ def test_saving_the_record_unchanged_records_nothing(client, crisis, director):
 def test_a_title_that_looks_like_a_date_is_shown_as_typed(client, crisis, director):
     services.crisis_update(crisis=crisis, by=director, title="2025-03-12 14:05")
     client.force_login(director)
-    page = client.get(reverse("crisis-edit", args=[crisis.pk]))
+    page = client.get(reverse("crisis:edit", args=[crisis.pk]))
     assert page.status_code == 200 and "2025-03-12 14:05" in page.content.decode()
 
 
 def test_dates_out_of_range_are_refused_on_the_record_page(client, crisis, director):
     client.force_login(director)
     response = client.post(
-        reverse("crisis-edit", args=[crisis.pk]), {"title": "x", "severity": 3, "detected_at": "0001-01-01T00:00"}
+        reverse("crisis:edit", args=[crisis.pk]), {"title": "x", "severity": 3, "detected_at": "0001-01-01T00:00"}
     )
     assert response.status_code == 400 and "limites" in response.content.decode()

@@ -14,7 +14,7 @@ from crisis.models import Crisis, JournalEntry, Role
 
 
 def journal_url(crisis, **query):
-    url = reverse("journal", args=[crisis.pk])
+    url = reverse("crisis:journal", args=[crisis.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -43,7 +43,7 @@ def _language_restored():
 def test_an_hour_alone_is_a_time_and_past_23_is_refused(typed, hour):
     from django.core.exceptions import ValidationError
 
-    from crisis.forms import EventTimeField
+    from web.forms import EventTimeField
 
     assert EventTimeField().clean(typed) == hour
     with pytest.raises(ValidationError):
@@ -255,7 +255,7 @@ def test_a_correction_can_change_type_priority_time_and_channel(client, crisis, 
     moment = timezone.localtime(original.occurred_at) - timedelta(minutes=10)
     client.force_login(scribe)
     response = client.post(
-        reverse("journal-entry", args=[crisis.pk, original.seq]),
+        reverse("crisis:journal-entry", args=[crisis.pk, original.seq]),
         {
             "text": "Appel du labo (décision de bascule)",
             "kind": "decision",
@@ -276,10 +276,10 @@ def test_a_correction_form_sent_back_unchanged_keeps_the_original_time_to_the_se
         crisis=crisis, by=scribe, text="Appel", occurred_at=timezone.now() - timedelta(minutes=30, seconds=17)
     )
     client.force_login(scribe)
-    form = client.get(reverse("journal-entry", args=[crisis.pk, original.seq])).context["form"]
+    form = client.get(reverse("crisis:journal-entry", args=[crisis.pk, original.seq])).context["form"]
     data = {name: form[name].value() for name in ("kind", "priority", "channel", "date", "time")}
     data["date"] = f"{data['date']:%Y-%m-%d}"
-    client.post(reverse("journal-entry", args=[crisis.pk, original.seq]), {**data, "text": "Appel corrigé"})
+    client.post(reverse("crisis:journal-entry", args=[crisis.pk, original.seq]), {**data, "text": "Appel corrigé"})
     assert crisis.journal_entries.get(corrects=original).occurred_at == original.occurred_at
 
 
@@ -287,7 +287,7 @@ def test_a_correction_with_a_bad_time_saves_nothing_and_others_cannot_correct(
     client, crisis, scribe, observer, outsider
 ):
     original = services.journal_append(crisis=crisis, by=scribe, text="Appel")
-    url = reverse("journal-entry", args=[crisis.pk, original.seq])
+    url = reverse("crisis:journal-entry", args=[crisis.pk, original.seq])
     client.force_login(scribe)
     response = client.post(url, {"text": "x", "time": "9999"})
     assert response.status_code == 400 and "Heure invalide" in response.content.decode()
@@ -321,7 +321,7 @@ def test_the_dashboard_counts_facts_once_communications_and_the_last_hour_by_eve
     # The opening is a decision too; the 3-hour-old event is not in the last hour.
     assert counters == {"total": 5, "urgent": 0, "decisions": 2, "actions": 1, "communications": 1, "last_hour": 4}
     client.force_login(director)
-    body = client.get(reverse("crisis-dashboard", args=[crisis.pk])).content.decode()
+    body = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
     assert re.search(r"<b>1</b><span>communications</span>", body)
 
 
@@ -347,7 +347,7 @@ def test_the_72_hour_deadline_is_overdue_on_an_old_crisis_and_says_what_it_is_fo
         awareness_at=at,
     )
     client.force_login(director)
-    body = client.get(reverse("crisis-dashboard", args=[old.pk])).content.decode()
+    body = client.get(reverse("crisis:dashboard", args=[old.pk])).content.decode()
     assert re.search(r'class="deadline overdue" data-due-at="[^"]+"', body)
     assert "dépassée de 26 j" in body and "CNIL" in body and "plainte" in body
 
@@ -361,7 +361,7 @@ def test_the_72_hour_deadline_shows_the_time_left(client, establishment, directo
         awareness_at=at,
     )
     client.force_login(director)
-    body = client.get(reverse("crisis-dashboard", args=[fresh.pk])).content.decode()
+    body = client.get(reverse("crisis:dashboard", args=[fresh.pk])).content.decode()
     assert 'class="deadline" data-due-at=' in body and re.search(r"reste (2 j 2[12] h|2 j 2[12] h)", body)
 
 
@@ -439,10 +439,10 @@ def test_a_page_whose_entries_are_cached_reads_their_keys_not_their_rows(client,
 def test_the_closed_badge_and_labels_read_right_in_both_languages(client, crisis, director, scribe):
     services.crisis_close(crisis=crisis, by=director)
     client.force_login(director)
-    french = client.get(reverse("crisis-dashboard", args=[crisis.pk])).content.decode()
+    french = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
     assert '<span class="phase closed">Close</span>' in french and "Fermer" not in french
-    assert "Établissement" in client.get(reverse("home")).content.decode()
+    assert "Établissement" in client.get(reverse("crisis:home")).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    english = client.get(reverse("crisis-dashboard", args=[crisis.pk])).content.decode()
+    english = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
     assert '<span class="phase closed">Closed</span>' in english
     assert " à " not in re.sub(r"<[^>]+>", "", english.split("<main")[1].split("</main>")[0]).replace("→", "")

@@ -16,7 +16,7 @@ PNG = image_bytes()
 
 
 def journal_url(crisis):
-    return reverse("journal", args=[crisis.pk])
+    return reverse("crisis:journal", args=[crisis.pk])
 
 
 def test_the_journal_lists_entries_newest_first(client, crisis, scribe):
@@ -95,7 +95,7 @@ def test_a_photo_of_a_paper_note_is_attached_and_served_to_members(client, crisi
     entry = crisis.journal_entries.get(text="Note du standard")
     assert entry.attachment_sha256 and entry.attachment.name.endswith(".png")
     client.force_login(observer)
-    served = client.get(reverse("journal-attachment", args=[crisis.pk, entry.seq]))
+    served = client.get(reverse("crisis:journal-attachment", args=[crisis.pk, entry.seq]))
     assert served.status_code == 200 and b"".join(served.streaming_content) == PNG
 
 
@@ -136,7 +136,7 @@ def test_the_observer_reads_but_cannot_write(client, crisis, observer):
         ).status_code
         == 403
     )
-    entry_url = reverse("journal-entry", args=[crisis.pk, 1])
+    entry_url = reverse("crisis:journal-entry", args=[crisis.pk, 1])
     assert client.post(entry_url, {"text": "correction"}).status_code == 403
     assert crisis.journal_entries.count() == 1
 
@@ -147,8 +147,8 @@ def test_an_outsider_gets_404_on_every_journal_url(client, crisis, outsider, scr
     for url in (
         journal_url(crisis),
         journal_url(crisis) + "?v=0&after=0",
-        reverse("journal-entry", args=[crisis.pk, entry.seq]),
-        reverse("journal-attachment", args=[crisis.pk, entry.seq]),
+        reverse("crisis:journal-entry", args=[crisis.pk, entry.seq]),
+        reverse("crisis:journal-attachment", args=[crisis.pk, entry.seq]),
     ):
         assert client.get(url).status_code == 404, url
     assert (
@@ -157,7 +157,7 @@ def test_an_outsider_gets_404_on_every_journal_url(client, crisis, outsider, scr
         ).status_code
         == 404
     )
-    assert client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "x"}).status_code == 404
+    assert client.post(reverse("crisis:journal-entry", args=[crisis.pk, entry.seq]), {"text": "x"}).status_code == 404
     assert not crisis.journal_entries.filter(text="intrus").exists()
 
 
@@ -169,7 +169,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, crisis):
 def test_the_journal_refuses_other_methods(client, crisis, scribe):
     client.force_login(scribe)
     assert client.put(journal_url(crisis)).status_code == 405
-    assert client.delete(reverse("journal-entry", args=[crisis.pk, 1])).status_code == 405
+    assert client.delete(reverse("crisis:journal-entry", args=[crisis.pk, 1])).status_code == 405
 
 
 def poll_url(crisis, after: int | None = None) -> str:
@@ -213,7 +213,7 @@ def test_the_cheap_poll_still_shuts_out_outsiders_former_members_and_unknown_cri
     client.force_login(outsider)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
     client.force_login(scribe)
-    assert client.get(reverse("journal", args=[crisis.pk + 1000]) + "?v=0&after=0").status_code == 404
+    assert client.get(reverse("crisis:journal", args=[crisis.pk + 1000]) + "?v=0&after=0").status_code == 404
     scribe.memberships.update(is_active=False)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
 
@@ -276,24 +276,24 @@ def test_pages_are_cut_by_sequence_number(client, crisis, scribe):
 def test_a_correction_from_the_entry_page_keeps_the_original(client, crisis, scribe):
     original = services.journal_append(crisis=crisis, by=scribe, text="Appel à 03:00")
     client.force_login(scribe)
-    response = client.post(reverse("journal-entry", args=[crisis.pk, original.seq]), {"text": "Appel à 02:50"})
+    response = client.post(reverse("crisis:journal-entry", args=[crisis.pk, original.seq]), {"text": "Appel à 02:50"})
     assert response.status_code == 302
     correction = crisis.journal_entries.get(corrects=original)
     assert correction.text == "Appel à 02:50"
-    page = client.get(reverse("journal-entry", args=[crisis.pk, original.seq])).content.decode()
+    page = client.get(reverse("crisis:journal-entry", args=[crisis.pk, original.seq])).content.decode()
     assert "Appel à 03:00" in page and "corrigée" in page
 
 
 def test_an_empty_correction_is_refused(client, crisis, scribe):
     client.force_login(scribe)
-    response = client.post(reverse("journal-entry", args=[crisis.pk, 1]), {"text": ""})
+    response = client.post(reverse("crisis:journal-entry", args=[crisis.pk, 1]), {"text": ""})
     assert response.status_code == 400
     assert JournalEntry.objects.filter(crisis=crisis).count() == 1
 
 
 def test_an_exercise_is_marked_on_every_page(client, exercise, scribe):
     client.force_login(scribe)
-    for name in ("journal", "crisis-dashboard", "roster"):
+    for name in ("crisis:journal", "crisis:dashboard", "crisis:roster"):
         assert "EXERCICE" in client.get(reverse(name, args=[exercise.pk])).content.decode()
 
 
@@ -335,7 +335,7 @@ def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client
         journal_url(crisis), {"kind": "fait", "text": "Trop tard", "priority": "normal", "channel": "autre"}
     )
     assert response.status_code == 400 and "scellée" in response.content.decode()
-    response = client.post(reverse("journal-entry", args=[crisis.pk, entry.seq]), {"text": "Correction tardive"})
+    response = client.post(reverse("crisis:journal-entry", args=[crisis.pk, entry.seq]), {"text": "Correction tardive"})
     assert response.status_code == 400 and "scellée" in response.content.decode()
     assert not crisis.journal_entries.filter(text__in=["Trop tard", "Correction tardive"]).exists()
 
@@ -346,8 +346,8 @@ def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client
 # escaping, required and aria attributes) in every state.
 
 DJANGO_ENTRY_FORM = """{% load i18n %}
-<form id="entry-form" class="card quick-entry" method="post" action="{% url 'journal' crisis.pk %}" enctype="multipart/form-data" novalidate
-      hx-post="{% url 'journal' crisis.pk %}" hx-encoding="multipart/form-data" hx-target="this" hx-swap="outerHTML">
+<form id="entry-form" class="card quick-entry" method="post" action="{% url 'crisis:journal' crisis.pk %}" enctype="multipart/form-data" novalidate
+      hx-post="{% url 'crisis:journal' crisis.pk %}" hx-encoding="multipart/form-data" hx-target="this" hx-swap="outerHTML">
   {% csrf_token %}
   {% if form.non_field_errors %}<ul class="errorlist">{% for e in form.non_field_errors %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
   <div class="qe-row">
@@ -437,7 +437,7 @@ def test_every_description_the_inputs_point_to_is_on_the_page(client, crisis, sc
     import re
 
     client.force_login(scribe)
-    page = client.get(reverse("journal", args=[crisis.pk]), {"q": "x"}).content.decode()
+    page = client.get(reverse("crisis:journal", args=[crisis.pk]), {"q": "x"}).content.decode()
     described = {i for ids in re.findall(r'aria-describedby="([^"]+)"', page) for i in ids.split()}
     assert described  # the time and attachment inputs have descriptions
     assert {i for i in described if f'id="{i}"' not in page} == set()

@@ -51,7 +51,7 @@ def test_the_helper_answers_204_only_for_the_current_version(rf):
 
 def test_the_dashboard_version_follows_the_establishment_too(client, crisis, director):
     client.force_login(director)
-    url = reverse("crisis-dashboard", args=[crisis.pk])
+    url = reverse("crisis:dashboard", args=[crisis.pk])
     crisis.refresh_from_db()
     seen = live.version_of(crisis.live_version, crisis.establishment.live_version)
     assert client.get(url, {"v": seen}, HTTP_HX_REQUEST="true").status_code == 204
@@ -63,7 +63,7 @@ def test_the_dashboard_version_follows_the_establishment_too(client, crisis, dir
 def test_the_journal_poll_answers_204_from_the_version_even_when_filters_are_set(client, crisis, scribe):
     client.force_login(scribe)
     crisis.refresh_from_db()
-    url = reverse("journal", args=[crisis.pk])
+    url = reverse("crisis:journal", args=[crisis.pk])
     query = {"v": crisis.live_version, "after": crisis.journal_last_seq, "q": "réseau", "kind": "decision"}
     assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 204
     services.journal_append(crisis=crisis, by=scribe, text="Réseau coupé", kind="decision")
@@ -78,9 +78,9 @@ def _live_pages(crisis, director):
     crisis.refresh_from_db()
     both = live.version_of(crisis.live_version, crisis.establishment.live_version)
     return {
-        reverse("crisis-dashboard", args=[crisis.pk]): both,
-        reverse("rida", args=[crisis.pk]): str(crisis.live_version),
-        reverse("meeting", args=[crisis.pk, meeting.pk]): str(crisis.live_version),
+        reverse("crisis:dashboard", args=[crisis.pk]): both,
+        reverse("crisis:rida", args=[crisis.pk]): str(crisis.live_version),
+        reverse("crisis:meeting", args=[crisis.pk, meeting.pk]): str(crisis.live_version),
     }
 
 

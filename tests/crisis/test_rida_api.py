@@ -27,11 +27,11 @@ def as_user(api, user):
 
 
 def rida_url(crisis):
-    return reverse("api-rida-list", args=[crisis.pk])
+    return reverse("crisis:api-rida-list", args=[crisis.pk])
 
 
 def line_url(line):
-    return reverse("api-rida-line", args=[line.crisis_id, line.pk])
+    return reverse("crisis:api-rida-line", args=[line.crisis_id, line.pk])
 
 
 def add(crisis, by, text="Prévenir la pharmacie.", **fields):
@@ -137,7 +137,7 @@ def test_abandon_without_a_reason_is_a_400_and_delete_is_a_405(api, crisis, dire
 def test_the_history_lists_each_field_change(api, crisis, director, scribe):
     line = add(crisis, director)
     services.rida_update(line=line, by=scribe, status="en_cours")
-    response = as_user(api, director).get(reverse("api-rida-history", args=[crisis.pk, line.pk]))
+    response = as_user(api, director).get(reverse("crisis:api-rida-history", args=[crisis.pk, line.pk]))
     assert response.status_code == 200
     rows = response.json()
     assert {"at", "by", "field", "before", "after"} <= set(rows[0])
@@ -158,9 +158,9 @@ def test_the_observer_reads_and_cannot_write(api, crisis, director, observer):
     assert client.post(rida_url(crisis), {"text": "x"}, format="json").status_code == 403
     assert client.patch(line_url(line), {"status": "fait"}, format="json").status_code == 403
     assert client.patch(line_url(line), {"status": "nimporte"}, format="json").status_code == 403
-    meetings = reverse("api-meeting-list", args=[crisis.pk])
+    meetings = reverse("crisis:api-meeting-list", args=[crisis.pk])
     assert client.post(meetings, {"scheduled_at": timezone.now().isoformat()}, format="json").status_code == 403
-    decisions = reverse("api-decision-list", args=[crisis.pk])
+    decisions = reverse("crisis:api-decision-list", args=[crisis.pk])
     assert client.post(decisions, {"gate": "coupure_reseau"}, format="json").status_code == 403
     assert client.get(decisions).status_code == 200
 
@@ -183,24 +183,27 @@ def test_an_outsider_gets_404_everywhere(api, crisis, director, outsider):
     urls = [
         rida_url(crisis),
         line_url(line),
-        reverse("api-rida-history", args=[crisis.pk, line.pk]),
-        reverse("api-rida-export", args=[crisis.pk]) + "?format=csv",
-        reverse("api-meeting-list", args=[crisis.pk]),
-        reverse("api-meeting-agenda", args=[crisis.pk, meeting.pk]),
-        reverse("api-decision-list", args=[crisis.pk]),
+        reverse("crisis:api-rida-history", args=[crisis.pk, line.pk]),
+        reverse("crisis:api-rida-export", args=[crisis.pk]) + "?format=csv",
+        reverse("crisis:api-meeting-list", args=[crisis.pk]),
+        reverse("crisis:api-meeting-agenda", args=[crisis.pk, meeting.pk]),
+        reverse("crisis:api-decision-list", args=[crisis.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert client.patch(line_url(line), {"status": "fait"}, format="json").status_code == 404
     assert client.delete(line_url(line)).status_code == 404
-    assert client.post(reverse("api-meeting-start", args=[crisis.pk, meeting.pk])).status_code == 404
-    assert client.post(reverse("api-decision-list", args=[crisis.pk]), {"gate": "coupure_reseau"}).status_code == 404
+    assert client.post(reverse("crisis:api-meeting-start", args=[crisis.pk, meeting.pk])).status_code == 404
+    assert (
+        client.post(reverse("crisis:api-decision-list", args=[crisis.pk]), {"gate": "coupure_reseau"}).status_code
+        == 404
+    )
 
 
 def test_a_line_of_another_crisis_is_a_404(api, crisis, director, establishment):
     other = services.crisis_create(establishment=establishment, by=director, title="Autre crise")
     line = add(other, director)
-    url = reverse("api-rida-line", args=[crisis.pk, line.pk])
+    url = reverse("crisis:api-rida-line", args=[crisis.pk, line.pk])
     assert as_user(api, director).get(url).status_code == 404
 
 
@@ -221,7 +224,7 @@ def test_the_xlsx_export_has_every_field_real_dates_a_frozen_header_and_the_filt
     )
     add(crisis, director, kind="information", text="Ne doit pas sortir.")
     response = as_user(api, director).get(
-        reverse("api-rida-export", args=[crisis.pk]), {"format": "xlsx", "kind": "action"}
+        reverse("crisis:api-rida-export", args=[crisis.pk]), {"format": "xlsx", "kind": "action"}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -237,7 +240,7 @@ def test_the_xlsx_export_has_every_field_real_dates_a_frozen_header_and_the_filt
 
 def test_the_csv_export_is_utf8_with_bom_and_semicolons(api, crisis, director):
     add(crisis, director, text="Prévenir l'équipe ; puis rappeler", theme="Sécurité")
-    response = as_user(api, director).get(reverse("api-rida-export", args=[crisis.pk]), {"format": "csv"})
+    response = as_user(api, director).get(reverse("crisis:api-rida-export", args=[crisis.pk]), {"format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -246,7 +249,7 @@ def test_the_csv_export_is_utf8_with_bom_and_semicolons(api, crisis, director):
 
 
 def test_an_unknown_export_format_is_a_400(api, crisis, director):
-    response = as_user(api, director).get(reverse("api-rida-export", args=[crisis.pk]), {"format": "pdf"})
+    response = as_user(api, director).get(reverse("crisis:api-rida-export", args=[crisis.pk]), {"format": "pdf"})
     assert response.status_code == 400 and "format" in response.json()
 
 
@@ -257,7 +260,7 @@ def test_a_meeting_is_created_started_and_ended_with_its_overrun(api, crisis, di
     client = as_user(api, director)
     scheduled = timezone.now() - timedelta(minutes=40)
     response = client.post(
-        reverse("api-meeting-list", args=[crisis.pk]),
+        reverse("crisis:api-meeting-list", args=[crisis.pk]),
         {
             "kind": "point_technique",
             "scheduled_at": scheduled.isoformat(),
@@ -273,12 +276,12 @@ def test_a_meeting_is_created_started_and_ended_with_its_overrun(api, crisis, di
         meeting["max_minutes"] == 30 and meeting["guests"] == ["ANSSI", "ARS"] and meeting["attendees"] == [scribe.pk]
     )
     start = client.post(
-        reverse("api-meeting-start", args=[crisis.pk, meeting["id"]]),
+        reverse("crisis:api-meeting-start", args=[crisis.pk, meeting["id"]]),
         {"started_at": scheduled.isoformat()},
         format="json",
     )
     assert start.status_code == 200 and start.json()["started_at"]
-    end_url = reverse("api-meeting-end", args=[crisis.pk, meeting["id"]])
+    end_url = reverse("crisis:api-meeting-end", args=[crisis.pk, meeting["id"]])
     end = client.post(end_url, {"ended_at": (scheduled + timedelta(minutes=40)).isoformat()}, format="json")
     assert end.status_code == 200
     assert end.json()["ended_at"] and end.json()["overrun_minutes"] == 10
@@ -288,7 +291,7 @@ def test_a_meeting_is_created_started_and_ended_with_its_overrun(api, crisis, di
 
 def test_meeting_bad_input_is_a_400(api, crisis, director, outsider):
     client = as_user(api, director)
-    url = reverse("api-meeting-list", args=[crisis.pk])
+    url = reverse("crisis:api-meeting-list", args=[crisis.pk])
     for data, field in [
         ({}, "scheduled_at"),
         ({"scheduled_at": "x"}, "scheduled_at"),
@@ -303,7 +306,7 @@ def test_meeting_bad_input_is_a_400(api, crisis, director, outsider):
 def test_the_agenda_lists_its_sections(api, crisis, director):
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now(), agenda_items=["Presse"])
     late = add(crisis, director, due_at=timezone.now() - timedelta(hours=1))
-    response = as_user(api, director).get(reverse("api-meeting-agenda", args=[crisis.pk, meeting.pk]))
+    response = as_user(api, director).get(reverse("crisis:api-meeting-agenda", args=[crisis.pk, meeting.pk]))
     assert response.status_code == 200
     sections = {s["key"]: s for s in response.json()["sections"]}
     assert list(sections) == ["actions_due", "decisions_to_confirm", "new_signalements", "free_items"]
@@ -314,7 +317,7 @@ def test_the_agenda_lists_its_sections(api, crisis, director):
 
 def test_a_decision_writes_the_journal_and_a_d_line_and_shows_in_the_state(api, crisis, director):
     client = as_user(api, director)
-    url = reverse("api-decision-list", args=[crisis.pk])
+    url = reverse("crisis:api-decision-list", args=[crisis.pk])
     reassess = timezone.now() + timedelta(hours=12)
     response = client.post(
         url, {"gate": "urgences_fermees", "reassess_at": reassess.isoformat(), "details": "24 h"}, format="json"
@@ -333,7 +336,7 @@ def test_a_decision_writes_the_journal_and_a_d_line_and_shows_in_the_state(api, 
 
 def test_closing_the_emergency_department_without_a_reassessment_time_is_a_400(api, crisis, director):
     client = as_user(api, director)
-    url = reverse("api-decision-list", args=[crisis.pk])
+    url = reverse("crisis:api-decision-list", args=[crisis.pk])
     for data, field in [
         ({"gate": "urgences_fermees"}, "reassess_at"),
         ({"gate": "fermer"}, "gate"),
@@ -348,5 +351,7 @@ def test_closing_the_emergency_department_without_a_reassessment_time_is_a_400(a
 
 
 def test_a_scribe_without_decision_rights_gets_403_on_decisions(api, crisis, scribe):
-    response = as_user(api, scribe).post(reverse("api-decision-list", args=[crisis.pk]), {"gate": "coupure_reseau"})
+    response = as_user(api, scribe).post(
+        reverse("crisis:api-decision-list", args=[crisis.pk]), {"gate": "coupure_reseau"}
+    )
     assert response.status_code == 403

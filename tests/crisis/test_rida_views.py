@@ -18,7 +18,7 @@ def add(crisis, by, text="Prévenir la pharmacie.", **fields):
 def test_the_table_shows_lines_with_overdue_ones_highlighted(client, crisis, scribe):
     add(crisis, scribe, text="Déjà en retard", due_at=timezone.now() - timedelta(hours=1))
     add(crisis, scribe, text="Pour demain", due_at=timezone.now() + timedelta(days=1))
-    response = login(client, scribe).get(reverse("rida", args=[crisis.pk]))
+    response = login(client, scribe).get(reverse("crisis:rida", args=[crisis.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "RIDA-001" in html and "RIDA-002" in html
@@ -30,15 +30,15 @@ def test_the_table_shows_lines_with_overdue_ones_highlighted(client, crisis, scr
 def test_the_table_filters_accent_insensitively_and_mes_actions(client, crisis, scribe, director):
     add(crisis, scribe, text="Étiquettes du laboratoire", owner=scribe)
     add(crisis, scribe, text="Appeler l'ARS", owner=director)
-    page = login(client, scribe).get(reverse("rida", args=[crisis.pk]), {"q": "etiquettes"}).content.decode()
+    page = login(client, scribe).get(reverse("crisis:rida", args=[crisis.pk]), {"q": "etiquettes"}).content.decode()
     assert "Étiquettes du laboratoire" in page and "Appeler l&#x27;ARS" not in page
-    mine = client.get(reverse("rida", args=[crisis.pk]), {"owner": scribe.pk}).content.decode()
+    mine = client.get(reverse("crisis:rida", args=[crisis.pk]), {"owner": scribe.pk}).content.decode()
     assert "Étiquettes du laboratoire" in mine and "Appeler l&#x27;ARS" not in mine
 
 
 def test_a_line_is_created_with_a_plain_form(client, crisis, scribe, director):
     response = login(client, scribe).post(
-        reverse("rida", args=[crisis.pk]),
+        reverse("crisis:rida", args=[crisis.pk]),
         {"kind": "action", "text": "Imprimer les plannings.", "owner": director.pk, "theme": "RH"},
     )
     assert response.status_code == 302
@@ -47,46 +47,46 @@ def test_a_line_is_created_with_a_plain_form(client, crisis, scribe, director):
 
 
 def test_the_new_line_form_is_shown_on_request_to_rida_managers_only(client, crisis, scribe, observer):
-    url = reverse("rida", args=[crisis.pk])
+    url = reverse("crisis:rida", args=[crisis.pk])
     assert 'id="nouvelle"' not in login(client, scribe).get(url).content.decode()
     assert 'id="nouvelle"' in client.get(url, {"nouvelle": 1}).content.decode()
     assert 'id="nouvelle"' not in login(client, observer).get(url, {"nouvelle": 1}).content.decode()
 
 
 def test_a_line_without_text_shows_the_error_and_saves_nothing(client, crisis, scribe):
-    response = login(client, scribe).post(reverse("rida", args=[crisis.pk]), {"kind": "action", "text": ""})
+    response = login(client, scribe).post(reverse("crisis:rida", args=[crisis.pk]), {"kind": "action", "text": ""})
     assert response.status_code == 400 and "errorlist" in response.content.decode()
     assert not RidaLine.objects.exists()
 
 
 def test_suite_a_donner_creates_an_action_from_a_journal_entry_linked_both_ways(client, crisis, scribe):
     entry = services.journal_append(crisis=crisis, by=scribe, text="Les familles ne joignent plus les chambres.")
-    entry_url = reverse("journal-entry", args=[crisis.pk, entry.seq])
+    entry_url = reverse("crisis:journal-entry", args=[crisis.pk, entry.seq])
     page = login(client, scribe).get(entry_url).content.decode()
     assert 'id="follow-up-form"' in page and f'value="{entry.pk}"' in page
     response = client.post(
-        reverse("rida", args=[crisis.pk]),
+        reverse("crisis:rida", args=[crisis.pk]),
         {"kind": "action", "text": entry.text, "source_entry": entry.pk, "next": entry_url},
     )
     assert response.status_code == 302 and response["Location"] == entry_url
     line = RidaLine.objects.get()
     assert line.source_entry == entry
     back = client.get(entry_url).content.decode()
-    assert reverse("rida-line", args=[crisis.pk, line.pk]) in back and "RIDA-001" in back
-    detail = client.get(reverse("rida-line", args=[crisis.pk, line.pk])).content.decode()
+    assert reverse("crisis:rida-line", args=[crisis.pk, line.pk]) in back and "RIDA-001" in back
+    detail = client.get(reverse("crisis:rida-line", args=[crisis.pk, line.pk])).content.decode()
     assert entry_url in detail
 
 
 def test_an_unsafe_next_is_ignored(client, crisis, scribe):
     response = login(client, scribe).post(
-        reverse("rida", args=[crisis.pk]), {"kind": "action", "text": "x", "next": "https://evil.example/"}
+        reverse("crisis:rida", args=[crisis.pk]), {"kind": "action", "text": "x", "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("rida", args=[crisis.pk])
+    assert response["Location"] == reverse("crisis:rida", args=[crisis.pk])
 
 
 def test_the_inline_status_change_returns_the_row_for_htmx(client, crisis, scribe):
     line = add(crisis, scribe)
-    url = reverse("rida-line-quick", args=[crisis.pk, line.pk])
+    url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
     response = login(client, scribe).post(url, {"status": "en_cours"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
@@ -97,7 +97,7 @@ def test_the_inline_status_change_returns_the_row_for_htmx(client, crisis, scrib
 
 def test_the_inline_change_without_javascript_redirects_to_the_table(client, crisis, scribe, director):
     line = add(crisis, scribe)
-    url = reverse("rida-line-quick", args=[crisis.pk, line.pk])
+    url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
     response = login(client, scribe).post(url, {"status": "a_faire", "owner": director.pk, "next": "/crises/"})
     assert response.status_code == 302
     line.refresh_from_db()
@@ -106,7 +106,7 @@ def test_the_inline_change_without_javascript_redirects_to_the_table(client, cri
 
 def test_abandoning_inline_asks_for_the_reason(client, crisis, scribe):
     line = add(crisis, scribe)
-    url = reverse("rida-line-quick", args=[crisis.pk, line.pk])
+    url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
     response = login(client, scribe).post(url, {"status": "abandonne"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert 'name="abandon_reason"' in html and "Une ligne abandonnée doit dire pourquoi." in html
@@ -120,7 +120,7 @@ def test_abandoning_inline_asks_for_the_reason(client, crisis, scribe):
 def test_the_detail_shows_the_history_and_saves_changes(client, crisis, scribe, director):
     line = add(crisis, scribe)
     services.rida_update(line=line, by=director, status="en_cours")
-    url = reverse("rida-line", args=[crisis.pk, line.pk])
+    url = reverse("crisis:rida-line", args=[crisis.pk, line.pk])
     page = login(client, scribe).get(url).content.decode()
     assert "Historique" in page and "Claire Directrice" in page and "En cours" in page
     form = {
@@ -142,7 +142,7 @@ def test_the_detail_shows_the_history_and_saves_changes(client, crisis, scribe, 
 def test_the_table_poll_answers_204_until_a_line_changes(client, crisis, scribe, director):
     line = add(crisis, scribe)
     version = Crisis.objects.get(pk=crisis.pk).live_version
-    url = reverse("rida", args=[crisis.pk])
+    url = reverse("crisis:rida", args=[crisis.pk])
     login(client, director)
     assert client.get(url, {"v": version}, HTTP_HX_REQUEST="true").status_code == 204
     services.rida_update(line=line, by=scribe, status="fait")
@@ -156,23 +156,23 @@ def test_the_observer_reads_the_pages_and_cannot_write(client, crisis, director,
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
     login(client, observer)
     for url in (
-        reverse("rida", args=[crisis.pk]),
-        reverse("rida-line", args=[crisis.pk, line.pk]),
-        reverse("meetings", args=[crisis.pk]),
-        reverse("meeting", args=[crisis.pk, meeting.pk]),
-        reverse("decisions", args=[crisis.pk]),
+        reverse("crisis:rida", args=[crisis.pk]),
+        reverse("crisis:rida-line", args=[crisis.pk, line.pk]),
+        reverse("crisis:meetings", args=[crisis.pk]),
+        reverse("crisis:meeting", args=[crisis.pk, meeting.pk]),
+        reverse("crisis:decisions", args=[crisis.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert 'method="post" action="/crises' not in response.content.decode().replace("logout", ""), url
     writes = [
-        (reverse("rida", args=[crisis.pk]), {"kind": "action", "text": "x"}),
-        (reverse("rida-line", args=[crisis.pk, line.pk]), {"status": "fait"}),
-        (reverse("rida-line-quick", args=[crisis.pk, line.pk]), {"status": "fait"}),
-        (reverse("meetings", args=[crisis.pk]), {"kind": "cellule"}),
-        (reverse("meeting-start", args=[crisis.pk, meeting.pk]), {}),
-        (reverse("meeting-end", args=[crisis.pk, meeting.pk]), {}),
-        (reverse("decisions", args=[crisis.pk]), {"gate": "coupure_reseau"}),
+        (reverse("crisis:rida", args=[crisis.pk]), {"kind": "action", "text": "x"}),
+        (reverse("crisis:rida-line", args=[crisis.pk, line.pk]), {"status": "fait"}),
+        (reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk]), {"status": "fait"}),
+        (reverse("crisis:meetings", args=[crisis.pk]), {"kind": "cellule"}),
+        (reverse("crisis:meeting-start", args=[crisis.pk, meeting.pk]), {}),
+        (reverse("crisis:meeting-end", args=[crisis.pk, meeting.pk]), {}),
+        (reverse("crisis:decisions", args=[crisis.pk]), {"gate": "coupure_reseau"}),
     ]
     for url, data in writes:
         assert client.post(url, data).status_code == 403, url
@@ -185,35 +185,35 @@ def test_an_outsider_gets_404_on_every_page(client, crisis, director, outsider):
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
     login(client, outsider)
     for url in (
-        reverse("rida", args=[crisis.pk]),
-        reverse("rida-line", args=[crisis.pk, line.pk]),
-        reverse("meeting", args=[crisis.pk, meeting.pk]),
-        reverse("decisions", args=[crisis.pk]),
+        reverse("crisis:rida", args=[crisis.pk]),
+        reverse("crisis:rida-line", args=[crisis.pk, line.pk]),
+        reverse("crisis:meeting", args=[crisis.pk, meeting.pk]),
+        reverse("crisis:decisions", args=[crisis.pk]),
     ):
         assert client.get(url).status_code == 404
     for url in (
-        reverse("rida", args=[crisis.pk]),
-        reverse("rida-line", args=[crisis.pk, line.pk]),
-        reverse("rida-line-quick", args=[crisis.pk, line.pk]),
-        reverse("meeting-start", args=[crisis.pk, meeting.pk]),
-        reverse("decisions", args=[crisis.pk]),
+        reverse("crisis:rida", args=[crisis.pk]),
+        reverse("crisis:rida-line", args=[crisis.pk, line.pk]),
+        reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk]),
+        reverse("crisis:meeting-start", args=[crisis.pk, meeting.pk]),
+        reverse("crisis:decisions", args=[crisis.pk]),
     ):
         assert client.post(url, {}).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["rida-line-quick", "meeting-start"])
+@pytest.mark.parametrize("name", ["crisis:rida-line-quick", "crisis:meeting-start"])
 def test_wrong_methods_are_405(client, crisis, director, name):
     line = add(crisis, director)
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
-    target = line.pk if name.startswith("rida") else meeting.pk
+    target = line.pk if name.startswith("crisis:rida") else meeting.pk
     assert login(client, director).get(reverse(name, args=[crisis.pk, target])).status_code == 405
-    assert client.delete(reverse("rida-line", args=[crisis.pk, line.pk])).status_code == 405
+    assert client.delete(reverse("crisis:rida-line", args=[crisis.pk, line.pk])).status_code == 405
 
 
 def test_the_meeting_page_counts_down_and_warns_at_25_minutes(client, crisis, director):
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now() - timedelta(minutes=26))
     services.meeting_start(meeting=meeting, by=director, at=timezone.now() - timedelta(minutes=26))
-    html = login(client, director).get(reverse("meeting", args=[crisis.pk, meeting.pk])).content.decode()
+    html = login(client, director).get(reverse("crisis:meeting", args=[crisis.pk, meeting.pk])).content.decode()
     assert "data-countdown-end=" in html and 'class="countdown warn"' in html
     assert "min restantes" in html and "Il reste 5 minutes" in html
     assert "Ordre du jour" in html and "Nouveaux signalements depuis le dernier point" in html
@@ -222,15 +222,15 @@ def test_the_meeting_page_counts_down_and_warns_at_25_minutes(client, crisis, di
 def test_the_meeting_is_opened_and_closed_with_plain_forms(client, crisis, director):
     meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
     login(client, director)
-    assert client.post(reverse("meeting-start", args=[crisis.pk, meeting.pk])).status_code == 302
-    assert client.post(reverse("meeting-end", args=[crisis.pk, meeting.pk])).status_code == 302
+    assert client.post(reverse("crisis:meeting-start", args=[crisis.pk, meeting.pk])).status_code == 302
+    assert client.post(reverse("crisis:meeting-end", args=[crisis.pk, meeting.pk])).status_code == 302
     meeting.refresh_from_db()
     assert meeting.started_at and meeting.ended_at and meeting.overrun_minutes == 0
 
 
 def test_a_meeting_is_planned_from_its_form(client, crisis, director, scribe):
     response = login(client, director).post(
-        reverse("meetings", args=[crisis.pk]),
+        reverse("crisis:meetings", args=[crisis.pk]),
         {
             "kind": "point_technique",
             "scheduled_at": "2030-01-01T08:30",
@@ -255,7 +255,7 @@ def test_a_meeting_is_planned_from_its_form(client, crisis, director, scribe):
 def test_closing_the_emergency_department_from_its_button_shows_on_the_dashboard(client, crisis, director):
     login(client, director)
     response = client.post(
-        reverse("decisions", args=[crisis.pk]),
+        reverse("crisis:decisions", args=[crisis.pk]),
         {
             "gate": "urgences_fermees",
             "occurred_at": "",
@@ -263,7 +263,7 @@ def test_closing_the_emergency_department_from_its_button_shows_on_the_dashboard
         },
     )
     assert response.status_code == 302
-    card = client.get(reverse("crisis-dashboard", args=[crisis.pk])).content.decode()
+    card = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
     assert "fermées depuis" in card and "prochaine réévaluation" in card
     assert 'class="card decisions-card"' in card and "data-due-at=" in card
 
@@ -277,19 +277,21 @@ def test_a_reassessment_falling_due_turns_the_dashboard_card_red(client, crisis,
         occurred_at=timezone.now() - timedelta(hours=13),
         reassess_at=timezone.now() - timedelta(minutes=1),
     )
-    card = client.get(reverse("crisis-dashboard", args=[crisis.pk])).content.decode()
+    card = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
     assert 'class="card decisions-card overdue"' in card
 
 
 def test_a_decision_without_its_required_field_shows_the_error(client, crisis, director):
-    response = login(client, director).post(reverse("decisions", args=[crisis.pk]), {"gate": "urgences_fermees"})
+    response = login(client, director).post(reverse("crisis:decisions", args=[crisis.pk]), {"gate": "urgences_fermees"})
     assert response.status_code == 400
     assert "prochaine réévaluation" in response.content.decode()
     assert not RidaLine.objects.exists()
 
 
 def test_activating_the_cell_opens_the_roster(client, crisis, director):
-    response = login(client, director).post(reverse("decisions", args=[crisis.pk]), {"gate": "activation_cellule"})
-    assert response.status_code == 302 and response["Location"] == reverse("roster", args=[crisis.pk])
+    response = login(client, director).post(
+        reverse("crisis:decisions", args=[crisis.pk]), {"gate": "activation_cellule"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("crisis:roster", args=[crisis.pk])
     crisis.refresh_from_db()
     assert crisis.phase == "mobilisation"

@@ -71,9 +71,9 @@ def test_run_twice_it_changes_nothing_but_restores_the_passwords(demo, settings)
 
 def test_the_admin_and_the_api_docs_are_linked_for_those_who_may_use_them(demo, client):
     admin, director = User.objects.get(username="admin"), User.objects.get(username="directeur")
-    page = login(client, director).get(reverse("home")).content.decode()
+    page = login(client, director).get(reverse("crisis:home")).content.decode()
     assert f'href="{reverse("api-docs")}"' in page and f'href="{reverse("admin:index")}"' not in page
-    page = login(client, admin).get(reverse("home")).content.decode()
+    page = login(client, admin).get(reverse("crisis:home")).content.decode()
     assert f'href="{reverse("api-docs")}"' in page and f'href="{reverse("admin:index")}"' in page
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_job_goes_from_queued_to_done_with_a_real_pdf(client, crisis, director, worker):
-    response = login(client, director).post(reverse("crisis-document-print", args=[crisis.pk, "journal"]))
+    response = login(client, director).post(reverse("printing:crisis-document-print", args=[crisis.pk, "journal"]))
     assert response.status_code == 302
     job = wait_for(PrintJob.objects.get())
     assert job.status == PrintJob.Status.DONE, job.error
@@ -55,7 +55,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_completes_it(
 ):
     _use_broker(DEAD_BROKER)
     started = time.monotonic()
-    response = login(client, director).post(reverse("crisis-document-print", args=[crisis.pk, "journal"]))
+    response = login(client, director).post(reverse("printing:crisis-document-print", args=[crisis.pk, "journal"]))
     assert response.status_code == 302 and time.monotonic() - started < 3  # no long hang on a dead broker
     job = PrintJob.objects.get()
     time.sleep(1)

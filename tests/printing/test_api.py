@@ -20,11 +20,11 @@ def as_user(api: APIClient, user) -> APIClient:
 
 
 def establishment_prints(establishment) -> str:
-    return reverse("api-establishment-prints", args=[establishment.pk])
+    return reverse("printing:api-establishment-prints", args=[establishment.pk])
 
 
 def crisis_prints(crisis) -> str:
-    return reverse("api-crisis-prints", args=[crisis.pk])
+    return reverse("printing:api-crisis-prints", args=[crisis.pk])
 
 
 def test_requesting_the_kit_answers_202_with_the_job(api, establishment, director, kit_data, sent):
@@ -48,11 +48,11 @@ def test_the_job_and_its_file_once_done(api, crisis, director, observer, sent):
     as_user(api, director).post(crisis_prints(crisis), {"document": "journal"}, format="json")
     job = PrintJob.objects.get()
     tasks.render_print_job(job.pk)
-    body = as_user(api, observer).get(reverse("api-print-job", args=[job.pk])).json()
+    body = as_user(api, observer).get(reverse("printing:api-print-job", args=[job.pk])).json()
     assert body["status"] == "done" and body["pages"] >= 1 and len(body["sha256"]) == 64
     assert body["progress"] == {"parts_done": 1, "parts_total": 1} and body["finished_at"] and body["error"] == ""
-    assert body["file"].endswith(reverse("api-print-job-file", args=[job.pk]))
-    response = api.get(reverse("api-print-job-file", args=[job.pk]))
+    assert body["file"].endswith(reverse("printing:api-print-job-file", args=[job.pk]))
+    response = api.get(reverse("printing:api-print-job-file", args=[job.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
@@ -60,7 +60,7 @@ def test_the_job_and_its_file_once_done(api, crisis, director, observer, sent):
 def test_a_pending_job_has_no_file_yet(api, crisis, director, sent):
     as_user(api, director).post(crisis_prints(crisis), {"document": "journal"}, format="json")
     job = PrintJob.objects.get()
-    assert api.get(reverse("api-print-job-file", args=[job.pk])).status_code == 404
+    assert api.get(reverse("printing:api-print-job-file", args=[job.pk])).status_code == 404
 
 
 def test_bad_input_is_a_400_with_field_errors(api, establishment, crisis, director, kit_data, sent):
@@ -89,8 +89,8 @@ def test_outsiders_get_404_and_members_without_the_capability_403(
     as_user(api, outsider)
     assert api.post(establishment_prints(establishment), {"document": "kit"}, format="json").status_code == 404
     assert api.post(crisis_prints(crisis), {"document": "journal"}, format="json").status_code == 404
-    assert api.get(reverse("api-print-job", args=[job.pk])).status_code == 404
-    assert api.get(reverse("api-print-job-file", args=[job.pk])).status_code == 404
+    assert api.get(reverse("printing:api-print-job", args=[job.pk])).status_code == 404
+    assert api.get(reverse("printing:api-print-job-file", args=[job.pk])).status_code == 404
     as_user(api, observer)  # reads, may not print
     assert api.post(establishment_prints(establishment), {"document": "kit"}, format="json").status_code == 403
     assert api.post(crisis_prints(crisis), {"document": "journal"}, format="json").status_code == 403
@@ -104,7 +104,7 @@ def test_a_document_needing_a_capability_the_member_lacks_is_a_403(
     assert as_user(api, scribe).post(establishment_prints(establishment), data, format="json").status_code == 403
     assert as_user(api, director).post(establishment_prints(establishment), data, format="json").status_code == 202
     job = PrintJob.objects.get()
-    assert as_user(api, scribe).get(reverse("api-print-job", args=[job.pk])).status_code == 403
+    assert as_user(api, scribe).get(reverse("printing:api-print-job", args=[job.pk])).status_code == 403
 
 
 def test_wrong_methods_and_anonymous_callers(api, establishment, crisis, director, kit_data, sent):
@@ -114,12 +114,12 @@ def test_wrong_methods_and_anonymous_callers(api, establishment, crisis, directo
     assert api.get(crisis_prints(crisis)).status_code == 405
     api.post(establishment_prints(establishment), {"document": "kit"}, format="json")
     job = PrintJob.objects.get()
-    assert api.delete(reverse("api-print-job", args=[job.pk])).status_code == 405
-    assert api.post(reverse("api-document-list")).status_code == 405
+    assert api.delete(reverse("printing:api-print-job", args=[job.pk])).status_code == 405
+    assert api.post(reverse("printing:api-document-list")).status_code == 405
 
 
 def test_the_list_of_documents_says_scope_parameters_and_capability(api, director, patient_list):
-    documents = {d["name"]: d for d in as_user(api, director).get(reverse("api-document-list")).json()}
+    documents = {d["name"]: d for d in as_user(api, director).get(reverse("printing:api-document-list")).json()}
     assert documents["journal"]["scope"] == "crisis" and documents["journal"]["parameters"] == []
     assert documents["kit"]["is_collection"] and documents["bundle"]["extension"] == "zip"
     assert [p["name"] for p in documents["procedures"]["parameters"]] == ["service"]

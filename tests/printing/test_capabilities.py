@@ -30,7 +30,7 @@ def outline_titles(job: PrintJob) -> list[str]:
 def test_a_member_lacking_the_capability_cannot_request_the_document(client, establishment, scribe, patient_list, sent):
     with pytest.raises(PermissionDenied):
         services.print_job_request(establishment=establishment, by=scribe, document=patient_list.name)
-    url = reverse("establishment-document-print", args=[establishment.pk, patient_list.name])
+    url = reverse("printing:establishment-document-print", args=[establishment.pk, patient_list.name])
     assert login(client, scribe).post(url).status_code == 403
     assert login(client, scribe).get(url).status_code == 403
     assert not PrintJob.objects.exists()
@@ -44,10 +44,10 @@ def test_their_kit_leaves_the_document_out_and_says_why(
     assert job.left_out == [{"document": patient_list.name, "capability": "see_patient_data"}]
     assert patient_list.name not in [entry["document"] for entry in job.plan]
     assert patient_list.title not in outline_titles(job)
-    page = login(client, scribe).get(reverse("print-job", args=[job.pk])).content.decode()
+    page = login(client, scribe).get(reverse("printing:print-job", args=[job.pk])).content.decode()
     assert "Documents laissés de côté" in page and patient_list.title in page
     assert "voir les données des patients" in page
-    kit_page = client.get(reverse("paper-kit", args=[establishment.pk])).content.decode()
+    kit_page = client.get(reverse("printing:paper-kit", args=[establishment.pk])).content.decode()
     assert "Documents hors de votre kit" in kit_page and patient_list.title in kit_page
 
 
@@ -59,11 +59,11 @@ def test_the_nightly_kit_holds_everything_and_only_those_allowed_may_open_it(
     assert patient_list.title in outline_titles(job)
     assert "see_patient_data" in job.requires
     login(client, scribe)
-    assert client.get(reverse("print-job", args=[job.pk])).status_code == 403
-    assert client.get(reverse("print-job-download", args=[job.pk])).status_code == 403
+    assert client.get(reverse("printing:print-job", args=[job.pk])).status_code == 403
+    assert client.get(reverse("printing:print-job-download", args=[job.pk])).status_code == 403
     login(client, director)
-    assert client.get(reverse("print-job", args=[job.pk])).status_code == 200
-    assert client.get(reverse("print-job-download", args=[job.pk])).status_code == 200
+    assert client.get(reverse("printing:print-job", args=[job.pk])).status_code == 200
+    assert client.get(reverse("printing:print-job-download", args=[job.pk])).status_code == 200
 
 
 def test_a_kit_without_such_documents_is_open_to_every_member(
@@ -71,12 +71,12 @@ def test_a_kit_without_such_documents_is_open_to_every_member(
 ):
     job = kit_for(director, establishment, django_capture_on_commit_callbacks)
     assert job.requires == ["read"]
-    assert login(client, observer).get(reverse("print-job-download", args=[job.pk])).status_code == 200
+    assert login(client, observer).get(reverse("printing:print-job-download", args=[job.pk])).status_code == 200
 
 
 def test_a_document_job_needs_the_documents_capability_to_be_seen(
     client, establishment, director, scribe, patient_list, sent
 ):
     job = services.print_job_request(establishment=establishment, by=director, document=patient_list.name)
-    assert login(client, scribe).get(reverse("print-job", args=[job.pk])).status_code == 403
-    assert login(client, director).get(reverse("print-job", args=[job.pk])).status_code == 200
+    assert login(client, scribe).get(reverse("printing:print-job", args=[job.pk])).status_code == 403
+    assert login(client, director).get(reverse("printing:print-job", args=[job.pk])).status_code == 200

@@ -53,10 +53,13 @@ def test_job_titles_read_in_the_readers_language(client, crisis, director, sent)
     assert job.titles == {"fr": "Main courante — Rançongiciel de nuit", "en": "Crisis log — Rançongiciel de nuit"}
     login(client, director)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("print-jobs")).content.decode()
+    page = client.get(reverse("printing:print-jobs")).content.decode()
     assert "Crisis log — Rançongiciel de nuit" in page and "Main courante — " not in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    assert "Main courante — Rançongiciel de nuit" in client.get(reverse("print-job", args=[job.pk])).content.decode()
+    assert (
+        "Main courante — Rançongiciel de nuit"
+        in client.get(reverse("printing:print-job", args=[job.pk])).content.decode()
+    )
 
 
 def test_a_kit_requested_in_english_is_in_english_and_the_nightly_one_in_french(
@@ -84,7 +87,7 @@ def test_the_kit_date_reads_in_the_readers_words(
     at = timezone.localtime(kit.finished_at)
     login(client, director)
     # The kit page's card, and the one-line card of an open crisis's dashboard.
-    for url in (reverse("paper-kit", args=[establishment.pk]), reverse("crisis-dashboard", args=[crisis.pk])):
+    for url in (reverse("printing:paper-kit", args=[establishment.pk]), reverse("crisis:dashboard", args=[crisis.pk])):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
         french = strip_tags(client.get(url).content.decode())
         assert f"généré le {at:%d/%m/%Y} à {at:%H:%M}" in french, url

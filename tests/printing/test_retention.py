@@ -52,9 +52,9 @@ def test_old_files_go_recent_ones_and_the_latest_kit_and_bundle_stay(
     assert not old_journal.file and old_journal.file_pruned_at and not default_storage.exists(old_name)
     assert not older_kit.file
     assert recent_journal.file and latest_kit.file and latest_bundle.file
-    page = login(client, director).get(reverse("print-job", args=[old_journal.pk])).content.decode()
+    page = login(client, director).get(reverse("printing:print-job", args=[old_journal.pk])).content.decode()
     assert "Fichier supprimé le" in page
-    assert client.get(reverse("print-job-download", args=[old_journal.pk])).status_code == 404
+    assert client.get(reverse("printing:print-job-download", args=[old_journal.pk])).status_code == 404
 
 
 def test_cached_parts_unused_for_the_retention_delay_go(establishment, kit_data):

@@ -51,8 +51,8 @@ def test_the_rida_fingerprint_moves_when_a_line_changes(crisis, director):
 
 def test_the_rida_page_offers_its_print_button_with_the_filters(client, crisis, director, observer):
     client.force_login(director)
-    body = client.get(reverse("rida", args=[crisis.pk]), {"kind": "action"}).content.decode()
-    assert reverse("crisis-document-print", args=[crisis.pk, "rida"]) in body
+    body = client.get(reverse("crisis:rida", args=[crisis.pk]), {"kind": "action"}).content.decode()
+    assert reverse("printing:crisis-document-print", args=[crisis.pk, "rida"]) in body
     assert 'name="kind" value="action"' in body
 
 

@@ -21,7 +21,7 @@ ROUTER = "192.0.2.10"
 
 def attempt(username: str, password: str, address: str):
     body = {"username": username, "password": password}
-    return APIClient().post(reverse("api-token"), body, format="json", REMOTE_ADDR=address)
+    return APIClient().post(reverse("crisis:api-token"), body, format="json", REMOTE_ADDR=address)
 
 
 def attack_from(address: str) -> tuple[int, int]:

@@ -28,7 +28,7 @@ ELSEWHERE = "203.0.113.66"
 
 
 def web_login(client, username, password, address=ROUTER):
-    response = client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+    response = client.post(reverse("web:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
     return response
 
 
@@ -38,7 +38,7 @@ def logged_in(client, response) -> bool:
 
 def api_login(username, password, address=ROUTER):
     body = {"username": username, "password": password}
-    return APIClient().post(reverse("api-token"), body, format="json", REMOTE_ADDR=address)
+    return APIClient().post(reverse("crisis:api-token"), body, format="json", REMOTE_ADDR=address)
 
 
 def time_passes(seconds: float) -> None:
@@ -173,7 +173,7 @@ def test_logins_need_no_cache(client, director, settings, cache_url):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
     fail("director", times=1)
     assert logged_in(client, web_login(client, "director", PASSWORD))
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("crisis:home")).status_code == 200
     assert api_login("director", PASSWORD).status_code == 200
 
 

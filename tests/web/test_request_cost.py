@@ -30,7 +30,7 @@ def session_of(client) -> Session:
 
 
 def logged_in(client) -> bool:
-    return client.get(reverse("home")).status_code == 200
+    return client.get(reverse("crisis:home")).status_code == 200
 
 
 def test_a_logged_in_member_stays_logged_in_from_one_request_to_the_next(client, scribe):
@@ -40,7 +40,7 @@ def test_a_logged_in_member_stays_logged_in_from_one_request_to_the_next(client,
 
 
 def test_the_session_row_names_the_user_of_its_data_and_follows_a_login_as_someone_else(client, scribe, director):
-    client.get(reverse("login"))  # anonymous: no user yet (if the page stores anything at all)
+    client.get(reverse("web:login"))  # anonymous: no user yet (if the page stores anything at all)
     assert not Session.objects.exclude(user=None).exists()
     client.force_login(scribe)
     assert session_of(client).user_id == scribe.pk
@@ -91,7 +91,7 @@ def test_the_user_column_is_no_authority_the_signed_data_is(client, scribe, dire
     """A row whose column names another user (not something web.sessions writes) logs in the data's user."""
     client.force_login(scribe)
     Session.objects.update(user=director)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("crisis:home"))
     assert response.status_code == 200 and response.wsgi_request.user == scribe
 
 
@@ -107,16 +107,16 @@ def test_the_joined_user_is_taken_only_when_it_is_the_user_of_the_data(client, s
 
 def test_logging_out_ends_the_session(client, scribe):
     assert client.login(username="scribe", password=PASSWORD)
-    client.post(reverse("logout"))
+    client.post(reverse("web:logout"))
     assert Session.objects.count() == 0
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("crisis:home")).status_code == 302
 
 
 def test_a_deactivated_user_is_logged_out_at_the_next_request(client, scribe):
     client.force_login(scribe)
     scribe.is_active = False
     scribe.save()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("crisis:home"))
     assert response.status_code == 302 and "/connexion/" in response["Location"]
 
 
@@ -124,7 +124,7 @@ def test_a_password_change_elsewhere_logs_the_other_sessions_out_and_flushes_the
     client.force_login(scribe)
     scribe.set_password("another-horse-battery")
     scribe.save()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("crisis:home")).status_code == 302
     assert not Session.objects.filter(user=scribe).exists()
 
 
@@ -133,7 +133,7 @@ def test_a_session_from_a_retired_secret_key_is_cycled_as_django_does(client, sc
     old_key = session_of(client).session_key
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "the-next-secret-key-" + "x" * 40
-    response = client.get(reverse("home"))
+    response = client.get(reverse("crisis:home"))
     assert response.status_code == 200 and response.wsgi_request.user == scribe
     assert session_of(client).session_key != old_key
     assert SessionStore(session_of(client).session_key).load()[HASH_SESSION_KEY] == scribe.get_session_auth_hash()

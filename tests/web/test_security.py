@@ -26,15 +26,15 @@ ENTRY = {"kind": "fait", "text": "Pièce", "priority": "normal", "channel": "pap
 
 def page_urls(crisis, entry_seq):
     return [
-        reverse("home"),
-        reverse("crisis-dashboard", args=[crisis.pk]),
-        reverse("journal", args=[crisis.pk]),
-        reverse("journal-entry", args=[crisis.pk, entry_seq]),
-        reverse("roster", args=[crisis.pk]),
-        reverse("crisis-edit", args=[crisis.pk]),
-        reverse("crisis-prints", args=[crisis.pk]),
-        reverse("print-jobs"),
-        reverse("paper-kit", args=[crisis.establishment_id]),
+        reverse("crisis:home"),
+        reverse("crisis:dashboard", args=[crisis.pk]),
+        reverse("crisis:journal", args=[crisis.pk]),
+        reverse("crisis:journal-entry", args=[crisis.pk, entry_seq]),
+        reverse("crisis:roster", args=[crisis.pk]),
+        reverse("crisis:edit", args=[crisis.pk]),
+        reverse("printing:crisis-prints", args=[crisis.pk]),
+        reverse("printing:print-jobs"),
+        reverse("printing:paper-kit", args=[crisis.establishment_id]),
         reverse("api-docs"),
         "/admin/",
     ]
@@ -69,13 +69,13 @@ def test_every_page_has_a_strict_policy_and_needs_no_inline_code(client, crisis,
 
 
 def test_the_login_page_and_errors_have_the_policy_too(client, db):
-    assert "script-src 'self'" in client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in client.get(reverse("web:login"))["Content-Security-Policy"]
     assert "script-src 'self'" in client.get("/nulle-part/")["Content-Security-Policy"]
 
 
 def test_htmx_is_told_to_inject_no_style_and_eval_nothing(client, director):
     client.force_login(director)
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("crisis:home")).content.decode()
     assert '"includeIndicatorStyles": false' in body and '"allowEval": false' in body
 
 
@@ -90,8 +90,8 @@ def photo_entry(crisis, scribe):
 
 def test_both_attachment_views_send_the_attachment_policy(client, crisis, scribe, photo_entry):
     client.force_login(scribe)
-    web = client.get(reverse("journal-attachment", args=[crisis.pk, photo_entry.seq]))
-    api = client.get(reverse("api-journal-attachment", args=[crisis.pk, photo_entry.pk]))
+    web = client.get(reverse("crisis:journal-attachment", args=[crisis.pk, photo_entry.seq]))
+    api = client.get(reverse("crisis:api-journal-attachment", args=[crisis.pk, photo_entry.pk]))
     for response in (web, api):
         assert response.status_code == 200
         assert directives(response)["default-src"] == "default-src 'none'"
@@ -103,7 +103,7 @@ def test_both_attachment_views_send_the_attachment_policy(client, crisis, scribe
 def test_a_file_that_is_not_what_it_claims_is_refused_by_the_web_form(client, crisis, scribe, name):
     client.force_login(scribe)
     upload = SimpleUploadedFile(name, POLYGLOTS[name])
-    response = client.post(reverse("journal", args=[crisis.pk]), {**ENTRY, "attachment": upload})
+    response = client.post(reverse("crisis:journal", args=[crisis.pk]), {**ENTRY, "attachment": upload})
     assert response.status_code == 400
     assert "ne correspond pas" in response.content.decode()
     assert crisis.journal_entries.count() == 1
@@ -114,7 +114,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_by_the_api(crisis, scribe,
     api = APIClient()
     api.force_authenticate(scribe)
     upload = SimpleUploadedFile(name, POLYGLOTS[name])
-    response = api.post(reverse("api-journal-list", args=[crisis.pk]), {"text": "Pièce", "attachment": upload})
+    response = api.post(reverse("crisis:api-journal-list", args=[crisis.pk]), {"text": "Pièce", "attachment": upload})
     assert response.status_code == 400 and "attachment" in response.json()
     assert crisis.journal_entries.count() == 1
 
@@ -142,7 +142,9 @@ def test_real_pictures_and_pdfs_are_accepted(crisis, scribe, name, content):
 def test_a_12_mb_form_gets_a_clear_page_not_a_bare_bad_request(client, crisis, scribe):
     client.force_login(scribe)
     body = "text=" + "x" * (12 * 1024 * 1024)
-    response = client.post(reverse("journal", args=[crisis.pk]), body, content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        reverse("crisis:journal", args=[crisis.pk]), body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
     page = response.content.decode()
     assert "Requête trop volumineuse" in page and "11 Mo au plus, dont 10 Mo pour une pièce jointe" in page
@@ -153,7 +155,7 @@ def test_an_oversized_htmx_post_gets_a_fragment_in_place_of_the_form(client, cri
     client.force_login(scribe)
     body = "text=" + "x" * (12 * 1024 * 1024)
     response = client.post(
-        reverse("journal", args=[crisis.pk]),
+        reverse("crisis:journal", args=[crisis.pk]),
         body,
         content_type="application/x-www-form-urlencoded",
         HTTP_HX_REQUEST="true",
@@ -167,7 +169,7 @@ def test_the_api_refuses_an_oversized_body_in_json(crisis, scribe):
     api = APIClient()
     api.force_authenticate(scribe)
     upload = SimpleUploadedFile("grande.png", b"\x00" * (12 * 1024 * 1024))
-    response = api.post(reverse("api-journal-list", args=[crisis.pk]), {"text": "Pièce", "attachment": upload})
+    response = api.post(reverse("crisis:api-journal-list", args=[crisis.pk]), {"text": "Pièce", "attachment": upload})
     assert response.status_code == 413
     assert "trop volumineuse" in response.json()["detail"]
 
@@ -188,9 +190,9 @@ def test_an_absurd_anonymous_body_is_refused_before_anything_reads_it(client, db
 def test_a_body_under_the_limit_is_read_as_usual(client, crisis, scribe, settings):
     settings.REQUEST_MAX_BYTES = 2000
     client.force_login(scribe)
-    response = client.post(reverse("journal", args=[crisis.pk]), {**ENTRY, "text": "x" * 500})
+    response = client.post(reverse("crisis:journal", args=[crisis.pk]), {**ENTRY, "text": "x" * 500})
     assert response.status_code == 302 and crisis.journal_entries.count() == 2
-    response = client.post(reverse("journal", args=[crisis.pk]), {**ENTRY, "text": "x" * 3000})
+    response = client.post(reverse("crisis:journal", args=[crisis.pk]), {**ENTRY, "text": "x" * 3000})
     assert response.status_code == 413 and crisis.journal_entries.count() == 2
 
 

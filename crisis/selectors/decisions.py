@@ -1,0 +1,102 @@
+"""Reads of the decisions (gates in effect) and the dashboard's decisions card."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..models import Crisis, Decision
+from .rida import my_open_actions, rida_counters
+
+
+@dataclass
+class GateState:
+    gate: str
+    label: str
+    in_effect: bool
+    last: object  # the latest Decision of this gate, or None
+
+
+@dataclass
+class DecisionsState:
+    gates: list[GateState]
+    closure: object | None  # the decision keeping the emergency department closed, if any
+    closed_since: datetime | None
+    next_reassessment: datetime | None
+    reassessment_due: bool
+    network_cut_since: datetime | None
+    plan_blanc_since: datetime | None
+    diversions: list
+
+
+# Gates that end another's effect: the latest of a pair is the one in effect.
+GATE_PAIRS = {
+    "plan_blanc_declenche": "plan_blanc_leve",
+    "urgences_fermees": "urgences_rouvertes",
+    "coupure_reseau": "reconnexion_internet",
+}
+
+
+def decisions_state(crisis: Crisis, now: datetime | None = None) -> DecisionsState:
+    """The current state of every gate, from the latest decision of each (one query)."""
+    now = now or timezone.now()
+    decisions = list(Decision.objects.filter(crisis=crisis).order_by("occurred_at", "pk"))
+    latest = {}
+    for decision in decisions:
+        latest[decision.gate] = decision
+    pair_of = {**GATE_PAIRS, **{off: on for on, off in GATE_PAIRS.items()}}
+
+    def in_effect(gate: str) -> bool:
+        last = latest.get(gate)
+        if last is None:
+            return False
+        other = latest.get(pair_of.get(gate, ""))
+        return other is None or (other.occurred_at, other.pk) < (last.occurred_at, last.pk)
+
+    gates = [GateState(gate, str(label), in_effect(gate), latest.get(gate)) for gate, label in Decision.Gate.choices]
+    closure = latest.get("urgences_fermees") if in_effect("urgences_fermees") else None
+    return DecisionsState(
+        gates=gates,
+        closure=closure,
+        closed_since=_run_start(decisions, "urgences_fermees", "urgences_rouvertes") if closure else None,
+        next_reassessment=closure.reassess_at if closure else None,
+        reassessment_due=bool(closure and closure.reassess_at and closure.reassess_at <= now),
+        network_cut_since=_run_start(decisions, "coupure_reseau", "reconnexion_internet")
+        if in_effect("coupure_reseau")
+        else None,
+        plan_blanc_since=_run_start(decisions, "plan_blanc_declenche", "plan_blanc_leve")
+        if in_effect("plan_blanc_declenche")
+        else None,
+        diversions=[d for d in decisions if d.gate == "detournement_patients"][-3:][::-1],
+    )
+
+
+def _run_start(decisions: list, on: str, off: str) -> datetime | None:
+    """When the current run of `on` began: the first `on` after the last `off` (closed since 07:00)."""
+    start = None
+    for decision in decisions:
+        if decision.gate == off:
+            start = None
+        elif decision.gate == on and start is None:
+            start = decision.occurred_at
+    return start
+
+
+def decision_list(crisis: Crisis, limit: int = 200) -> QuerySet:
+    return (
+        Decision.objects.filter(crisis=crisis)
+        .select_related("decided_by", "journal_entry", "rida_line")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def decisions_card(crisis: Crisis, user, now: datetime | None = None) -> dict:
+    """What the dashboard's decisions card shows: the current state, overdue actions, the member's own."""
+    now = now or timezone.now()
+    return {
+        "state": decisions_state(crisis, now),
+        "rida": rida_counters(crisis, user, now),
+        "my_actions": list(my_open_actions(crisis, user)),
+        "now": now,
+    }
