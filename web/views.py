@@ -1,6 +1,10 @@
-"""Pages of no app in particular: signing in and out."""
+"""Pages of no app in particular: signing in and out, the accessibility statement."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from .forms import ThrottledLoginForm
 
@@ -8,3 +12,11 @@ from .forms import ThrottledLoginForm
 class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     redirect_authenticated_user = True
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The RGAA accessibility statement: public, like any statement the law asks a hospital to publish."""
+    contact = settings.ACCESSIBILITY_CONTACT
+    context = {"contact": contact, "contact_is_email": "@" in contact and "/" not in contact}
+    return render(request, "web/accessibility.html", context)

@@ -50,8 +50,8 @@ def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, status: int = 200) -> HttpResponse:
     members = list(members_of(crisis))
-    filter_form = RidaFilterForm(
-        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis)
+    filter_form = RidaFilterForm(  # its own ids: the new line's form has fields of the same names
+        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis), auto_id="filtre_%s"
     )
     page = _positive_int(request.GET.get("page")) or 1
     lines, total, pages = selectors.rida_page(crisis, filter_form.filters(), page, RIDA_PAGE_SIZE)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +122,11 @@ def check_page(page, label: str) -> list[str]:
         }""",
         AXE_TAGS,
     )
-    return [f"{label}: {problem}" for problem in result + page.evaluate(CHECK_IDS_JS)]
+    return [f"{label}: {problem}" for problem in result + page.evaluate(CHECK_IDS_JS) + page.evaluate(REFLOW_JS)]
+
+
+REFLOW_JS = """() => document.documentElement.scrollWidth > window.innerWidth
+  ? [`scrolls sideways at ${window.innerWidth} px: ${document.documentElement.scrollWidth} px wide (WCAG 1.4.10)`] : []"""
 
 
 def open_everything(page) -> None:
@@ -165,12 +169,30 @@ def send_form_in_error(page, index: int) -> None:
             form.evaluate("(form) => form.requestSubmit()")
 
 
-def visit_all(page, base: str, pages: list[str], label: str, on_page: Callable | None = None) -> list[str]:
-    problems = []
+VISITED: list[str] = []  # what the last run saw, for its report
+
+
+def same_page_actions(page, url: str) -> list[str]:
+    """The page's action buttons that reopen it with a query: a form opened ("?nouvelle=1"), a filter."""
+    hrefs = page.evaluate(
+        "() => [...new Set([...document.querySelectorAll('main a.button[href^=\"?\"]')].map((a) => a.getAttribute('href')))]"
+    )
+    return [url.split("?")[0] + href.split("#")[0] for href in hrefs]
+
+
+def visit_all(page, base: str, pages: list[str], label: str) -> list[str]:
+    """Each page as it opens, then each of its forms sent in error; the page's own action buttons are visited too."""
+    problems, seen, pages_asked = [], set(pages), pages
+    pages = list(pages)
     for url in pages:
         page.goto(base + url)
         open_everything(page)
         problems += check_page(page, f"{label} {url}")
+        VISITED.append(f"{label} {url}")
+        for action in same_page_actions(page, url):
+            if action not in seen and len(seen) < 3 * len(pages_asked):
+                seen.add(action)
+                pages.append(action)
         for index in range(forms_to_fail(page)):
             if index:
                 page.goto(base + url)

@@ -17,7 +17,8 @@ from printing import registry
 from printing.models import PrintJob
 from printing.services import requests as print_requests
 from tests.conftest import PASSWORD
-from tests.e2e.accessibility import html_pages, visit_all
+from tests.e2e import accessibility
+from tests.e2e.accessibility import check_page, html_pages, visit_all
 from tests.e2e.conftest import logged_in_page
 
 pytestmark = pytest.mark.e2e
@@ -54,15 +55,33 @@ def test_every_page_passes_axe_for_a_writer_and_a_read_only_member(browser, live
     crisis, job = demo
     values = id_values(crisis, job)
     problems = []
-    for username, language in (("directeur", "fr"), ("observateur", "en")):
+    # The writer at 320 px wide, the reader at 640 px (a 1280 px screen at 200 % zoom): no page may scroll sideways.
+    for username, language, width in (("directeur", "fr", 320), ("observateur", "en", 640)):
         client = Client()
         client.login(username=username, password=PASSWORD)
         pages, uncovered = html_pages(client, values)
         assert not uncovered or username == "observateur", f"no demo data shows these pages: {uncovered}"
         page = logged_in_page(browser, live_server, username, PASSWORD)
+        page.set_viewport_size({"width": width, "height": 800})
         if language == "en":
             page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         problems += visit_all(page, live_server.url, pages, username)
         page.context.close()
-    print(f"accessibility: {time.monotonic() - started:.1f} s")
+    print(f"accessibility: {len(accessibility.VISITED)} pages in {time.monotonic() - started:.1f} s:", *accessibility.VISITED, sep="\n  ")
     assert not problems, "\n".join(problems)
+
+
+def test_the_checks_find_what_they_look_for(browser):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 320, "height": 600})
+    page.set_content(
+        '<html><body><img src="x.png"><label for="nowhere">Nom</label><input id="twice"><input id="twice">'
+        '<div style="width: 400px">large</div></body></html>'
+    )
+    problems = check_page(page, "sample")
+    page.close()
+    assert any("image-alt" in p for p in problems)
+    assert any("html-has-lang" in p for p in problems)
+    assert any('id "twice" used 2 times' in p for p in problems)
+    assert any('missing id "nowhere"' in p for p in problems)
+    assert any("scrolls sideways at 320 px" in p for p in problems)
