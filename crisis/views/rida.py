@@ -210,13 +210,15 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
     if not allowed:
         raise PermissionDenied
     form = RidaQuickForm(request.POST)
-    error = ""
+    error = saved = ""
     if form.is_valid():
         try:
             changes = _quick_changes(crisis, line, form.cleaned_data)
             if not set(changes) <= allowed:
                 raise PermissionDenied
             services.rida_update(line=line, by=request.user, **changes)
+            if changes:
+                saved = _("%(number)s enregistrée.") % {"number": line.number}
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -229,6 +231,7 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
             "line": line,
             **row_context(request, crisis, members_of(crisis)),
             "row_error": error,
+            "row_saved": saved,  # said to a screen reader by console.js (data-said)
             "chosen_status": request.POST.get("status", "") if error else "",
             "now": timezone.now(),
             "page_query": request.POST.get("page_query", ""),

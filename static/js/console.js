@@ -114,7 +114,7 @@ function announceMeetingState() {
 }
 setInterval(announceMeetingState, 1000);
 // A print job's state (queued, running, ready, failed), said when the refresh brings a new one.
-let jobStatus = null;
+let jobStatus = document.getElementById("job-status") ? document.getElementById("job-status").dataset.status : null;
 document.addEventListener("htmx:load", (event) => {
   const job = event.detail.elt.id === "job-status" ? event.detail.elt : null;
   if (!job) return;
@@ -156,4 +156,38 @@ document.addEventListener("htmx:oobAfterSwap", restoreFocus);
 document.addEventListener("htmx:afterSettle", () => {
   restoreFocus();
   focusBeforeSwap = null;
+});
+// Inline selects that save (the RIDA's status and owner, data-save-on-commit): a closed select
+// changes on every arrow key, so the keyboard only chooses, and Enter or leaving the field saves
+// (WCAG 3.2.2); a choice made with the mouse saves at once. The form is sent by a "save" event.
+let choosingWithPointer = false;
+document.addEventListener("pointerdown", (event) => {
+  choosingWithPointer = Boolean(event.target.closest && event.target.closest("[data-save-on-commit] select"));
+}, true);
+document.addEventListener("keydown", (event) => {
+  choosingWithPointer = false;
+  const field = event.target;
+  if (event.key === "Enter" && field.matches && field.matches("[data-save-on-commit] select")) {
+    event.preventDefault();
+    saveInline(field);
+  }
+}, true);
+// Saved only when the choice differs from the value the server rendered (the option marked selected).
+function saveInline(field) {
+  const rendered = [...field.options].find((option) => option.defaultSelected);
+  if (field.value === (rendered ? rendered.value : "") || field.dataset.sending === field.value) return;
+  field.dataset.sending = field.value;
+  htmx.trigger(field.form, "save");
+}
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches("[data-save-on-commit] select") && choosingWithPointer) saveInline(field);
+});
+document.addEventListener("focusout", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("[data-save-on-commit] select") && field.isConnected) saveInline(field);
+});
+// A row saved in place says so (data-said, set by the server on the row it sends back).
+document.addEventListener("htmx:load", (event) => {
+  if (event.detail.elt.dataset && event.detail.elt.dataset.said) announce(event.detail.elt.dataset.said);
 });

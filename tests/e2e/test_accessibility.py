@@ -67,7 +67,11 @@ def test_every_page_passes_axe_for_a_writer_and_a_read_only_member(browser, live
             page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         problems += visit_all(page, live_server.url, pages, username)
         page.context.close()
-    print(f"accessibility: {len(accessibility.VISITED)} pages in {time.monotonic() - started:.1f} s:", *accessibility.VISITED, sep="\n  ")
+    print(
+        f"accessibility: {len(accessibility.VISITED)} pages in {time.monotonic() - started:.1f} s:",
+        *accessibility.VISITED,
+        sep="\n  ",
+    )
     assert not problems, "\n".join(problems)
 
 
