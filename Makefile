@@ -12,7 +12,7 @@ DEMO_USERS := directeur coordinateur secretaire communication soins qualite logi
 MSG_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 LOCK := $(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 \
 	--python-platform x86_64-unknown-linux-gnu --generate-hashes --custom-compile-command "make lock"
-export HOST PORT DEMO_PASSWORD PY
+export HOST PORT DEMO_PASSWORD DEMO_USERS PY
 
 .PHONY: run dev prepare test resilience lint lock bench bench-smoke messages check-deploy
 
@@ -35,14 +35,11 @@ lock: $(STAMP)
 # What make run and make dev do first: database, translations, static files, demo accounts.
 prepare: $(STAMP)
 	@$(PY) -c 'import weasyprint' 2>/dev/null || echo "ATTENTION : WeasyPrint ne se charge pas (bibliothèques Pango absentes ?) : les PDF ne seront pas produits. Sur Debian/Ubuntu : sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2"
-	$(PY) manage.py migrate --noinput
+	@echo "Préparation : base de données, traductions, fichiers statiques, démo…"
+	@$(PY) manage.py migrate --noinput -v0
 	@if command -v msgfmt >/dev/null && [ -d locale ]; then $(PY) manage.py compilemessages $(MSG_IGNORE) -v0; fi
-	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py seed_demo
-	@echo
-	@echo "  Comptes de démonstration (mot de passe : $(DEMO_PASSWORD)) :"
-	@echo "    $(DEMO_USERS)"
-	@echo
+	@$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py seed_demo
 
 # gunicorn (DEBUG off, static files by WhiteNoise), a Celery worker and beat; HOST=0.0.0.0 serves the network.
 run: prepare
@@ -64,8 +61,8 @@ resilience: $(STAMP)
 	$(PY) -m pytest -m resilience tests/resilience $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check crisis printing continuity tickets comms web config tests bench bin/run-dev
-	$(VENV)/bin/ruff format --check crisis printing continuity tickets comms web config tests bench bin/run-dev
+	$(VENV)/bin/ruff check crisis printing continuity beds tickets comms obligations preparedness web config tests bench bin/run-dev
+	$(VENV)/bin/ruff format --check crisis printing continuity beds tickets comms obligations preparedness web config tests bench bin/run-dev
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -220,16 +220,24 @@ def procedure_body() -> str:
 
 def seed(services: int, people: int, beds: int):
     from comms.models import DirectoryEntry
-    from continuity.models import Bed, CareUnit, DegradedProcedure
-    from crisis.models import Establishment
+    from continuity.models import Bed, DegradedProcedure
+    from crisis.models import Establishment, Service
+    from crisis.services import service_named
 
     establishment = Establishment.objects.create(
         name="Centre hospitalier universitaire de banc d'essai", short_name="CHU-B"
     )
+    named = {}
+
+    def service(name: str) -> Service:
+        if name not in named:
+            named[name] = service_named(establishment=establishment, name=name)
+        return named[name]
+
     DegradedProcedure.objects.bulk_create(
         DegradedProcedure(
             establishment=establishment,
-            service=SERVICES[i % len(SERVICES)] + ("" if i < len(SERVICES) else f" {i}"),
+            service=service(SERVICES[i % len(SERVICES)] + ("" if i < len(SERVICES) else f" {i}")),
             title=f"Fonctionnement sans DPI — {SERVICES[i % len(SERVICES)]}",
             owner=f"Dr {random.choice(LAST)}",
             version=str(random.randint(1, 5)),
@@ -243,7 +251,7 @@ def seed(services: int, people: int, beds: int):
             last_name=random.choice(LAST),
             first_name=random.choice(FIRST),
             function=random.choice(FUNCTIONS),
-            service=random.choice(SERVICES),
+            service=service(random.choice(SERVICES)),
             phone=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
             mobile=""
             if random.random() < 0.3
@@ -254,10 +262,11 @@ def seed(services: int, people: int, beds: int):
         for _ in range(people)
     )
     units = [
-        CareUnit.objects.create(
+        Service.objects.create(
             establishment=establishment,
             name=f"{SERVICES[u]} — unité {u + 1}",
-            position=u,
+            has_beds=True,
+            position=100 + u,
             location=f"Bâtiment {'ABCD'[u % 4]}, niveau {u % 5}",
         )
         for u in range(28)
@@ -378,8 +387,9 @@ def content_facts(establishment) -> list[str]:
     from continuity.models import Bed, DegradedProcedure
 
     facts = []
-    for e in DirectoryEntry.objects.filter(establishment=establishment):
-        facts += [e.last_name.upper(), e.first_name, e.function, e.service, e.phone, e.mobile, e.bip]
+    for e in DirectoryEntry.objects.filter(establishment=establishment).select_related("service"):
+        service = e.service.name if e.service else ""
+        facts += [e.last_name.upper(), e.first_name, e.function, service, e.phone, e.mobile, e.bip]
     for p in DegradedProcedure.objects.filter(establishment=establishment):
         facts += [p.title, p.owner]
         for block in _paragraphs(p.body):

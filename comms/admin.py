@@ -16,5 +16,6 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
         "on_call",
         "establishment",
     ]
-    list_filter = ["establishment", "on_call", "service"]
-    search_fields = ["last_name", "first_name", "function", "service"]
+    list_filter = ["establishment", "on_call"]
+    search_fields = ["last_name", "first_name", "function", "service__name"]
+    list_select_related = ["service", "establishment"]

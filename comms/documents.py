@@ -6,24 +6,12 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crisis.models import Establishment
+from crisis.models import Establishment, Service
 from printing.declare import BlankForm, Column, PrintableDocument, Rendered, local, register, render_html, sheets
 
 from .models import DirectoryEntry
 
-FIGURE_SPACE = "\u2007"  # as wide as a digit: an empty number keeps the next one aligned
-NUMBER_WIDTH = 14  # "01 23 45 67 89"
-BLANK_NUMBER = "".join(FIGURE_SPACE if ch.isdigit() else ch for ch in "01 23 45 67 89")
 FONT_SIZE = 8.0  # pt: body.directory .grid in static/css/print.css
-
-
-def _number(value: str) -> str:
-    # Padded, never cut: a longer number pushes what follows, or wraps (sheets.wrap_parts).
-    return value.ljust(NUMBER_WIDTH, FIGURE_SPACE) if value else BLANK_NUMBER
-
-
-def _numbers(entry: DirectoryEntry) -> tuple[str, ...]:
-    return (_number(entry.phone), _number(entry.mobile), entry.bip)
 
 
 def _columns() -> list[Column]:
@@ -31,22 +19,27 @@ def _columns() -> list[Column]:
     # same row, between "function" and "service" first (see sheets.wrap_parts).
     return [
         Column(_("Nom, prénom"), 50, lambda e: (e.last_name.upper(), e.first_name), separator=" "),
-        Column(_("Fonction · service"), 64, lambda e: (e.function, e.service)),
-        Column(_("Téléphone · mobile · bip"), 58, _numbers, "digits", separator="  "),
+        Column(_("Fonction · service"), 62, lambda e: (e.function, e.service.name if e.service else "")),
+        # One column per number, each under its own heading: on paper a phone and a mobile run
+        # together ("04 90 00 10 01  06 70 00 10 01") cannot be told apart.
+        Column(_("Téléphone"), 25, lambda e: e.phone, "digits"),
+        Column(_("Mobile"), 25, lambda e: e.mobile, "digits"),
+        Column(_("Bip"), 10, lambda e: e.bip, "digits"),
         Column(_("Astreinte"), 14, lambda e: _("oui") if e.on_call else ""),
     ]
 
 
 @lru_cache(maxsize=16)
-def _page_starts(establishment_id: int, count: int, updated_at, lines_per_page: int) -> tuple[int, ...]:
+def _page_starts(establishment_id: int, count: int, updated_at, services_at, lines_per_page: int) -> tuple[int, ...]:
     """Index of the first entry of every page, the whole directory laid out once.
 
     Rows wrap, so how many people fit on a page depends on their text: numbering chunk pages
     ("page 27 / 56") needs the whole layout. The dashboard plans the kit on every page, hence
-    the cache; its key changes with any added, edited or removed entry (count, latest change).
+    the cache; its key changes with any added, edited or removed entry (count, latest change), and
+    with a renamed service (the services' latest change).
     """
     entries = DirectoryDocument.entries(establishment_id).only(
-        "last_name", "first_name", "function", "service", "phone", "mobile", "bip", "on_call"
+        "last_name", "first_name", "function", "service__name", "phone", "mobile", "bip", "on_call"
     )
     return tuple(sheets.page_starts(list(entries), _columns(), style=DirectoryDocument.STYLE, font_size=FONT_SIZE))
 
@@ -57,7 +50,7 @@ class DirectoryDocument(PrintableDocument):
     name = "directory"
     title = gettext_lazy("Annuaire de crise")
     templates = ("pdf/blank_sheet.html",)
-    version = "2"
+    version = "3"
     kit_order = 10
     weight = 20
     CHUNK_PAGES = 26  # about 1,500 people: two chunks for 3,000, one per worker process
@@ -65,15 +58,23 @@ class DirectoryDocument(PrintableDocument):
 
     @staticmethod
     def entries(establishment_id: int):
-        return DirectoryEntry.objects.filter(establishment_id=establishment_id).order_by(
-            "last_name", "first_name", "pk"
+        return (
+            DirectoryEntry.objects.filter(establishment_id=establishment_id)
+            .select_related("service")
+            .order_by("last_name", "first_name", "pk")
         )
 
     def _summary(self, establishment: Establishment) -> dict:
-        return self.entries(establishment.pk).aggregate(n=Count("pk"), at=Max("updated_at"))
+        """How many entries, their latest change, and the latest change of the services they name
+        (a renamed service reprints the directory)."""
+        summary = self.entries(establishment.pk).aggregate(n=Count("pk"), at=Max("updated_at"))
+        services = Service.objects.filter(establishment=establishment).aggregate(at=Max("updated_at"))
+        return {**summary, "services_at": services["at"]}
 
     def _pages(self, establishment: Establishment, summary: dict) -> tuple[int, ...]:
-        return _page_starts(establishment.pk, summary["n"], summary["at"], sheets.rows_per_page(self.STYLE))
+        return _page_starts(
+            establishment.pk, summary["n"], summary["at"], summary["services_at"], sheets.rows_per_page(self.STYLE)
+        )
 
     def _chunk(self, establishment: Establishment, chunk: int) -> dict:
         """The chunk's rows (slice of the directory), its first page number and the page total."""
@@ -107,6 +108,7 @@ class DirectoryDocument(PrintableDocument):
             chunk["first_number"],
             chunk["total"],
             [[pk, at.isoformat()] for pk, at in rows],
+            str(summary["services_at"]),
         ]
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:

@@ -6,7 +6,7 @@ Call lists, Flash info bulletins and message templates arrive with their issues.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crisis.models import Establishment
+from crisis.models import Establishment, Service
 
 
 class DirectoryEntry(models.Model):
@@ -16,7 +16,14 @@ class DirectoryEntry(models.Model):
     last_name = models.CharField(_("nom"), max_length=100)
     first_name = models.CharField(_("prénom"), max_length=100, blank=True)
     function = models.CharField(_("fonction"), max_length=120, blank=True)
-    service = models.CharField(_("service"), max_length=120, blank=True)
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directory_entries",
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=30, blank=True)
     bip = models.CharField(_("bip"), max_length=12, blank=True)

@@ -88,6 +88,20 @@ SECRET_KEY = env_str("SECRET_KEY") or generated_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# The project's own apps, in their layer order (pyproject.toml's import contracts): each app's urls.py,
+# where it has one, is included by config/urls.py in this order.
+PROJECT_APPS = [
+    "web",
+    "crisis",
+    "printing",
+    "continuity",
+    "beds",
+    "tickets",
+    "comms",
+    "obligations",
+    "preparedness",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -103,12 +117,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
-    "web",
-    "crisis",
-    "printing",
-    "continuity",
-    "tickets",
-    "comms",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -318,7 +327,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Console de crise cyber — API",
-    "DESCRIPTION": "Main courante, crises et établissements. Authentification par jeton ou session.",
+    "DESCRIPTION": (
+        "Établissements et appartenances ; crises et leurs phases ; main courante (entrées, "
+        "corrections, pièces jointes) ; RIDA (lignes, historique, export) ; points de situation "
+        "(ordre du jour, ouverture, clôture) ; décisions ; impressions (documents, travaux "
+        "d'impression et leurs fichiers). Authentification par jeton (POST /api/auth/token/) ou session."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from our own static files: no CDN on an isolated network.
@@ -369,7 +383,7 @@ if REDIS_URL:
         "unacked_restore_throttle": 5,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # a host, or kombu warns it "reverts to localhost"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_QUEUE_DIR)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_SERIALIZER = "json"
@@ -431,8 +445,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "web.log_filters.OneLineRefusals"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["one_line_refusals"]},
         # Django's own console handler would print every line a second time through the root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},

@@ -1,22 +1,21 @@
 from django.contrib import admin
 
-from .models import Bed, CareUnit, DegradedProcedure
+from .models import Bed, DegradedProcedure
 
 
 @admin.register(DegradedProcedure)
 class DegradedProcedureAdmin(admin.ModelAdmin):
     list_display = ["service", "title", "establishment", "version", "reviewed_at", "updated_at"]
     list_filter = ["establishment"]
-    search_fields = ["service", "title", "owner"]
+    search_fields = ["service__name", "title", "owner"]
+    list_select_related = ["service", "establishment"]
 
 
-class BedInline(admin.TabularInline):
-    model = Bed
-    extra = 0
+@admin.register(Bed)
+class BedAdmin(admin.ModelAdmin):
+    """Beds of the care units (the services of the core list that have beds, crisis.Service)."""
 
-
-@admin.register(CareUnit)
-class CareUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "establishment", "location", "position"]
-    list_filter = ["establishment"]
-    inlines = [BedInline]
+    list_display = ["label", "unit", "position"]
+    list_filter = ["unit__establishment"]
+    search_fields = ["label", "unit__name"]
+    list_select_related = ["unit"]

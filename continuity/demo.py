@@ -1,11 +1,16 @@
 """Demo data of continuity: degraded-mode procedures per service and the care units' beds.
 
-Discovered by crisis.demo.seed (the core imports no other app); idempotent.
+Discovered by crisis.demo.seed (the core imports no other app); idempotent. Services and
+units are the establishment's list (crisis.models.Service): the procedures' services are the
+reference ones, the units are added to it with their beds.
 """
 
 from datetime import date
 
-from .models import Bed, CareUnit, DegradedProcedure
+from crisis.models import Service
+from crisis.services import service_named
+
+from .models import Bed, DegradedProcedure
 
 # Services every establishment must cover (see the domain reference); owner, then the steps.
 PROCEDURES = {
@@ -131,7 +136,7 @@ def seed_demo_data(*, establishment, users) -> None:
     for service, (owner, steps) in PROCEDURES.items():
         DegradedProcedure.objects.get_or_create(
             establishment=establishment,
-            service=service,
+            service=service_named(establishment=establishment, name=service),
             title=f"Fonctionnement en mode dégradé — {service.lower()}",
             defaults={
                 "owner": owner,
@@ -142,10 +147,9 @@ def seed_demo_data(*, establishment, users) -> None:
             },
         )
     for position, (name, code, location, beds) in enumerate(UNITS):
-        unit, created = CareUnit.objects.get_or_create(
-            establishment=establishment, code=code, defaults={"name": name, "location": location, "position": position}
-        )
-        if created:
+        unit = service_named(establishment=establishment, name=name, kind=Service.Kind.CARE)
+        Service.objects.filter(pk=unit.pk).update(has_beds=True, code=code, location=location)
+        if not unit.beds.exists():
             Bed.objects.bulk_create(
                 Bed(unit=unit, label=f"{100 * (position + 1) + n // 2}-{'AB'[n % 2]}", position=n) for n in range(beds)
             )

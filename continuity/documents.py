@@ -7,10 +7,10 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crisis.models import Establishment
+from crisis.models import Establishment, Service
 from printing.declare import Chunk, Column, Item, PrintableDocument, Rendered, local, register, render_html, sheets
 
-from .models import Bed, CareUnit, DegradedProcedure
+from .models import Bed, DegradedProcedure
 
 # --- degraded-mode procedures -------------------------------------------------------
 
@@ -41,7 +41,7 @@ class ServiceForm(forms.Form):
 
 
 class ProceduresDocument(PrintableDocument):
-    """One service's degraded-mode procedures: one kit item per service."""
+    """One service's degraded-mode procedures: one kit item per service (the parameter is the service's name)."""
 
     name = "procedures"
     title = gettext_lazy("Procédures dégradées")
@@ -60,7 +60,7 @@ class ProceduresDocument(PrintableDocument):
         return _("Procédures dégradées — %(service)s") % {"service": params["service"]}
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        services = DegradedProcedure.objects.filter(establishment=establishment).values_list("service", flat=True)
+        services = DegradedProcedure.objects.filter(establishment=establishment).values_list("service__name", flat=True)
         return [{"service": s} for s in sorted(set(services))]
 
     @staticmethod
@@ -68,16 +68,18 @@ class ProceduresDocument(PrintableDocument):
         return [[p.pk, p.version, p.updated_at.isoformat()] for p in procedures]
 
     def data(self, establishment: Establishment, params: dict):
-        procedures = DegradedProcedure.objects.filter(establishment=establishment, service=params["service"])
+        procedures = DegradedProcedure.objects.filter(establishment=establishment, service__name=params["service"])
         return self._stamps(procedures.only("pk", "version", "updated_at"))
 
     def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
         # One query for all services: the dashboard's freshness check plans the whole kit.
         by_service = defaultdict(list)
-        for p in DegradedProcedure.objects.filter(establishment=establishment).only(
-            "pk", "service", "version", "updated_at"
+        for p in (
+            DegradedProcedure.objects.filter(establishment=establishment)
+            .select_related("service")
+            .only("pk", "version", "updated_at", "service__name")
         ):
-            by_service[p.service].append(p)
+            by_service[p.service.name].append(p)
         items = []
         for params in params_list:
             fp = self.fingerprint_of(establishment, params, self._stamps(by_service[params["service"]]))
@@ -85,7 +87,9 @@ class ProceduresDocument(PrintableDocument):
         return items
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
-        procedures = list(DegradedProcedure.objects.filter(establishment=establishment, service=params["service"]))
+        procedures = list(
+            DegradedProcedure.objects.filter(establishment=establishment, service__name=params["service"])
+        )
         for procedure in procedures:
             procedure.blocks = _paragraphs(procedure.body)
         updated = max((p.updated_at for p in procedures), default=None)
@@ -104,7 +108,10 @@ class ProceduresDocument(PrintableDocument):
 
 
 class BedCensusDocument(PrintableDocument):
-    """Blank bed census sheets, one per unit, each bed pre-printed: rebuilding the bed map from paper."""
+    """Blank bed census sheets, one per unit, each bed pre-printed: rebuilding the bed map from paper.
+
+    A unit is a service of the core list that has beds (crisis.models.Service); it prints once its
+    beds are listed, so an establishment without beds has no census to print."""
 
     name = "bed_census"
     title = gettext_lazy("Relevé des lits — fiches par unité")
@@ -114,10 +121,12 @@ class BedCensusDocument(PrintableDocument):
     weight = 3
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if CareUnit.objects.filter(establishment=establishment).exists() else []
+        return [{}] if Bed.objects.filter(unit__establishment=establishment).exists() else []
 
     def _stamps(self, establishment: Establishment) -> dict:
-        units = CareUnit.objects.filter(establishment=establishment).aggregate(n=Count("pk"), at=Max("updated_at"))
+        units = Service.objects.filter(establishment=establishment, has_beds=True).aggregate(
+            n=Count("pk"), at=Max("updated_at")
+        )
         beds = Bed.objects.filter(unit__establishment=establishment).aggregate(n=Count("pk"), at=Max("updated_at"))
         return {
             "units": units["n"],
@@ -144,7 +153,9 @@ class BedCensusDocument(PrintableDocument):
             Column(_("Observations"), 28),
         ]
         pages = []
-        for unit in CareUnit.objects.filter(establishment=establishment):
+        for unit in Service.objects.filter(establishment=establishment, has_beds=True, is_active=True):
+            if not beds_by_unit[unit.pk]:
+                continue
             heading = _("Relevé des lits — %(unit)s") % {"unit": unit.name}
             if unit.location:
                 heading = f"{heading} ({unit.location})"

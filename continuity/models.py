@@ -1,20 +1,21 @@
 """Continuity: degraded-mode procedures and the bed inventory.
 
 Procedures and beds are kept minimal here (what the paper kit prints); their
-histories, tests and the bed map arrive with their own issues.
+histories, tests and the bed map arrive with their own issues. Both point at the
+establishment's one list of services and units (crisis.models.Service).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crisis.models import Establishment
+from crisis.models import Establishment, Service
 
 
 class DegradedProcedure(models.Model):
     """A service's way of working without IT (PCRA sheet), printed in the paper kit."""
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="procedures")
-    service = models.CharField(_("service"), max_length=120)
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="procedures")
     title = models.CharField(_("intitulé"), max_length=200)
     owner = models.CharField(_("responsable"), max_length=200, blank=True)
     version = models.CharField(_("version"), max_length=20, default="1")
@@ -28,34 +29,23 @@ class DegradedProcedure(models.Model):
     class Meta:
         verbose_name = _("procédure dégradée")
         verbose_name_plural = _("procédures dégradées")
-        ordering = ["service", "title"]
+        ordering = ["service__name", "title"]
         indexes = [models.Index(fields=["establishment", "service"], name="procedure_estab_service")]
 
     def __str__(self) -> str:
         return f"{self.service} — {self.title}"
 
 
-class CareUnit(models.Model):
-    """A care unit and its beds: enough for the blank bed census sheets."""
-
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="care_units")
-    name = models.CharField(_("unité"), max_length=120)
-    code = models.CharField(_("code"), max_length=20, blank=True)
-    location = models.CharField(_("localisation"), max_length=120, blank=True)
-    position = models.PositiveIntegerField(_("ordre"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("unité de soins")
-        verbose_name_plural = _("unités de soins")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Bed(models.Model):
-    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="beds")
+    """A bed of a care unit (a service of the core list that has beds): enough for the blank census sheets."""
+
+    unit = models.ForeignKey(
+        Service,
+        verbose_name=_("unité"),
+        on_delete=models.PROTECT,
+        related_name="beds",
+        limit_choices_to={"has_beds": True},
+    )
     label = models.CharField(_("lit"), max_length=20, help_text=_("Chambre et lit, par ex. 112-A."))
     position = models.PositiveIntegerField(_("ordre"), default=0)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,6 +10,7 @@ from .models import (
     Membership,
     RecordChange,
     RidaLine,
+    Service,
     Shift,
 )
 
@@ -27,6 +28,14 @@ class ViewOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ServiceInline(admin.TabularInline):
+    """The establishment's services and units: the one list procedures, beds, tickets and the directory use."""
+
+    model = Service
+    extra = 0
+    fields = ["position", "name", "code", "kind", "has_beds", "location", "is_active"]
+
+
 @admin.register(Ght)
 class GhtAdmin(admin.ModelAdmin):
     search_fields = ["name"]
@@ -36,6 +45,17 @@ class GhtAdmin(admin.ModelAdmin):
 class EstablishmentAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "finess", "ght"]
     search_fields = ["name", "short_name", "finess"]
+    inlines = [ServiceInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    """A service is deactivated rather than deleted once anything points at it (its procedures and beds protect it)."""
+
+    list_display = ["name", "establishment", "code", "kind", "has_beds", "position", "is_active"]
+    list_filter = ["establishment", "kind", "has_beds", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name", "code"]
 
 
 @admin.register(Membership)

@@ -41,7 +41,7 @@ def columns() -> list[tuple[str, object]]:
         (_("Source"), _source),
         (_("Porteur"), lambda line: line.owner_label),
         (_("Échéance"), lambda line: _local(line.due_at)),
-        (_("Statut"), lambda line: line.get_status_display()),
+        (_("Statut"), lambda line: line.status_label),
         (_("En retard"), lambda line: _("oui") if line.is_overdue(now) else _("non")),
         (_("Réponse apportée"), lambda line: line.answer),
         (_("Date de la réponse"), lambda line: _local(line.answered_at)),

@@ -1,9 +1,11 @@
-"""Token revocation when a user's access changes (connected in CrisisConfig.ready)."""
+"""Token revocation when a user's access changes, and a new establishment's default services
+(connected in CrisisConfig.ready)."""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
-from .models import Membership
+from .models import Establishment, Membership
+from .services.organisation import services_seed_defaults
 from .services.tokens import token_revoke, token_revoke_without_membership
 
 
@@ -19,7 +21,15 @@ def _membership_changed(sender, instance: Membership, **kwargs) -> None:
     token_revoke_without_membership(user_id=instance.user_id)
 
 
+def _establishment_saved(sender, instance: Establishment, created: bool, raw: bool = False, **kwargs) -> None:
+    # However it is created (admin, demo, tests, a fixture load aside), an establishment starts
+    # with the reference list of services; it is then its own to change.
+    if created and not raw:
+        services_seed_defaults(establishment=instance)
+
+
 def connect() -> None:
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="crisis-token-user-saved")
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="crisis-token-membership-saved")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="crisis-token-membership-deleted")
+    post_save.connect(_establishment_saved, sender=Establishment, dispatch_uid="crisis-establishment-services")

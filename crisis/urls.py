@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("crisis.api_urls")),
     path("", views.home, name="home"),
     path("jeton-api/revoquer/", views.api_token_revoke, name="api-token-revoke"),
+    path("etablissements/<id:establishment_id>/", views.establishment_home, name="establishment"),
     path("crises/<id:crisis_id>/", views.crisis_dashboard, name="dashboard"),
     path("crises/<id:crisis_id>/phase/", views.crisis_phase, name="phase"),
     path("crises/<id:crisis_id>/fiche/", views.crisis_edit, name="edit"),

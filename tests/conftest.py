@@ -5,16 +5,21 @@
 - observer: observateur (ARS), reads CH-A and writes nothing.
 - pris: incident-response provider (expert externe) in CH-A: reads and writes the journal, decides nothing.
 - outsider: directeur of another establishment (CH-B): sees nothing of CH-A.
+
+kit_data: two degraded procedures, a unit of eight beds and twenty directory entries in CH-A.
 """
 
 import io
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 
+from comms.models import DirectoryEntry
+from continuity.models import Bed, DegradedProcedure
 from crisis import services
-from crisis.models import Establishment, Ght, Membership, Role
+from crisis.models import Establishment, Ght, Membership, Role, Service
 
 PASSWORD = "correct-horse-battery"
 
@@ -115,3 +120,59 @@ def exercise(establishment, director):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+# --- a small paper kit's worth of the apps' data (procedures, beds, directory) ---------
+
+
+@pytest.fixture
+def procedures(establishment):
+    body = (
+        "## Déclenchement\nSur décision de l'administrateur de garde.\n\n"
+        "- Sortir les classeurs de fiches papier.\n- Prévenir le standard.\n\n"
+        "Les résultats partent par coursier toutes les 30 minutes."
+    )
+    return [
+        DegradedProcedure.objects.create(
+            establishment=establishment,
+            service=services.service_named(establishment=establishment, name=service),
+            title=f"Sans DPI — {service}",
+            owner="Dr Martin",
+            version="2",
+            reviewed_at=date(2025, 3, 1),
+            body=body,
+        )
+        for service in ("Laboratoire", "Urgences")
+    ]
+
+
+@pytest.fixture
+def beds(establishment):
+    unit = Service.objects.create(
+        establishment=establishment, name="Médecine interne", location="Bât. B", has_beds=True, position=99
+    )
+    return [Bed.objects.create(unit=unit, label=f"{201 + i // 2}-{'AB'[i % 2]}", position=i) for i in range(8)]
+
+
+@pytest.fixture
+def directory(establishment):
+    urgences = Service.objects.get(establishment=establishment, name="Urgences")
+    return [
+        DirectoryEntry.objects.create(
+            establishment=establishment,
+            last_name=f"Nom{i:03d}",
+            first_name="Marie",
+            function="Infirmière",
+            service=urgences,
+            phone="01 23 45 67 89",
+            mobile="" if i % 3 else "06 12 34 56 78",
+            bip="4321",
+            on_call=i % 7 == 0,
+        )
+        for i in range(20)
+    ]
+
+
+@pytest.fixture
+def kit_data(procedures, beds, directory):
+    return {"procedures": procedures, "beds": beds, "directory": directory}

@@ -140,3 +140,23 @@ def test_the_console_speaks_english_when_chosen(client, director):
     assert response.headers["Content-Language"] == "en"
     assert "My establishments" in english and "Mes établissements" not in english
     assert "Log out" in english
+
+
+def test_numbers_follow_the_active_language_and_no_term_is_half_translated():
+    from crisis.templatetags.crisis_tags import hours
+
+    with translation.override("en"):
+        assert hours(5.25) in ("5.2", "5.3")
+        # As an English reader checks it: French terms of art kept, but explained, never half a sentence.
+        assert translation.gettext("Plan blanc déclenché") == "Emergency plan (plan blanc) activated"
+        assert translation.gettext("Fiche") == "Crisis record"
+    with translation.override("fr"):
+        assert hours(5.25) in ("5,2", "5,3")
+
+
+def test_a_rida_lines_status_done_is_not_the_journals_fact():
+    from crisis.models import JournalEntry, RidaLine
+
+    with translation.override("en"):
+        assert str(RidaLine.Status.FAIT.label) == "Done"
+        assert str(JournalEntry.Kind.FAIT.label) == "Fact"

@@ -2,7 +2,7 @@
 radios, labels without colon, and the throttled login forms."""
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -108,6 +108,8 @@ TIME_PATTERNS = (
     re.compile(r"^(?P<h>\d{1,2})$"),  # 7
 )
 YEARS = (2000, 2100)
+# A time still to come today, typed without another date, is the previous day's within this window.
+PREVIOUS_DAY_WITHIN = timedelta(hours=12)
 
 
 class EventTimeField(forms.CharField):
@@ -171,5 +173,20 @@ class EventTimeForm(forms.Form):
                 self.add_error("time", _("Indiquez l'heure de l'événement pour un autre jour qu'aujourd'hui."))
             cleaned["occurred_at"] = None
         else:
-            cleaned["occurred_at"] = timezone.make_aware(datetime.combine(day or today, moment))
+            cleaned["occurred_at"] = self.past_moment(day, moment, today)
         return cleaned
+
+    @staticmethod
+    def past_moment(day, moment: time, today) -> datetime:
+        """The moment typed; a time still to come today, typed with today's date, is the previous day's.
+
+        At 00:10 the secretary types 2350 for an event of 23:50: yesterday, not a refusal
+        "in the future". Only within PREVIOUS_DAY_WITHIN, so that 2350 typed at 09:00 is
+        still refused (a typo, not last night).
+        """
+        at = timezone.make_aware(datetime.combine(day or today, moment))
+        if day in (None, today) and at > timezone.now():
+            yesterday = at - timedelta(days=1)
+            if timezone.now() - yesterday <= PREVIOUS_DAY_WITHIN:
+                return timezone.make_aware(datetime.combine(today - timedelta(days=1), moment))
+        return at

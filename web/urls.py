@@ -9,4 +9,5 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

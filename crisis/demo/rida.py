@@ -110,67 +110,88 @@ LINES = [
 ]
 
 
-def seed_rida(crisis: Crisis, users: dict, t0) -> None:
+def seed_rida(crisis: Crisis, users: dict, t0, *, until) -> None:
+    """The RIDA, meetings and decisions of the scenario up to `until`, each written at its own time."""
+    from .seed import dated
+
     if RidaLine.objects.filter(crisis=crisis).exists():
         return
     at = lambda minutes: t0 + timedelta(minutes=minutes)  # noqa: E731
+    past = lambda minutes: at(minutes) <= until  # noqa: E731
     scribe, director = users["qualite"], users["directeur"]
-    technical = services.meeting_create(
-        crisis=crisis,
-        by=scribe,
-        kind="point_technique",
-        title="Point technique quotidien",
-        scheduled_at=at(1890),  # Tuesday 08:30
-        chair=users["dsi"],
-        attendees=[users["dsi"], users["rssi"], users["pris"], users["coordinateur"]],
-        guests=["ANSSI", "ARS", "RSSI du GHT"],
-        agenda_items=["État de l'investigation du PRIS", "Priorités de redémarrage"],
-        repeats_daily=True,
-    )
-    cell = services.meeting_create(
-        crisis=crisis,
-        by=scribe,
-        kind="cellule",
-        scheduled_at=at(640),
-        chair=director,
-        attendees=[
-            director,
-            users["coordinateur"],
-            users["secretaire"],
-            users["qualite"],
-            users["soins"],
-            users["dsi"],
-        ],
-        guests=["ARS"],
-    )
-    services.meeting_start(meeting=cell, by=scribe, at=at(640))
-    for minutes, kind, theme, text, owner, due, status, answer in LINES:
-        if minutes >= 677 and cell.ended_at is None:  # 37 minutes: 7 over; later lines are not the meeting's
-            services.meeting_end(meeting=cell, by=scribe, at=at(677))
-        member = users.get(owner)
-        line = services.rida_create(
+    with dated(at(600)):
+        technical = services.meeting_create(
             crisis=crisis,
             by=scribe,
-            kind=kind,
-            theme=theme,
-            text=text,
-            owner=member,
-            owner_other="" if member or not owner else owner,
-            due_at=at(minutes + due) if due else None,
+            kind="point_technique",
+            title="Point technique quotidien",
+            scheduled_at=at(1890),  # the next morning, 08:30
+            chair=users["dsi"],
+            attendees=[users["dsi"], users["rssi"], users["pris"], users["coordinateur"]],
+            guests=["ANSSI", "ARS", "RSSI du GHT"],
+            agenda_items=["État de l'investigation du PRIS", "Priorités de redémarrage"],
+            repeats_daily=True,
         )
+        cell = services.meeting_create(
+            crisis=crisis,
+            by=scribe,
+            kind="cellule",
+            scheduled_at=at(640),
+            chair=director,
+            attendees=[
+                director,
+                users["coordinateur"],
+                users["secretaire"],
+                users["qualite"],
+                users["soins"],
+                users["dsi"],
+            ],
+            guests=["ARS"],
+        )
+    if past(640):
+        with dated(at(640)):
+            services.meeting_start(meeting=cell, by=scribe, at=at(640))
+    for minutes, kind, theme, text, owner, due, status, answer in LINES:
+        if not past(minutes):
+            break
+        if minutes >= 677 and cell.started_at and cell.ended_at is None:  # 37 minutes: 7 over
+            with dated(at(677)):
+                services.meeting_end(meeting=cell, by=scribe, at=at(677))
+        member = users.get(owner)
+        with dated(at(minutes)):
+            line = services.rida_create(
+                crisis=crisis,
+                by=scribe,
+                kind=kind,
+                theme=theme,
+                text=text,
+                owner=member,
+                owner_other="" if member or not owner else owner,
+                due_at=at(minutes + due) if due else None,
+            )
         RidaLine.objects.filter(pk=line.pk).update(created_at=at(minutes))
-        if status != "a_faire":
-            services.rida_update(line=line, by=scribe, status=status, answer=answer)
-    _decisions(crisis, users, at)
-    services.meeting_start(meeting=technical, by=users["dsi"], at=at(1890))
-    services.meeting_end(meeting=technical, by=users["dsi"], at=at(1918))
+        answered = minutes + min(due or 30, 90)
+        if status != "a_faire" and past(answered):
+            with dated(at(answered)):
+                services.rida_update(line=line, by=scribe, status=status, answer=answer)
+    _decisions(crisis, users, at, past)
+    if past(1918):
+        with dated(at(1890)):
+            services.meeting_start(meeting=technical, by=users["dsi"], at=at(1890))
+        with dated(at(1918)):
+            services.meeting_end(meeting=technical, by=users["dsi"], at=at(1918))
 
 
-def _decisions(crisis: Crisis, users: dict, at) -> None:
+def _decisions(crisis: Crisis, users: dict, at, past) -> None:
+    from .seed import dated
+
     director = users["directeur"]
-    record = lambda minutes, gate, **fields: services.decision_record(  # noqa: E731
-        crisis=crisis, by=director, gate=gate, occurred_at=at(minutes), **fields
-    )
+
+    def record(minutes, gate, **fields):
+        if past(minutes):
+            with dated(at(minutes)):
+                services.decision_record(crisis=crisis, by=director, gate=gate, occurred_at=at(minutes), **fields)
+
     record(275, "coupure_reseau", details="Internet, cœur de réseau, sauvegardes et liens fibre coupés.")
     record(480, "activation_cellule")
     record(

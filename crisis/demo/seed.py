@@ -1,11 +1,18 @@
-"""Demo data: one establishment in a GHT, one user per role, a ransomware night replayed.
+"""Demo data: one establishment in a GHT, one user per role, a ransomware night replayed twice.
 
+- Tonight's crisis, open: detected a few hours before seed_demo runs, replayed up to now
+  (what the scenario places later has not happened yet), so its clocks read as a newcomer
+  expects on a first screen.
+- Last month's crisis, closed: the whole chronology, for history and exports.
+
+Every step is written at its own time (journal, RIDA answers, histories): see `dated`.
 Idempotent: users are updated (password included), the crises are created once.
 The chronology is a copy of the shared scenario (the project never reads
 outside itself at run time).
 """
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from importlib import import_module
 from pathlib import Path
@@ -16,12 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from crisis import services
-from crisis.models import Crisis, Establishment, Ght, Membership, Phase, Role
+from crisis.models import Crisis, Establishment, Ght, Membership, Phase, RecordChange, RidaLine, Role
 
 from .rida import seed_rida
 
 SCENARIO = Path(__file__).with_name("ransomware-night.json")
 DEMO_CRISIS_TITLE = "Rançongiciel de nuit"
+DEMO_PAST_TITLE = "Rançongiciel du mois dernier"
+DETECTED_HOURS_AGO = 9  # tonight's crisis: detected this long before seed_demo runs
 DEMO_EXERCISE_TITLE = "Exercice annuel de crise cyber (niveau intermédiaire)"
 
 # username, role, first name, last name, position
@@ -63,15 +72,44 @@ def seed_demo(*, password: str) -> dict:
         _admin(password)
     _seed_other_apps(establishment, users)
     created = []
+    now = timezone.now()
+    if not Crisis.objects.filter(establishment=establishment, title=DEMO_PAST_TITLE).exists():
+        t0 = _t0_last_month(now)
+        past = _replay_night(establishment, users, scenario["injects"], DEMO_PAST_TITLE, t0, until=now)
+        seed_rida(past, users, t0, until=now)
+        end = t0 + timedelta(minutes=scenario["injects"][-1]["t"] + 60)
+        with dated(end):
+            services.crisis_close(crisis=past, by=users["directeur"], note="Retour au fonctionnement normal.")
+        created.append(DEMO_PAST_TITLE)
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).exists():
-        _replay_night(establishment, users, scenario["injects"])
+        t0 = _t0_tonight(now)
+        night = _replay_night(establishment, users, scenario["injects"], DEMO_CRISIS_TITLE, t0, until=now)
+        seed_rida(night, users, t0, until=now)
+        _roster(night, users)
         created.append(DEMO_CRISIS_TITLE)
-    night = Crisis.objects.get(establishment=establishment, title=DEMO_CRISIS_TITLE)
-    seed_rida(night, users, night.detected_at - timedelta(minutes=240))  # T0: detection is at T0 + 4 h
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)
     return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE] + [DEMO_ADMIN], "created": created}
+
+
+@contextmanager
+def dated(moment: datetime):
+    """What the services write inside happens at `moment`: the clock they read is moved there.
+
+    A demo replayed at seeding time would date every RIDA answer and history line from
+    tonight, after the events they answer. History rows take their time from a model
+    default bound at import, so those written inside (and RIDA lines) are re-dated on the way out.
+    """
+    real_now = timezone.now
+    started = real_now()
+    timezone.now = lambda: moment + (real_now() - started)  # keeps ticking: entries stay in order
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+        RecordChange.objects.filter(changed_at__gte=started).update(changed_at=moment)
+        RidaLine.objects.filter(created_at__gte=started).update(created_at=moment)
 
 
 def _seed_other_apps(establishment, users) -> None:
@@ -123,84 +161,86 @@ def _admin(password: str):
     return user
 
 
-def _t0(now: datetime) -> datetime:
-    """Sunday 23:00 (Paris) four weeks ago: the whole chronology is in the past."""
-    local = timezone.localtime(now) - timedelta(days=29)
+def _t0_tonight(now: datetime) -> datetime:
+    """T0 of tonight's crisis: the scenario's detection (T0 + 4 h) DETECTED_HOURS_AGO hours before now."""
+    return (timezone.localtime(now) - timedelta(hours=DETECTED_HOURS_AGO + 4)).replace(second=0, microsecond=0)
+
+
+def _t0_last_month(now: datetime) -> datetime:
+    """Sunday 23:00 (Paris) seven weeks ago: the whole four-week chronology ended last month."""
+    local = timezone.localtime(now) - timedelta(days=49)
     sunday = local - timedelta(days=(local.weekday() + 1) % 7)
     return sunday.replace(hour=23, minute=0, second=0, microsecond=0)
 
 
-def _replay_night(establishment, users, injects):
-    t0 = _t0(timezone.now())
+def _replay_night(establishment, users, injects, title, t0, *, until):
+    """The scenario from T0, each entry at its own time; what would come after `until` has not happened."""
     at = lambda minutes: t0 + timedelta(minutes=minutes)  # noqa: E731
     scribe = users["secretaire"]
-    crisis = services.crisis_create(
-        establishment=establishment,
-        by=users["directeur"],
-        title=DEMO_CRISIS_TITLE,
-        kind=Crisis.Kind.CYBERATTAQUE,
-        severity=Crisis.Severity.CRITIQUE,
-        detected_at=at(240),
-        awareness_at=at(265),
-        declared_at=at(660),
-        opened_at=at(480),  # the crisis cell is activated
-    )
-    phases = list(PHASES_AT)
-    for inject in injects:
+    with dated(min(at(661), until)):  # the record typed once the report was made
+        crisis = services.crisis_create(
+            establishment=establishment,
+            by=users["directeur"],
+            title=title,
+            kind=Crisis.Kind.CYBERATTAQUE,
+            severity=Crisis.Severity.CRITIQUE,
+            detected_at=at(240),
+            awareness_at=at(265),
+            declared_at=at(660) if at(660) <= until else None,
+            opened_at=at(480),  # the crisis cell is activated
+        )
+    phases = [p for p in PHASES_AT if at(p[0]) <= until]
+    for inject in (i for i in injects if at(i["t"]) <= until):
         while phases and phases[0][0] <= inject["t"]:
             minutes, phase, note = phases.pop(0)
-            services.crisis_change_phase(crisis=crisis, by=users["directeur"], phase=phase, note=note, at=at(minutes))
-        services.journal_append(
-            crisis=crisis,
-            by=scribe,
-            occurred_at=at(inject["t"]),
-            sender=inject["from"],
-            recipient=inject["to"],
-            channel=inject["channel"],
-            kind=inject["kind"],
-            priority=inject["priority"],
-            text=inject["text"],
-        )
-    _roster(crisis, users)
+            with dated(at(minutes)):
+                services.crisis_change_phase(
+                    crisis=crisis, by=users["directeur"], phase=phase, note=note, at=at(minutes)
+                )
+        with dated(at(inject["t"]) + timedelta(minutes=2)):  # typed two minutes after it happened
+            services.journal_append(
+                crisis=crisis,
+                by=scribe,
+                occurred_at=at(inject["t"]),
+                sender=inject["from"],
+                recipient=inject["to"],
+                channel=inject["channel"],
+                kind=inject["kind"],
+                priority=inject["priority"],
+                text=inject["text"],
+            )
     return crisis
 
 
 def _roster(crisis, users):
+    """Who holds which role tonight; each taking of a post written at its own time."""
     now = timezone.now()
-    services.shift_start(
-        crisis=crisis,
-        by=users["directeur"],
-        role=Role.DIRECTEUR,
-        holder=users["directeur"],
-        deputy=users["coordinateur"],
-        at=now - timedelta(hours=5),
-    )
-    services.shift_start(
-        crisis=crisis,
-        by=users["directeur"],
-        role=Role.SECRETAIRE,
-        holder=users["secretaire"],
-        at=now - timedelta(hours=3),
-    )
-    # The DSI has been there since the night before: the roster must warn.
-    services.shift_start(
-        crisis=crisis,
-        by=users["directeur"],
-        role=Role.DSI,
-        holder=users["dsi"],
-        deputy=users["rssi"],
-        at=now - timedelta(hours=14),
-    )
-    qualite = services.shift_start(
-        crisis=crisis, by=users["directeur"], role=Role.QUALITE, holder=users["soins"], at=now - timedelta(hours=9)
-    )
-    services.shift_hand_over(
-        shift=qualite,
-        by=users["directeur"],
-        to_holder=users["qualite"],
-        summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
-        at=now - timedelta(hours=1),
-    )
+    director = users["directeur"]
+    posts = [
+        (5, Role.DIRECTEUR, "directeur", "coordinateur"),
+        (3, Role.SECRETAIRE, "secretaire", None),
+        (14, Role.DSI, "dsi", "rssi"),  # there since the night before: the roster must warn
+        (9, Role.QUALITE, "soins", None),
+    ]
+    shifts = {}
+    for hours_ago, role, holder, deputy in posts:
+        with dated(now - timedelta(hours=hours_ago)):
+            shifts[role] = services.shift_start(
+                crisis=crisis,
+                by=director,
+                role=role,
+                holder=users[holder],
+                deputy=users[deputy] if deputy else None,
+                at=now - timedelta(hours=hours_ago),
+            )
+    with dated(now - timedelta(hours=1)):
+        services.shift_hand_over(
+            shift=shifts[Role.QUALITE],
+            by=director,
+            to_holder=users["qualite"],
+            summary="RIDA à jour ; 12 signalements ouverts, 3 en attente de réponse de la DSI.",
+            at=now - timedelta(hours=1),
+        )
 
 
 def _exercise(establishment, users):

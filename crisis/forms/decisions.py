@@ -30,6 +30,8 @@ class DecisionForm(Unsuffixed, forms.Form):
     details = forms.CharField(
         label=_("Précisions"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The number of a "décision" entry of the main courante this decision records (linked, not rewritten).
+    entry = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
 
     # The fields each gate asks for, besides the time and the details.
     GATE_FIELDS = {
@@ -40,6 +42,7 @@ class DecisionForm(Unsuffixed, forms.Form):
 
     def service_kwargs(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        data.pop("entry", None)  # the view turns it into the journal entry
         for name in ("ars_informed", "samu_informed"):
             data[name] = self.cleaned_data.get(name)
         return data

@@ -13,7 +13,8 @@ def members_of(crisis):
     )
 
 
-def _person(user) -> str:
+def person(user) -> str:
+    """A member as the forms name them."""
     return user.get_full_name() or user.get_username()
 
 
@@ -25,7 +26,7 @@ class MemberChoices:
     def __init__(self, *args, crisis, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         members = members if members is not None else list(members_of(crisis))
-        choices = [(user.pk, _person(user)) for user in members]
+        choices = [(user.pk, person(user)) for user in members]
         by_pk = {user.pk: user for user in members}
         for name in self.member_fields:
             field = self.fields[name]

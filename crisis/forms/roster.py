@@ -1,23 +1,12 @@
 """Forms of the cell's roster: taking a post, handing it over."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from web.forms import (
-    Unsuffixed,
-)
+from web.forms import Unsuffixed
 
 from ..models import Role
-
-
-def _member_choices(crisis):
-    users = (
-        get_user_model()
-        .objects.filter(memberships__establishment_id=crisis.establishment_id, memberships__is_active=True)
-        .order_by("last_name", "first_name")
-    )
-    return users
+from .members import members_of, person
 
 
 class ShiftStartForm(Unsuffixed, forms.Form):
@@ -44,14 +33,10 @@ class HandoverForm(Unsuffixed, forms.Form):
         _members_as_choices(self, crisis, "to_holder", "deputy")
 
 
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _members_as_choices(form: forms.Form, crisis, *names: str) -> None:
     """Members of the crisis's establishment, queried once: the roster renders one form per role."""
-    members = _member_choices(crisis)
-    choices = [("", "---------")] + [(user.pk, _person(user)) for user in members]
+    members = members_of(crisis)
+    choices = [("", "---------")] + [(user.pk, person(user)) for user in members]
     for name in names:
         form.fields[name].queryset = members  # validation still goes through the queryset
         form.fields[name].choices = choices

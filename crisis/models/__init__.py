@@ -1,4 +1,4 @@
-"""The core: establishments, memberships, crises, the cell roster, the main courante, the RIDA.
+"""The core: establishments and their services, memberships, crises, the cell roster, the main courante, the RIDA.
 
 One module per sub-domain; everything is imported here, so that `crisis.models.X` stays the
 one way to name a model and Django finds them all.
@@ -7,10 +7,11 @@ one way to name a model and Django finds them all.
 from .crises import Crisis, Phase, Shift
 from .history import RecordChange
 from .journal import RECORDED_LATE_AFTER, AppendOnlyError, JournalEntry, JournalQuerySet
-from .organisation import Establishment, Ght, LiveVersioned, Membership, Role
+from .organisation import DEFAULT_SERVICES, Establishment, Ght, LiveVersioned, Membership, Role, Service
 from .rida import Decision, Meeting, RidaLine, search_key
 
 __all__ = [
+    "DEFAULT_SERVICES",
     "RECORDED_LATE_AFTER",
     "AppendOnlyError",
     "Crisis",
@@ -26,6 +27,7 @@ __all__ = [
     "RecordChange",
     "RidaLine",
     "Role",
+    "Service",
     "Shift",
     "search_key",
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from web.errors import RefusedWrite
 
@@ -95,10 +96,16 @@ class RidaLine(models.Model):
     class Status(models.TextChoices):
         A_FAIRE = "a_faire", _("À faire")
         EN_COURS = "en_cours", _("En cours")
-        FAIT = "fait", _("Fait")
+        FAIT = "fait", pgettext_lazy("statut d'une ligne du RIDA", "Fait")  # done, not the journal's "fact"
         ABANDONNE = "abandonne", _("Abandonné")
 
     OPEN_STATUSES = (Status.A_FAIRE, Status.EN_COURS)
+    # Only actions are to do: an information is noted, a decision taken. Their lines are
+    # created closed ("fait", shown as these words) and never counted among open lines.
+    CLOSED_KIND_LABELS = {
+        (Kind.INFORMATION, Status.FAIT): _("Notée"),
+        (Kind.DECISION, Status.FAIT): _("Prise"),
+    }
     # What may change after creation (the number, kind, source and meeting stay).
     EDITABLE_FIELDS = (
         "theme",
@@ -201,6 +208,15 @@ class RidaLine(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_action(self) -> bool:
+        return self.kind == self.Kind.ACTION
+
+    @property
+    def status_label(self) -> str:
+        """The status in words that fit the kind: "Notée" for an information, "Prise" for a decision."""
+        return str(self.CLOSED_KIND_LABELS.get((self.kind, self.status)) or self.get_status_display())
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and self.due_at is not None and self.due_at <= (now or timezone.now())

@@ -3,6 +3,7 @@
 `from crisis.selectors import x` (or `selectors.x`) keeps working: the public names are re-exported here.
 """
 
+from .crises import crises_of_establishment
 from .decisions import (
     GATE_PAIRS,
     DecisionsState,
@@ -62,6 +63,7 @@ from .roster import (
 )
 
 __all__ = [
+    "crises_of_establishment",
     "AgendaSection",
     "DUTY_GAP",
     "DecisionsState",

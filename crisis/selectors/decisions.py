@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Crisis, Decision
 from .rida import my_open_actions, rida_counters
@@ -28,6 +29,26 @@ class DecisionsState:
     network_cut_since: datetime | None
     plan_blanc_since: datetime | None
     diversions: list
+    rows: list  # "État actuel": one CurrentRow per gate pair or single gate
+
+
+@dataclass
+class CurrentRow:
+    """One line of the current state: a pair of opposite gates (or a single gate), its state and since when."""
+
+    key: str
+    label: str
+    state: str  # in words ("déclenché", "levé"); "" when never decided
+    in_effect: bool
+    since: datetime | None
+
+
+# The pairs as the cell says them: subject, state while on, state once off.
+PAIR_WORDS = {
+    "plan_blanc_declenche": (_("Plan blanc"), _("déclenché"), _("levé")),
+    "urgences_fermees": (_("Urgences"), _("fermées"), _("rouvertes")),
+    "coupure_reseau": (_("Accès à internet"), _("coupé"), _("rétabli")),
+}
 
 
 # Gates that end another's effect: the latest of a pair is the one in effect.
@@ -69,7 +90,29 @@ def decisions_state(crisis: Crisis, now: datetime | None = None) -> DecisionsSta
         if in_effect("plan_blanc_declenche")
         else None,
         diversions=[d for d in decisions if d.gate == "detournement_patients"][-3:][::-1],
+        rows=_current_rows(decisions, latest, in_effect),
     )
+
+
+def _current_rows(decisions: list, latest: dict, in_effect) -> list[CurrentRow]:
+    """One row per pair (its state and since when: the start of the current run), then the single gates."""
+    rows, paired = [], {*GATE_PAIRS, *GATE_PAIRS.values()}
+    for gate, label in Decision.Gate.choices:
+        if gate in GATE_PAIRS:
+            off = GATE_PAIRS[gate]
+            subject, on_word, off_word = PAIR_WORDS[gate]
+            if in_effect(gate):
+                rows.append(CurrentRow(gate, str(subject), str(on_word), True, _run_start(decisions, gate, off)))
+            elif latest.get(off) is not None:
+                rows.append(CurrentRow(gate, str(subject), str(off_word), False, latest[off].occurred_at))
+            else:
+                rows.append(CurrentRow(gate, str(subject), "", False, None))
+        elif gate not in paired:
+            last = latest.get(gate)
+            rows.append(
+                CurrentRow(gate, str(label), str(_("décidée")) if last else "", False, last and last.occurred_at)
+            )
+    return rows
 
 
 def _run_start(decisions: list, on: str, off: str) -> datetime | None:

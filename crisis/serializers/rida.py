@@ -85,7 +85,11 @@ class RidaLineCreateSerializer(serializers.Serializer):
         help_text=gettext_lazy("Une personne ou un service sans compte."),
     )
     due_at = DateTimeField(required=False, allow_null=True)
-    status = serializers.ChoiceField(choices=RidaLine.Status.choices, default=RidaLine.Status.A_FAIRE)
+    status = serializers.ChoiceField(
+        choices=RidaLine.Status.choices,
+        required=False,
+        help_text=gettext_lazy("Par défaut : « à faire » pour une action, « fait » (notée, prise) sinon."),
+    )
     answer = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     abandon_reason = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)

@@ -19,6 +19,7 @@ from .journal import (
     journal_verify_chain,
 )
 from .meetings import meeting_create, meeting_end, meeting_start, next_daily_slot, overrun_minutes
+from .organisation import service_named, services_seed_defaults
 from .records import FieldChange, history_record, record_update
 from .rida import RIDA_EDITABLE_FIELDS, rida_abandon, rida_create, rida_update
 from .roster import shift_end, shift_hand_over, shift_start
@@ -33,6 +34,8 @@ __all__ = [
     "current_closure",
     "decision_record",
     "FieldChange",
+    "service_named",
+    "services_seed_defaults",
     "history_record",
     "record_update",
     "journal_append",

@@ -108,13 +108,20 @@ def decision_record(
     destination: str = "",
     ars_informed: bool | None = None,
     samu_informed: bool | None = None,
+    journal_entry: JournalEntry | None = None,
 ) -> Decision:
     """Record a decision: journal entry, D line, and what the decision sets in motion.
+
+    `journal_entry`: a "décision" entry the secretary already typed in the main courante;
+    the decision is linked to it (its time by default) instead of writing the journal twice.
 
     Closing the emergency department while it is closed is the reassessment
     that maintains it; reopening answers the current closure. Activating the
     cell moves an alert to mobilisation; the end of crisis moves to its phase.
     """
+    if journal_entry is not None:
+        _check_entry(crisis, journal_entry)
+        occurred_at = occurred_at or journal_entry.occurred_at
     occurred_at = occurred_at or timezone.now()
     details, opinion = (details or "").strip(), (opinion or "").strip()
     pathway, destination = (pathway or "").strip(), (destination or "").strip()
@@ -145,15 +152,20 @@ def decision_record(
             decided_by=by,
         )
         text = decision_text(decision, maintained=gate == Gate.URGENCES_FERMEES and reassessed is not None)
-        decision.journal_entry = journal_append_for_cell(
-            crisis=crisis,
-            by=by,
-            kind=JournalEntry.Kind.DECISION,
-            channel=JournalEntry.Channel.REUNION,
-            priority=JournalEntry.Priority.URGENT,
-            text=text,
-            occurred_at=occurred_at,
-        )
+        if journal_entry is not None:
+            if Decision.objects.filter(journal_entry=journal_entry).exists():  # checked again under the lock
+                raise ValidationError({"journal_entry": _("Cette entrée est déjà enregistrée comme décision.")})
+            decision.journal_entry = journal_entry
+        else:
+            decision.journal_entry = journal_append_for_cell(
+                crisis=crisis,
+                by=by,
+                kind=JournalEntry.Kind.DECISION,
+                channel=JournalEntry.Channel.REUNION,
+                priority=JournalEntry.Priority.URGENT,
+                text=text,
+                occurred_at=occurred_at,
+            )
         decision.rida_line = rida_create(
             crisis=crisis,
             by=by,
@@ -164,7 +176,7 @@ def decision_record(
             journal_entry=decision.journal_entry,
             owner=by if reassess_at else None,
             due_at=reassess_at,
-            status=RidaLine.Status.A_FAIRE if reassess_at else RidaLine.Status.FAIT,
+            status=RidaLine.Status.FAIT,  # taken; its reassessment, if any, is the line's due time
         )
         decision.save()
         if reassessed is not None:
@@ -173,10 +185,19 @@ def decision_record(
     return decision
 
 
+def _check_entry(crisis: Crisis, entry: JournalEntry) -> None:
+    if entry.crisis_id != crisis.pk:
+        raise ValidationError({"journal_entry": _("Cette entrée appartient à une autre main courante.")})
+    if entry.kind != JournalEntry.Kind.DECISION:
+        raise ValidationError({"journal_entry": _("Seule une entrée de type décision devient une décision.")})
+    if Decision.objects.filter(journal_entry=entry).exists():
+        raise ValidationError({"journal_entry": _("Cette entrée est déjà enregistrée comme décision.")})
+
+
 def _answer_reassessed(previous: Decision, decision: Decision, by) -> None:
     """The closure's D line is answered by its reassessment."""
     line = RidaLine.objects.select_related("crisis").get(pk=previous.rida_line_id)
-    if line.status != RidaLine.Status.A_FAIRE and line.status != RidaLine.Status.EN_COURS:
+    if line.status == RidaLine.Status.ABANDONNE or line.answered_at is not None:
         return
     answer = decision_text(decision, maintained=decision.gate == Gate.URGENCES_FERMEES)
     rida_update(line=line, by=by, status=RidaLine.Status.FAIT, answer=answer, answered_at=decision.occurred_at)

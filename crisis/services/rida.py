@@ -48,6 +48,10 @@ def _validate_line(crisis: Crisis, line: RidaLine) -> None:
         errors["kind"] = _("Type inconnu.")
     if line.status not in RidaLine.Status.values:
         errors["status"] = _("Statut inconnu.")
+    elif line.kind != RidaLine.Kind.ACTION and line.status in RidaLine.OPEN_STATUSES:
+        errors["status"] = _(
+            "Seule une action est à faire ou en cours : une information est notée, une décision prise."
+        )
     if line.status == RidaLine.Status.ABANDONNE and not (line.abandon_reason or "").strip():
         errors["abandon_reason"] = _("Une ligne abandonnée doit dire pourquoi.")
     if line.owner_id is not None and (line.owner_other or "").strip():
@@ -81,7 +85,7 @@ def rida_create(
     owner=None,
     owner_other: str = "",
     due_at: datetime | None = None,
-    status: str = RidaLine.Status.A_FAIRE,
+    status: str | None = None,
     answer: str = "",
     abandon_reason: str = "",
     meeting: Meeting | None = None,
@@ -93,6 +97,8 @@ def rida_create(
     decision line writes a "décision" entry in the journal (unless the caller,
     a decision with its own button, wrote it already).
     """
+    if not status:  # an action is to do; an information is noted, a decision taken, from the start
+        status = RidaLine.Status.A_FAIRE if kind == RidaLine.Kind.ACTION else RidaLine.Status.FAIT
     line = RidaLine(
         crisis=crisis,
         kind=kind,

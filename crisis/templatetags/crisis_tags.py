@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import template
 from django.forms import BoundField
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -24,7 +25,8 @@ def duration(value: timedelta | None) -> str:
 
 @register.filter
 def hours(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """One decimal, in the active language's notation: 5,2 in French, 5.2 in English."""
+    return formats.number_format(value, 1)
 
 
 # --- inputs written in the template ------------------------------------------
@@ -50,3 +52,30 @@ def options(field: BoundField) -> list[tuple[str, str, bool, str]]:
         has_selected = has_selected or selected
         rows.append((str(value), label, selected, keys.get(str(value), "")))
     return rows
+
+
+@register.simple_tag(takes_context=True)
+def crisis_read_only(context, crisis) -> bool:
+    """Whether this member only reads the crisis (the observer): the page says "lecture seule" once, in the
+    top bar, and shows no link to an action they cannot take. One query per page, kept on the request."""
+    from ..models import Membership
+    from ..permissions import Cap, capabilities_of
+
+    request = context.get("request")
+    if request is None or crisis is None or not request.user.is_authenticated:
+        return False
+    cache = request.__dict__.setdefault("_crisis_read_only", {})
+    if crisis.pk not in cache:
+        role = (
+            Membership.objects.filter(user=request.user, establishment_id=crisis.establishment_id, is_active=True)
+            .values_list("role", flat=True)
+            .first()
+        )
+        cache[crisis.pk] = role is not None and capabilities_of(role) <= {Cap.READ}
+    return cache[crisis.pk]
+
+
+@register.filter
+def can(membership, capability: str) -> bool:
+    """{% if membership|can:"decide" %}: whether the member holds the capability (no membership: no)."""
+    return membership is not None and membership.has(capability)

@@ -1,12 +1,12 @@
 """The journal entry's "suite à donner": its RIDA lines, and the one-click form that makes it an action."""
 
-from django import template
+from django import forms, template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..forms import RidaLineForm
-from ..models import Membership, RidaLine
+from ..models import Decision, JournalEntry, Membership, RidaLine
 from ..permissions import Cap
 
 register = template.Library()
@@ -29,7 +29,26 @@ def entry_follow_up(context, crisis, entry):
             "next": reverse("crisis:journal-entry", args=[crisis.pk, entry.seq]),
         }
         form = RidaLineForm(crisis=crisis, initial=initial, auto_id="suite_%s")
-    return {"crisis": crisis, "entry": entry, "lines": lines, "form": form, "csrf_token": context.get("csrf_token")}
+        form.fields["kind"].widget = forms.HiddenInput()  # the buttons say which kind they create
+    decision = (
+        Decision.objects.filter(journal_entry=entry).first() if entry.kind == JournalEntry.Kind.DECISION else None
+    )
+    can_decide = (
+        entry.kind == JournalEntry.Kind.DECISION
+        and decision is None
+        and membership is not None
+        and membership.has(Cap.DECIDE)
+        and crisis.is_open
+    )
+    return {
+        "crisis": crisis,
+        "entry": entry,
+        "lines": lines,
+        "form": form,
+        "decision": decision,
+        "can_decide": can_decide,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 def escaped_choices(choices) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from .crises import (
     home,
 )
 from .decisions import decisions
+from .establishments import establishment_home
 from .journal import journal, journal_attachment, journal_entry
 from .meetings import meeting, meeting_end, meeting_start, meetings
 from .rida import rida, rida_line, rida_line_quick
@@ -27,6 +28,7 @@ __all__ = [
     "crisis_phase",
     "dashboard_version",
     "decisions",
+    "establishment_home",
     "home",
     "journal",
     "journal_attachment",

@@ -1,13 +1,12 @@
 """Home, crisis dashboard, phase, record and closure."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -15,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from web import live
 from web.forms import add_service_errors
 
-from .. import selectors, services
+from .. import plugins, selectors, services
 from ..forms import (
     CloseForm,
     CrisisEditForm,
@@ -71,10 +70,6 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("crisis:home")
 
 
-# CNIL notification (GDPR art. 33) and the complaint that keeps the cyber insurance cover.
-DEADLINE_72H = timedelta(hours=72)
-
-
 def dashboard_version(crisis: Crisis) -> str:
     """Everything the dashboard shows: the crisis (journal, phase, roster, record) and its
     establishment (kit freshness). What changes with time alone (a deadline falling due) is
@@ -90,26 +85,16 @@ def _roles_with(capability: str) -> list[str]:
 @login_required
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    """The cards the apps declare for a crisis (crisis.plugins), those this member may see."""
     if live.is_poll(request):  # most polls end here, on one small query
         if unchanged := live.nothing_new(request, live.version_of(*live_versions_for_user(request.user, crisis_id))):
             return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    version = dashboard_version(crisis)
-    now = timezone.now()
-    deadline = crisis.awareness_at + DEADLINE_72H if crisis.awareness_at else None
     context = {
         "crisis": crisis,
         "membership": membership,
-        "elapsed": (crisis.closed_at or now) - crisis.detected_at,
-        "deadline_72h": deadline,
-        "deadline_overdue": deadline is not None and deadline <= (crisis.closed_at or now),
-        "deadline_left": abs(deadline - now) if deadline else None,
-        "roster": selectors.roster(crisis),
-        "urgent": selectors.latest_urgent(crisis),
-        "counters": selectors.journal_counters(crisis),
-        "decisions_card": selectors.decisions_card(crisis, request.user),
-        "phase_form": PhaseForm(initial={"phase": crisis.phase}) if membership.has(Cap.DECIDE) else None,
-        "live_version": version,
+        "cards": plugins.cards_for(crisis, membership, request.user),
+        "live_version": dashboard_version(crisis),
     }
     template = "crisis/dashboard.html#live" if request.htmx and live.is_poll(request) else "crisis/dashboard.html"
     return render(request, template, context)
@@ -150,6 +135,7 @@ def crisis_edit(request: HttpRequest, crisis_id: int) -> HttpResponse:
     can_decide = membership.has(Cap.DECIDE) and crisis.is_open
     context = {
         "crisis": crisis,
+        "membership": membership,
         "form": form if can_decide else None,
         "close_form": CloseForm() if can_decide else None,
         "history": selectors.history_of(crisis)[:50],

@@ -13,7 +13,7 @@ from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import DecisionForm
-from ..models import Crisis, Decision
+from ..models import Crisis, Decision, JournalEntry
 from ..permissions import Cap, get_crisis_for_user
 
 
@@ -27,32 +27,63 @@ def decisions(request: HttpRequest, crisis_id: int) -> HttpResponse:
         form = DecisionForm(request.POST, auto_id=_auto_id(request.POST.get("gate", "")))
         if form.is_valid():
             try:
-                decision = services.decision_record(crisis=crisis, by=request.user, **form.service_kwargs())
+                entry = _entry(crisis, form.cleaned_data.get("entry"))
+                decision = services.decision_record(
+                    crisis=crisis, by=request.user, journal_entry=entry, **form.service_kwargs()
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 return _after(request, crisis, decision)
         failed = form
     can_decide = membership.has(Cap.DECIDE) and crisis.is_open
+    # "Enregistrer comme décision" from a décision entry: every gate's form prefilled with it.
+    from_entry = _entry_or_none(crisis, request.GET.get("entree")) if can_decide else None
     context = {
         "crisis": crisis,
+        "membership": membership,
         "state": selectors.decisions_state(crisis),
         "decisions": selectors.decision_list(crisis),
-        "gate_forms": _gate_forms(failed) if can_decide else [],
+        "gate_forms": _gate_forms(failed, from_entry) if can_decide else [],
+        "from_entry": from_entry,
         "failed": failed,
         "now": timezone.now(),
     }
     return render(request, "crisis/decisions.html", context, status=400 if failed is not None else 200)
 
 
-def _gate_forms(failed: DecisionForm | None) -> list[tuple[str, str, DecisionForm, tuple]]:
+def _gate_forms(failed: DecisionForm | None, entry: JournalEntry | None = None) -> list[tuple]:
     """(gate, label, form, the fields it asks for) for each button; the one that failed keeps its errors."""
     forms = []
     failed_gate = failed.data.get("gate") if failed is not None else None
+    prefilled = {}
+    if entry is not None:
+        prefilled = {"entry": entry.seq, "occurred_at": timezone.localtime(entry.occurred_at), "details": entry.text}
     for gate, label in Decision.Gate.choices:
-        form = failed if gate == failed_gate else DecisionForm(initial={"gate": gate}, auto_id=_auto_id(gate))
+        initial = {"gate": gate, **prefilled}
+        form = failed if gate == failed_gate else DecisionForm(initial=initial, auto_id=_auto_id(gate))
         forms.append((gate, label, form, DecisionForm.GATE_FIELDS.get(gate, ())))
     return forms
+
+
+def _entry(crisis: Crisis, seq: int | None) -> JournalEntry | None:
+    """The journal entry a decision records, by its number; a number of no entry is an error next to the form."""
+    if seq is None:
+        return None
+    entry = JournalEntry.objects.filter(crisis=crisis, seq=seq).first()
+    if entry is None:
+        raise ValidationError({"journal_entry": _("Entrée introuvable dans cette main courante.")})
+    return entry
+
+
+def _entry_or_none(crisis: Crisis, raw: str | None) -> JournalEntry | None:
+    """The décision entry named by ?entree=, if it is one and not yet a decision (else the page is as usual)."""
+    if not raw or not raw.isdigit() or len(raw) > 9:
+        return None
+    entry = JournalEntry.objects.filter(crisis=crisis, seq=int(raw), kind=JournalEntry.Kind.DECISION).first()
+    if entry is None or Decision.objects.filter(journal_entry=entry).exists():
+        return None
+    return entry
 
 
 def _auto_id(gate: str) -> str:

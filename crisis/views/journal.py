@@ -22,7 +22,7 @@ from ..forms import (
     JournalEntryForm,
     JournalFilterForm,
 )
-from ..models import Crisis, JournalEntry
+from ..models import Crisis, Decision, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
 
 JOURNAL_PAGE_SIZE = 50
@@ -53,8 +53,12 @@ def _remembered_key(crisis: Crisis) -> str:
 
 
 def _remember_choices(request: HttpRequest, crisis: Crisis, form: JournalEntryForm) -> None:
-    """Type and channel stay as this member last chose them; priority goes back to normal."""
-    choices = {name: form.cleaned_data[name] for name in ("kind", "channel")}
+    """Type, priority and channel all stay as this member last chose them (the form says so).
+
+    Half sticky (the type kept, the priority back to normal) surprised the secretary
+    either way; all three kept, shown selected and said above the form, is predictable.
+    """
+    choices = {name: form.cleaned_data[name] for name in ("kind", "priority", "channel")}
     if request.session.get(_remembered_key(crisis)) != choices:
         request.session[_remembered_key(crisis)] = choices
 
@@ -79,7 +83,7 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "can_write": membership.has(Cap.WRITE_JOURNAL) and (crisis.is_open or form.errors),
         "form": form,
         "filter_form": filter_form,
-        "entries_html": _entries_html(crisis, entries, load=True),
+        "entries_html": _entries_html(crisis, entries, load=True, membership=membership),
         "match_count": selectors.journal_match_count(crisis, filters),
         "match_count_cap": selectors.MATCH_COUNT_CAP,
         "next_before": next_before,
@@ -96,20 +100,38 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
 
 
 def _entries_html(
-    crisis: Crisis, entries, fresh: set[int] = frozenset(), oob: bool = False, load: bool = False
+    crisis: Crisis,
+    entries,
+    fresh: set[int] = frozenset(),
+    oob: bool = False,
+    load: bool = False,
+    *,
+    membership,
 ) -> SafeString:
     """The entries' HTML, each rendered once (entries never change; see web.fragments).
 
     `load`: `entries` are EntryKeys (selectors.journal_page_keys), whose rows are read only where the HTML is missing.
+    The links to actions (follow-up, decision) are shown only to those who may take them: part of the key.
     """
     version = fragments.template_version("crisis/journal.html")
-    context_key = fragments.context_key()
+    links = {
+        "can_follow_up": crisis.is_open and membership.has(Cap.MANAGE_RIDA),
+        "can_decide": crisis.is_open and membership.has(Cap.DECIDE),
+    }
+    context_key = f"{fragments.context_key()}:{int(links['can_follow_up'])}{int(links['can_decide'])}"
+    # Décision entries already recorded as decisions offer no "enregistrer comme décision".
+    recorded = set()
+    if links["can_decide"]:
+        pks = [entry.pk for entry in entries]
+        recorded = set(Decision.objects.filter(journal_entry_id__in=pks).values_list("journal_entry_id", flat=True))
 
     def key(entry) -> str:
-        return f"journal-entry:{version}:{entry.pk}:{entry.hash[:16]}:{int(entry.is_corrected)}:{context_key}"
+        flags = f"{int(entry.is_corrected)}{int(entry.pk in recorded)}"
+        return f"journal-entry:{version}:{entry.pk}:{entry.hash[:16]}:{flags}:{context_key}"
 
     def render_entry(entry) -> str:
-        return render_to_string("crisis/journal.html#entry", {"entry": entry, "crisis": crisis})
+        context = {"entry": entry, "crisis": crisis, "recorded": entry.pk in recorded, **links}
+        return render_to_string("crisis/journal.html#entry", context)
 
     loader = (lambda keys: selectors.journal_entries_by_key(crisis, keys)) if load else None
     html = fragments.render_many(entries, key, render_entry, loader)
@@ -158,7 +180,7 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis_version, _establishment_version = live_versions_for_user(request.user, crisis_id)
     if unchanged := live.nothing_new(request, crisis_version):
         return unchanged
-    crisis, _membership = get_crisis_for_user(request.user, crisis_id)
+    crisis, membership = get_crisis_for_user(request.user, crisis_id)
     after = _cursor(request.GET.get("after"))
     if after is None:
         return HttpResponseBadRequest(_("Curseur invalide."))
@@ -180,7 +202,10 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     fresh = {entry.pk for entry in new_entries}
     if order == selectors.JournalOrder.TIME and _lands_below_the_top(crisis, filters, after, new_entries):
         entries, next_before = selectors.journal_page_keys(crisis, filters, None, JOURNAL_PAGE_SIZE, order)
-        context |= {"region_html": _entries_html(crisis, entries, fresh, load=True), "next_before": next_before}
+        context |= {
+            "region_html": _entries_html(crisis, entries, fresh, load=True, membership=membership),
+            "next_before": next_before,
+        }
         context["order"] = order
         context["is_first_page"] = True
         context["order_query"] = _filter_query(request, keep_order=False)
@@ -191,8 +216,8 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     corrected = list(selectors.journal_entries(crisis).filter(pk__in=corrected_ids)) if corrected_ids else []
     corrected = selectors.journal_mark_corrected(corrected)
     context |= {
-        "new_html": _entries_html(crisis, new_entries, fresh),
-        "corrected_html": _entries_html(crisis, corrected, oob=True),
+        "new_html": _entries_html(crisis, new_entries, fresh, membership=membership),
+        "corrected_html": _entries_html(crisis, corrected, oob=True, membership=membership),
     }
     return render(request, "crisis/journal.html#poll-response", context)
 
@@ -253,6 +278,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
             return redirect("crisis:journal", crisis.pk)
     context = {
         "crisis": crisis,
+        "membership": membership,
         "entry": entry,
         "corrections": selectors.journal_entries(crisis).filter(corrects=entry).order_by("seq"),
         "form": form if membership.has(Cap.WRITE_JOURNAL) and crisis.is_open else None,

@@ -39,7 +39,12 @@ def meetings(request: HttpRequest, crisis_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Point de situation planifié."))
             return redirect("crisis:meeting", crisis.pk, meeting.pk)
-    context = {"crisis": crisis, "meetings": selectors.meetings_of(crisis)[:100], "form": form}
+    context = {
+        "crisis": crisis,
+        "membership": membership,
+        "meetings": selectors.meetings_of(crisis)[:100],
+        "form": form,
+    }
     return render(request, "crisis/meetings.html", context, status=400 if form is not None and form.errors else 200)
 
 
@@ -69,6 +74,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
     elapsed = (min(meeting.ended_at or now, now) - meeting.started_at) if meeting.started_at else None
     context = {
         "crisis": crisis,
+        "membership": membership,
         "meeting": meeting,
         "agenda": selectors.meeting_agenda(meeting, now),
         "releve": selectors.meeting_releve(meeting),

@@ -157,6 +157,11 @@ def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpRespons
     if form is not None:
         for name, field in form.fields.items():
             field.disabled = name not in allowed and not (name == "owner_other" and "owner" in allowed)
+        if not line.is_action:  # noted or taken, or abandoned: never to do
+            form.fields["status"].choices = [
+                (RidaLine.Status.FAIT, line.CLOSED_KIND_LABELS[(line.kind, RidaLine.Status.FAIT)]),
+                (RidaLine.Status.ABANDONNE, RidaLine.Status.ABANDONNE.label),
+            ]
     if request.method == "POST" and form.is_valid():
         changes = _changes(form, initial)
         try:
@@ -168,6 +173,7 @@ def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpRespons
             return redirect("crisis:rida-line", crisis.pk, line.pk)
     context = {
         "crisis": crisis,
+        "membership": membership,
         "line": line,
         "form": form,
         "history": selectors.rida_history(line),

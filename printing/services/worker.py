@@ -85,12 +85,15 @@ def _mine(job: PrintJob):
     return PrintJob.objects.filter(pk=job.pk, status=PrintJob.Status.RUNNING, attempts=job.attempts)
 
 
-def _finish(job: PrintJob, *, pages: int, sha256: str, file_name: str = "", part: RenderedPart | None = None) -> bool:
+def _finish(
+    job: PrintJob, *, pages: int, sha256: str, file_name: str = "", part: RenderedPart | None = None, since=None
+) -> bool:
+    """`since`: when the work began, if before this run (a kit's planning, before its parts rendered)."""
     now = timezone.now()
     finished = _mine(job).update(
         status=PrintJob.Status.DONE,
         finished_at=now,
-        duration=now - job.started_at,
+        duration=now - (since or job.started_at),
         page_count=pages,
         sha256=sha256,
         file=file_name,
@@ -348,12 +351,16 @@ def print_job_assemble(*, job_id: int) -> PrintJob | None:
     if PrintJob.objects.filter(parent_id=job_id, status__in=PrintJob.PENDING).exists():
         return None
     now = timezone.now()
+    # started_at becomes the assembly's (the sweeper's clock for a stuck run); the duration shown
+    # counts from the planning, so that a kit's reads its parts' rendering too.
+    planned_at = PrintJob.objects.filter(pk=job_id).values_list("started_at", flat=True).first()
     taken = PrintJob.objects.filter(pk=job_id, status=PrintJob.Status.RUNNING, waiting_for_parts=True).update(
         waiting_for_parts=False, started_at=now
     )
     if taken != 1:
         return None
     job = PrintJob.objects.select_related("establishment").get(pk=job_id)
+    job.work_began_at = planned_at
     try:
         failed = job.children.filter(status=PrintJob.Status.FAILED).first()
         if failed:
@@ -412,4 +419,10 @@ def _assemble(job: PrintJob) -> None:
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     filename = f"{job.pk}-{slugify(job.title)[:60]}-{stamp}.{output.extension}"
     name = _store(now.strftime("print/%Y/%m"), filename, output.content)
-    _finish(job, pages=output.pages, sha256=hashlib.sha256(output.content).hexdigest(), file_name=name)
+    _finish(
+        job,
+        pages=output.pages,
+        sha256=hashlib.sha256(output.content).hexdigest(),
+        file_name=name,
+        since=getattr(job, "work_began_at", None),
+    )

@@ -61,13 +61,73 @@ function markOverdue() {
 }
 setInterval(markOverdue, 15000);
 document.addEventListener("htmx:load", markOverdue);
-// A live block marked data-poll-pauses-in-forms skips its refresh while someone types in a form
-// (the page's Content-Security-Policy forbids the eval that an hx-trigger filter would need).
-document.addEventListener("htmx:confirm", (event) => {
-  const polling = event.detail.elt.closest("[data-poll-pauses-in-forms]");
-  if (polling && event.detail.elt === polling && document.activeElement && document.activeElement.closest("form")) {
-    event.preventDefault();
+// Live blocks (data-poll-pauses-in-forms) never pause silently. Someone typing in a form outside the
+// block (filters, a new line) gets the refresh at once: nothing they edit moves. While the focus is in
+// a form inside the block (a row's status), the refresh is held and the page says so, with the count
+// of changes and a button to apply them; it applies itself once the focus leaves the block's forms.
+// (The page's Content-Security-Policy forbids the eval that an hx-trigger filter would need.)
+const heldRefreshes = new Map();
+function versionOf(html) {
+  const match = /[?&]v=(\d+)/.exec(html);
+  return match ? Number(match[1]) : null;
+}
+function editingInside(block) {
+  const active = document.activeElement;
+  return Boolean(active && active.closest("form") && block.contains(active));
+}
+function pausedNote(block) {
+  let note = document.getElementById(`${block.id}-paused`);
+  if (!note) {
+    note = document.createElement("p");
+    note.id = `${block.id}-paused`;
+    note.className = "live-paused";
+    note.setAttribute("role", "status");
+    const text = document.createElement("span");
+    const apply = document.createElement("button");
+    apply.type = "button";
+    apply.className = "secondary small-button";
+    apply.addEventListener("click", () => applyHeld(block.id));
+    note.append(text, " ", apply);
+    block.before(note);
   }
+  return note;
+}
+function showPaused(block, changes) {
+  const english = document.documentElement.lang === "en";
+  const note = pausedNote(block);
+  const words = english
+    ? `Updates paused while you edit: ${changes} change${changes > 1 ? "s" : ""}`
+    : `Mises à jour en pause pendant votre saisie — ${changes} changement${changes > 1 ? "s" : ""}`;
+  note.querySelector("span").textContent = words;
+  note.querySelector("button").textContent = english ? "Apply now" : "Appliquer maintenant";
+}
+function applyHeld(id) {
+  const html = heldRefreshes.get(id);
+  const block = document.getElementById(id);
+  heldRefreshes.delete(id);
+  const note = document.getElementById(`${id}-paused`);
+  if (note) note.remove();
+  if (html && block) htmx.swap(block, html, { swapStyle: "outerHTML" });
+}
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const block = event.detail.elt;
+  if (!block.matches || !block.matches("[data-poll-pauses-in-forms]") || event.detail.xhr.status !== 200) return;
+  if (event.detail.requestConfig && event.detail.requestConfig.verb !== "get") return;
+  if (!editingInside(block)) return;
+  event.detail.shouldSwap = false;
+  heldRefreshes.set(block.id, event.detail.serverResponse);
+  const shown = versionOf(block.getAttribute("hx-get") || "");
+  const latest = versionOf(event.detail.serverResponse);
+  showPaused(block, shown !== null && latest !== null && latest > shown ? latest - shown : 1);
+});
+document.addEventListener("focusout", () => {
+  // After the focus has moved: apply what was held for blocks no longer being edited.
+  setTimeout(() => {
+    for (const id of [...heldRefreshes.keys()]) {
+      const block = document.getElementById(id);
+      if (block && !editingInside(block)) applyHeld(id);
+    }
+  }, 0);
 });
 // Meeting countdown: the server renders the times and the minutes left; this ticks them every second
 // and shows the 5-minute warning (25 minutes into a 30-minute point) without a reload.

@@ -101,7 +101,7 @@ def test_another_day_needs_a_time(client, crisis, scribe):
     assert response.status_code == 400 and "Indiquez l&#x27;heure" in response.content.decode()
 
 
-def test_type_and_channel_stay_as_this_member_chose_them_and_priority_goes_back_to_normal(
+def test_type_priority_and_channel_all_stay_as_this_member_chose_them_and_the_form_says_so(
     client, crisis, scribe, director
 ):
     client.force_login(scribe)
@@ -110,8 +110,9 @@ def test_type_and_channel_stay_as_this_member_chose_them_and_priority_goes_back_
     )
     body = client.get(journal_url(crisis)).content.decode()
     assert re.search(r'name="kind" value="decision"[^>]*checked', body)
-    assert re.search(r'name="priority" value="normal"[^>]*checked', body)
+    assert re.search(r'name="priority" value="urgent"[^>]*checked', body)
     assert '<option value="reunion" selected>' in body
+    assert "Type, priorité et canal restent ceux de votre entrée précédente." in body
     client.force_login(director)  # another member keeps the defaults
     body = client.get(journal_url(crisis)).content.decode()
     assert re.search(r'name="kind" value="fait"[^>]*checked', body) and '<option value="non_precise" selected>' in body
@@ -446,3 +447,49 @@ def test_the_closed_badge_and_labels_read_right_in_both_languages(client, crisis
     english = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
     assert '<span class="phase closed">Closed</span>' in english
     assert " à " not in re.sub(r"<[^>]+>", "", english.split("<main")[1].split("</main>")[0]).replace("→", "")
+
+
+def test_the_printed_journal_dates_an_entry_typed_later_as_the_screen_does(crisis, scribe):
+    from printing import registry
+
+    recorded = timezone.localtime()
+    occurred = recorded - timedelta(days=34)
+    services.journal_append(crisis=crisis, by=scribe, text="Note de rançon imprimée", occurred_at=occurred)
+    document = registry.get("journal")
+    html = document.render(crisis.establishment, {"crisis_id": crisis.pk}, generated_at=timezone.now()).html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    late = f"saisie plus tard, le {recorded:%d/%m} à {recorded:%H:%M}"
+    assert late in text
+    assert text.count("saisie plus tard") == 1  # the opening entry was typed at once
+
+
+def test_just_after_midnight_a_time_of_late_evening_is_the_previous_days_and_the_form_says_so(client, crisis, scribe):
+    from datetime import datetime
+
+    from tests.e2e.conftest import clock_at
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    client.force_login(scribe)
+    with clock_at(timezone.make_aware(datetime.combine(tomorrow, time(0, 10)))):
+        body = client.get(journal_url(crisis)).content.decode()
+        assert "une heure encore à venir aujourd'hui est celle de la veille" in body
+        response = client.post(
+            journal_url(crisis),
+            {"kind": "fait", "priority": "normal", "text": "Notes de rançon", "time": "2350", "date": str(tomorrow)},
+        )
+        assert response.status_code == 302
+        entry = crisis.journal_entries.get(text="Notes de rançon")
+        assert timezone.localtime(entry.occurred_at).date() == tomorrow - timedelta(days=1)
+        # Far from midnight, a time to come is still refused: a typo, not last night.
+        with clock_at(timezone.make_aware(datetime.combine(tomorrow, time(12, 30)))):
+            response = client.post(
+                journal_url(crisis),
+                {
+                    "kind": "fait",
+                    "priority": "normal",
+                    "text": "Faute de frappe",
+                    "time": "2350",
+                    "date": str(tomorrow),
+                },
+            )
+        assert response.status_code == 400 or not crisis.journal_entries.filter(text="Faute de frappe").exists()

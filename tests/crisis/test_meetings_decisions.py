@@ -214,3 +214,82 @@ def test_the_network_and_plan_blanc_states_follow_their_pairs(crisis, director):
     gates = {gate.gate: gate.in_effect for gate in state.gates}
     assert gates["coupure_reseau"] and not gates["plan_blanc_declenche"] and gates["plan_blanc_leve"]
     assert state.network_cut_since is not None and state.plan_blanc_since is None
+
+
+def test_the_current_state_has_one_row_per_pair_with_its_state_and_since_when(client, crisis, director):
+    from django.urls import reverse
+
+    now = timezone.now()
+    record = lambda minutes, gate, **f: services.decision_record(  # noqa: E731
+        crisis=crisis, by=director, gate=gate, occurred_at=now - timedelta(minutes=minutes), **f
+    )
+    record(300, "plan_blanc_declenche")
+    record(200, "urgences_fermees", reassess_at=now + timedelta(hours=1))
+    record(100, "plan_blanc_leve")
+    rows = {row.key: row for row in selectors.decisions_state(crisis).rows}
+    assert "plan_blanc_leve" not in rows and "urgences_rouvertes" not in rows
+    plan_blanc, urgences = rows["plan_blanc_declenche"], rows["urgences_fermees"]
+    assert (plan_blanc.state, plan_blanc.in_effect) == ("levé", False)
+    assert plan_blanc.since == now - timedelta(minutes=100)  # lifted at 100 min ago, not triggered at 300
+    assert (urgences.state, urgences.in_effect, urgences.since) == ("fermées", True, now - timedelta(minutes=200))
+    client.force_login(director)
+    page = client.get(reverse("crisis:decisions", args=[crisis.pk])).content.decode()
+    assert page.count('id="state-') == len(rows)
+
+
+def test_a_decision_typed_in_the_main_courante_is_recorded_from_its_entry_without_writing_it_twice(
+    client, crisis, director, scribe
+):
+    from django.urls import reverse
+
+    from crisis.models import JournalEntry
+
+    typed = services.journal_append(
+        crisis=crisis,
+        by=scribe,
+        kind="decision",
+        text="Fermeture des urgences pour 24 h.",
+        occurred_at=timezone.now() - timedelta(minutes=30),
+    )
+    client.force_login(director)
+    journal = client.get(reverse("crisis:journal", args=[crisis.pk])).content.decode()
+    assert f"?entree={typed.seq}" in journal
+    page = client.get(reverse("crisis:decisions", args=[crisis.pk]), {"entree": typed.seq}).content.decode()
+    assert "Fermeture des urgences pour 24 h." in page and f'name="entry" value="{typed.seq}"' in page
+    count = JournalEntry.objects.filter(crisis=crisis).count()
+    response = client.post(
+        reverse("crisis:decisions", args=[crisis.pk]),
+        {
+            "gate": "urgences_fermees",
+            "entry": typed.seq,
+            "reassess_at": (timezone.localtime() + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    decision = crisis.decisions.get()
+    assert decision.journal_entry_id == typed.pk and decision.occurred_at == typed.occurred_at
+    assert decision.rida_line.source_entry_id == typed.pk
+    assert JournalEntry.objects.filter(crisis=crisis).count() == count  # nothing written a second time
+    again = client.post(
+        reverse("crisis:decisions", args=[crisis.pk]), {"gate": "plan_blanc_declenche", "entry": typed.seq}
+    )
+    assert again.status_code == 400 and crisis.decisions.count() == 1
+
+
+def test_only_a_decision_entry_of_this_crisis_becomes_a_decision(crisis, exercise, director, scribe):
+    fact = services.journal_append(crisis=crisis, by=scribe, text="Un fait.")
+    elsewhere = services.journal_append(crisis=exercise, by=scribe, kind="decision", text="Ailleurs.")
+    for entry in (fact, elsewhere):
+        with pytest.raises(ValidationError):
+            services.decision_record(crisis=crisis, by=director, gate="plan_blanc_declenche", journal_entry=entry)
+
+
+def test_the_observer_sees_no_link_to_an_action_he_cannot_take(client, crisis, scribe, observer):
+    from django.urls import reverse
+
+    entry = services.journal_append(crisis=crisis, by=scribe, kind="decision", text="Activation de la cellule.")
+    client.force_login(observer)
+    journal = client.get(reverse("crisis:journal", args=[crisis.pk])).content.decode()
+    assert "suite à donner" not in journal and "?entree=" not in journal
+    page = client.get(reverse("crisis:journal-entry", args=[crisis.pk, entry.seq])).content.decode()
+    assert "Enregistrer comme décision" not in page

@@ -175,3 +175,40 @@ def test_filters_by_kind_status_owner_and_theme(crisis, director, scribe):
     line(crisis, director, status="en_cours")
     filters = RidaFilters(kind="action", status="a_faire", owner=scribe.pk, theme="Téléphonie")
     assert list(selectors.rida_lines(crisis, filters)) == [mine]
+
+
+def test_only_actions_are_to_do_an_information_is_noted_and_a_decision_taken(crisis, director):
+    info = line(crisis, director, kind="information", text="La téléradiologie est coupée.")
+    taken = line(crisis, director, kind="decision", text="Fermeture des urgences.")
+    action = line(crisis, director, kind="action")
+    assert (info.status, taken.status, action.status) == ("fait", "fait", "a_faire")
+    assert (info.status_label, taken.status_label, action.status_label) == ("Notée", "Prise", "À faire")
+    assert selectors.rida_counters(crisis, director)["open"] == 1
+    with pytest.raises(ValidationError) as error:
+        services.rida_update(line=info, by=director, status="a_faire")
+    assert "status" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        line(crisis, director, kind="decision", status="en_cours")
+
+
+def test_a_closure_of_the_emergency_department_is_taken_not_to_do_and_keeps_its_reassessment(crisis, director):
+    decision = services.decision_record(
+        crisis=crisis, by=director, gate="urgences_fermees", reassess_at=timezone.now() + timedelta(hours=12)
+    )
+    assert decision.rida_line.status == "fait" and decision.rida_line.due_at == decision.reassess_at
+    assert selectors.rida_counters(crisis, director)["open"] == 0
+    reopened = services.decision_record(crisis=crisis, by=director, gate="urgences_rouvertes")
+    decision.rida_line.refresh_from_db()
+    assert decision.rida_line.answered_at == reopened.occurred_at and decision.rida_line.answer
+
+
+def test_the_migration_closes_information_and_decision_lines_left_to_do(crisis, director):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("crisis.migrations.0010_rida_information_and_decision_lines_are_not_to_do")
+    info, action = line(crisis, director, kind="information"), line(crisis, director)
+    RidaLine.objects.filter(pk=info.pk).update(status="a_faire")
+    migration.close_information_and_decision_lines(apps, None)
+    assert RidaLine.objects.get(pk=info.pk).status == "fait" and RidaLine.objects.get(pk=action.pk).status == "a_faire"

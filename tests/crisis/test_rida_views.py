@@ -313,3 +313,16 @@ def test_activating_the_cell_opens_the_roster(client, crisis, director):
     assert response.status_code == 302 and response["Location"] == reverse("crisis:roster", args=[crisis.pk])
     crisis.refresh_from_db()
     assert crisis.phase == "mobilisation"
+
+
+def test_the_follow_up_buttons_say_what_they_create(client, crisis, director):
+    entry = services.journal_append(crisis=crisis, by=director, text="La téléradiologie est coupée.")
+    login(client, director)
+    page = client.get(reverse("crisis:journal-entry", args=[crisis.pk, entry.seq])).content.decode()
+    assert "Créer une action au RIDA (à faire)" in page and "Noter comme information au RIDA" in page
+    client.post(
+        reverse("crisis:rida", args=[crisis.pk]),
+        {"kind": ["action", "information"], "text": entry.text, "source_entry": entry.pk},
+    )
+    created = RidaLine.objects.get(source_entry=entry)
+    assert (created.kind, created.status) == ("information", "fait")

@@ -77,3 +77,36 @@ def test_the_admin_and_the_api_docs_are_linked_for_those_who_may_use_them(demo, 
     assert f'href="{reverse("api-docs")}"' in page and f'href="{reverse("admin:index")}"' in page
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_the_open_crisis_is_tonights_and_last_months_is_closed_with_its_whole_history(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crisis.demo.seed import DEMO_PAST_TITLE
+    from crisis.models import RecordChange, RidaLine
+
+    now = timezone.now()
+    night = Crisis.objects.get(title=DEMO_CRISIS_TITLE)
+    assert night.closed_at is None
+    assert now - timedelta(hours=12) < night.detected_at < now - timedelta(hours=2)
+    # Events at their own times, nothing in the future.
+    entries = JournalEntry.objects.filter(crisis=night)
+    assert entries.filter(occurred_at__lt=night.detected_at - timedelta(hours=5)).count() == 0
+    assert not entries.filter(occurred_at__gt=now).exists()
+    assert entries.filter(recorded_at__lt=now - timedelta(hours=1)).count() > 10
+    # RIDA answers and their history dated with the events they answer, not with the seeding.
+    lines = RidaLine.objects.filter(crisis=night)
+    assert lines.exists()
+    from django.contrib.contenttypes.models import ContentType
+
+    changes = RecordChange.objects.filter(content_type=ContentType.objects.get_for_model(RidaLine))
+    for line in lines:
+        created = changes.get(object_id=line.pk, action="create")
+        assert abs(created.changed_at - line.created_at) < timedelta(minutes=1), line.number
+        for change in changes.filter(object_id=line.pk):
+            assert change.changed_at < line.created_at + timedelta(hours=2), line.number
+    past = Crisis.objects.get(title=DEMO_PAST_TITLE)
+    assert past.closed_at is not None and now - timedelta(days=62) < past.detected_at < now - timedelta(days=30)
+    assert JournalEntry.objects.filter(crisis=past).count() > JournalEntry.objects.filter(crisis=night).count()

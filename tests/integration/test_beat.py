@@ -7,6 +7,7 @@ few seconds, so that the sweeper and a due nightly kit run within the test.
 import pytest
 
 from continuity.models import DegradedProcedure
+from crisis.services import service_named
 from printing import services
 from printing.models import PrintJob
 from printing.services import requests
@@ -28,7 +29,8 @@ def wait_until(condition, *, timeout: float, what: str):
 
 
 def test_beat_runs_the_sweeper_and_a_due_nightly_kit(any_broker, crisis, director, monkeypatch):
-    DegradedProcedure.objects.create(establishment=crisis.establishment, service="Urgences", title="Sans DPI")
+    urgences = service_named(establishment=crisis.establishment, name="Urgences")
+    DegradedProcedure.objects.create(establishment=crisis.establishment, service=urgences, title="Sans DPI")
     # A request made while the broker was down: only the sweeper can send it.
     with monkeypatch.context() as broker_down:
         broker_down.setattr(requests, "_send", lambda name, job_id: False)

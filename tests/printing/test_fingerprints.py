@@ -14,8 +14,12 @@ from pypdf import PdfReader
 from comms.models import DirectoryEntry
 from continuity.models import DegradedProcedure
 from crisis import services as crisis_services
-from crisis.models import Establishment
+from crisis.models import Establishment, Service
 from printing import engine, registry, services
+
+
+def urgences(establishment) -> Service:
+    return Service.objects.get(establishment=establishment, name="Urgences")
 
 
 def fp(establishment, name, params=None):
@@ -38,7 +42,7 @@ def test_the_journal_ignores_another_crisis(crisis, exercise, director, establis
 def test_a_procedure_change_moves_its_service_only(establishment, procedures):
     lab, urgences = {"service": "Laboratoire"}, {"service": "Urgences"}
     before_lab, before_urg = fp(establishment, "procedures", lab), fp(establishment, "procedures", urgences)
-    procedure = DegradedProcedure.objects.get(service="Urgences")
+    procedure = DegradedProcedure.objects.get(service__name="Urgences")
     procedure.body += "\n\nNouveau : double vérification des étiquettes."
     procedure.save()
     assert fp(establishment, "procedures", urgences) != before_urg
@@ -52,17 +56,21 @@ def test_bulk_and_single_fingerprints_agree(establishment, procedures):
 
 def test_a_removed_procedure_changes_the_fingerprint(establishment, procedures):
     before = fp(establishment, "procedures", {"service": "Urgences"})
-    DegradedProcedure.objects.create(establishment=establishment, service="Urgences", title="Bis", body="x")
+    DegradedProcedure.objects.create(
+        establishment=establishment, service=urgences(establishment), title="Bis", body="x"
+    )
     DegradedProcedure.objects.filter(title="Bis").delete()
     assert fp(establishment, "procedures", {"service": "Urgences"}) == before
-    DegradedProcedure.objects.filter(service="Urgences").delete()
-    DegradedProcedure.objects.create(establishment=establishment, service="Urgences", title="Autre", body="x")
+    DegradedProcedure.objects.filter(service__name="Urgences").delete()
+    DegradedProcedure.objects.create(
+        establishment=establishment, service=urgences(establishment), title="Autre", body="x"
+    )
     assert fp(establishment, "procedures", {"service": "Urgences"}) != before
 
 
 def test_the_directory_changes_with_a_person_not_with_a_procedure(establishment, directory, procedures):
     before = fp(establishment, "directory", {"chunk": 0})
-    DegradedProcedure.objects.filter(service="Urgences").update(version="3")
+    DegradedProcedure.objects.filter(service__name="Urgences").update(version="3")
     assert fp(establishment, "directory", {"chunk": 0}) == before
     entry = DirectoryEntry.objects.first()
     entry.mobile = "07 00 00 00 00"

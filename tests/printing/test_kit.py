@@ -46,7 +46,7 @@ def test_a_rebuild_after_one_change_renders_only_that_document(
     establishment, director, kit_data, inline_worker, django_capture_on_commit_callbacks
 ):
     build(establishment, director, django_capture_on_commit_callbacks)
-    procedure = DegradedProcedure.objects.get(service="Urgences")
+    procedure = DegradedProcedure.objects.get(service__name="Urgences")
     procedure.version = "3"
     procedure.save()
     inline_worker.clear()
@@ -71,7 +71,7 @@ def test_freshness_lists_what_changed_since_the_last_kit(
     kit = build(establishment, director, django_capture_on_commit_callbacks)
     freshness = selectors.kit_freshness(establishment)
     assert freshness.last_kit == kit and freshness.stale_items == []
-    DegradedProcedure.objects.filter(service="Laboratoire").first().save()
+    DegradedProcedure.objects.filter(service__name="Laboratoire").first().save()
     freshness = selectors.kit_freshness(establishment)
     assert [i.item.label for i in freshness.stale_items] == ["Procédures dégradées — Laboratoire"]
     # Reprinting just those makes the kit fresh again; the last complete kit stays the reference date.
@@ -143,3 +143,24 @@ def test_the_command_requests_a_kit(establishment, kit_data, sent):
 
     with pytest.raises(CommandError):
         call_command("build_paper_kit", "CH-Z")
+
+
+def test_a_kits_duration_counts_its_parts_not_only_the_assembly(
+    establishment, director, kit_data, sent, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.kit_build(establishment=establishment, by=director)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.render_print_job(job.pk)  # planned: the parts go to other workers
+    job.refresh_from_db()
+    assert job.waiting_for_parts
+    # The parts took 6 s on the other workers (planned 6 s ago).
+    PrintJob.objects.filter(pk=job.pk).update(started_at=job.started_at - timedelta(seconds=6))
+    for child in job.children.all():
+        tasks.render_print_job(child.pk)
+    tasks.render_assemble(job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.DONE, job.error
+    assert job.duration >= timedelta(seconds=6)

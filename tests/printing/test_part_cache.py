@@ -5,8 +5,8 @@ from datetime import timezone as dt_timezone
 
 import pytest
 
-from continuity.models import Bed, CareUnit
-from crisis.models import Establishment
+from continuity.models import Bed
+from crisis.models import Establishment, Service
 from printing import registry, services
 from printing.models import PrintJob, RenderedPart
 
@@ -22,10 +22,10 @@ def twin(establishment):
 def same_beds(*establishments):
     """Identical units and beds, down to their updated_at: identical census data."""
     for establishment in establishments:
-        unit = CareUnit.objects.create(establishment=establishment, name="Médecine", location="Bât. B")
+        unit = Service.objects.create(establishment=establishment, name="Médecine", location="Bât. B", has_beds=True)
         for i in range(4):
             Bed.objects.create(unit=unit, label=f"10{i}-A", position=i)
-    CareUnit.objects.update(updated_at=SAME_TIME)
+    Service.objects.update(updated_at=SAME_TIME)
     Bed.objects.update(updated_at=SAME_TIME)
 
 

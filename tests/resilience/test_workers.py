@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from comms.models import DirectoryEntry
 from config.celery import app
 from continuity.models import DegradedProcedure
+from crisis.services import service_named
 from printing import services
 from printing.models import PrintJob
 from tests.integration.conftest import (
@@ -134,7 +135,10 @@ def make_kit_data(establishment) -> None:
     body = "## Déclenchement\nSur décision de l'administrateur de garde.\n\n" + "- Une consigne du mode dégradé.\n" * 40
     for n in range(16):
         DegradedProcedure.objects.create(
-            establishment=establishment, service=f"Service {n:02d}", title="Sans DPI", body=body
+            establishment=establishment,
+            service=service_named(establishment=establishment, name=f"Service {n:02d}"),
+            title="Sans DPI",
+            body=body,
         )
     DirectoryEntry.objects.bulk_create(
         DirectoryEntry(establishment=establishment, last_name=f"Nom{i:04d}", first_name="Marie", phone="01 23 45 67 89")

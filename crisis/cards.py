@@ -1,0 +1,54 @@
+"""The crisis cell's cards (crisis.plugins): on the crisis dashboard and on the establishment's home page."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from . import selectors
+from .forms import PhaseForm
+from .plugins import Scope, card
+
+# CNIL notification (GDPR art. 33) and the complaint that keeps the cyber insurance cover.
+DEADLINE_72H = timedelta(hours=72)
+
+
+def situation(crisis, user) -> dict:
+    """Phase, clock, severity and the 72-hour deadline (the phase form is shown to deciders only)."""
+    now = timezone.now()
+    deadline = crisis.awareness_at + DEADLINE_72H if crisis.awareness_at else None
+    return {
+        "elapsed": (crisis.closed_at or now) - crisis.detected_at,
+        "deadline_72h": deadline,
+        "deadline_overdue": deadline is not None and deadline <= (crisis.closed_at or now),
+        "deadline_left": abs(deadline - now) if deadline else None,
+        "phase_form": PhaseForm(initial={"phase": crisis.phase}),
+    }
+
+
+def decisions(crisis, user) -> dict:
+    return selectors.decisions_card(crisis, user)
+
+
+def journal(crisis, user) -> dict:
+    return {"counters": selectors.journal_counters(crisis)}
+
+
+def roster(crisis, user) -> dict:
+    return {"roster": selectors.roster(crisis)}
+
+
+def urgent(crisis, user) -> dict:
+    return {"urgent": selectors.latest_urgent(crisis)}
+
+
+def crises(establishment, user) -> dict:
+    return {"crises": list(selectors.crises_of_establishment(establishment))}
+
+
+card(Scope.CRISIS, "decisions", "crisis/cards/decisions.html", decisions, order=10, topics=("decisions", "rida"))
+card(Scope.CRISIS, "situation", "crisis/cards/situation.html", situation, order=20, topics=("crisis", "journal"))
+card(Scope.CRISIS, "journal", "crisis/cards/journal.html", journal, order=30, topics=("journal",))
+card(Scope.CRISIS, "roster", "crisis/cards/roster.html", roster, order=40, topics=("roster",))
+card(Scope.CRISIS, "urgent", "crisis/cards/urgent.html", urgent, order=50, topics=("journal",), wide=True)
+
+card(Scope.ESTABLISHMENT, "crises", "crisis/cards/crises.html", crises, order=10, topics=("crisis",))

@@ -1,0 +1,172 @@
+"""What apps plug into the core: navigation entries and dashboard cards, for both scopes.
+
+The core imports no feature app. Each app declares, at import of its own modules,
+
+- in ``<app>/navigation.py``: its pages, with ``nav(scope, label, url_name, capability, order)``;
+- in ``<app>/cards.py``: its cards, with ``card(scope, name, template, context, capability, order, topics)``.
+
+Both modules are found in every installed app (like the admin's ``admin.py``, or printing's
+``documents.py``) the first time a page asks. The header renders the navigation of the page's
+scope (crisis tabs, or the establishment's), the crisis dashboard and the establishment's home page
+render the cards of their scope; a member sees only what their role's capabilities allow.
+
+A scope is a crisis (URLs take the crisis's id) or an establishment (URLs take the establishment's
+id). A card's ``context`` function takes (the crisis or the establishment, the user) and returns what
+its template shows under ``card``; its ``topics`` are the live topics it follows ("journal", "rida",
+"decisions", "meetings", "roster", "prints"...): a page polls for the union of its cards' topics.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from threading import Lock
+
+from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
+
+from .models import Crisis, Establishment, Membership
+from .permissions import Cap
+
+
+class Scope:
+    CRISIS = "crisis"
+    ESTABLISHMENT = "establishment"
+    ALL = (CRISIS, ESTABLISHMENT)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    scope: str
+    label: str  # marked for translation (gettext_lazy) where it is declared
+    url_name: str  # namespaced ("crisis:journal"); reversed with the scope's id
+    capability: str = Cap.READ
+    order: int = 100
+
+    def url(self, target: Crisis | Establishment) -> str:
+        return reverse(self.url_name, args=[target.pk])
+
+
+@dataclass(frozen=True)
+class Card:
+    scope: str
+    name: str  # unique within its scope; the card's element id is "card-<name>"
+    template: str
+    context: Callable[[Crisis | Establishment, object], dict] | None = None
+    capability: str = Cap.READ
+    order: int = 100
+    topics: tuple[str, ...] = ()
+    wide: bool = False  # the whole width of the page, below the grid of cards
+
+
+@dataclass
+class ShownCard:
+    """A card as a page renders it: its declaration and what its context function returned."""
+
+    card: Card
+    context: dict = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        return self.card.template
+
+    @property
+    def name(self) -> str:
+        return self.card.name
+
+    @property
+    def wide(self) -> bool:
+        return self.card.wide
+
+
+_nav: list[NavEntry] = []
+_cards: list[Card] = []
+_discovered = False
+_lock = Lock()
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in Scope.ALL:
+        raise ValueError(f"unknown scope {scope!r}: one of {Scope.ALL}")
+
+
+def nav(scope: str, label, url_name: str, capability: str = Cap.READ, order: int = 100) -> NavEntry:
+    """Declare a page of an app in the navigation of a scope (from the app's navigation.py)."""
+    _check_scope(scope)
+    entry = NavEntry(scope=scope, label=label, url_name=url_name, capability=capability, order=order)
+    if any(e.scope == scope and e.url_name == url_name for e in _nav):
+        raise ValueError(f"{url_name!r} is already in the {scope} navigation")
+    _nav.append(entry)
+    return entry
+
+
+def card(
+    scope: str,
+    name: str,
+    template: str,
+    context: Callable | None = None,
+    capability: str = Cap.READ,
+    order: int = 100,
+    topics: tuple[str, ...] = (),
+    wide: bool = False,
+) -> Card:
+    """Declare a card of an app on the crisis dashboard or the establishment's home (from the app's cards.py)."""
+    _check_scope(scope)
+    if isinstance(topics, str):
+        raise TypeError("topics is a tuple of topic names, not one string")
+    declared = Card(scope, name, template, context, capability, order, tuple(topics), wide)
+    if any(c.scope == scope and c.name == name for c in _cards):
+        raise ValueError(f"a {scope} card named {name!r} is already declared")
+    _cards.append(declared)
+    return declared
+
+
+def discover() -> None:
+    """Import every installed app's navigation.py and cards.py, once."""
+    global _discovered
+    if _discovered:
+        return
+    with _lock:
+        if not _discovered:
+            autodiscover_modules("navigation", "cards")
+            _discovered = True
+
+
+def _allowed(capability: str, membership: Membership | None) -> bool:
+    return membership is not None and membership.has(capability)
+
+
+def nav_entries(scope: str, membership: Membership | None) -> list[NavEntry]:
+    """The scope's navigation this member may open, in order."""
+    discover()
+    entries = [e for e in _nav if e.scope == scope and _allowed(e.capability, membership)]
+    return sorted(entries, key=lambda e: (e.order, e.url_name))
+
+
+def cards_of(scope: str, membership: Membership | None) -> list[Card]:
+    """The scope's cards this member may see, in order (declarations only)."""
+    discover()
+    cards = [c for c in _cards if c.scope == scope and _allowed(c.capability, membership)]
+    return sorted(cards, key=lambda c: (c.order, c.name))
+
+
+def cards_for(target: Crisis | Establishment, membership: Membership | None, user) -> list[ShownCard]:
+    """The cards of this crisis's dashboard or this establishment's home page, with their contexts."""
+    scope = Scope.CRISIS if isinstance(target, Crisis) else Scope.ESTABLISHMENT
+    return [ShownCard(c, c.context(target, user) if c.context else {}) for c in cards_of(scope, membership)]
+
+
+def topics_of(scope: str, membership: Membership | None) -> tuple[str, ...]:
+    """The live topics of the cards this member sees on the scope's page: what its poll must watch."""
+    return tuple(sorted({topic for c in cards_of(scope, membership) for topic in c.topics}))
+
+
+@contextmanager
+def restored() -> Iterator[None]:
+    """Tests: what is declared inside (a test app's entries and cards) is withdrawn on the way out."""
+    discover()
+    nav_before, cards_before = list(_nav), list(_cards)
+    try:
+        yield
+    finally:
+        _nav[:] = nav_before
+        _cards[:] = cards_before

@@ -1,0 +1,48 @@
+"""The header's navigation, from what the apps declare (crisis.plugins).
+
+{% scope_nav %}: the crisis tabs on a crisis's pages, the establishment's navigation on an
+establishment's pages (a view may say which with ``nav_scope``), only the entries whose
+capability the member holds.
+"""
+
+from django import template
+
+from ..models import Membership
+from ..plugins import Scope, nav_entries
+
+register = template.Library()
+
+
+def _membership(context, establishment_id: int) -> Membership | None:
+    """The page's membership when the view put the user's in the context, else one query."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    candidate = context.get("membership")
+    if (
+        isinstance(candidate, Membership)
+        and candidate.user_id == user.pk
+        and candidate.establishment_id == establishment_id
+        and candidate.is_active
+    ):
+        return candidate
+    return Membership.objects.filter(user=user, establishment_id=establishment_id, is_active=True).first()
+
+
+@register.inclusion_tag("crisis/_nav.html", takes_context=True)
+def scope_nav(context):
+    crisis, establishment = context.get("crisis"), context.get("establishment")
+    scope = context.get("nav_scope") or (Scope.CRISIS if crisis else Scope.ESTABLISHMENT if establishment else None)
+    target = crisis if scope == Scope.CRISIS else establishment if scope == Scope.ESTABLISHMENT else None
+    if target is None:
+        return {"entries": []}
+    establishment_id = target.establishment_id if scope == Scope.CRISIS else target.pk
+    request = context.get("request")
+    path = request.path if request else ""
+    entries = [
+        {"label": entry.label, "url": url, "current": url == path}
+        for entry in nav_entries(scope, _membership(context, establishment_id))
+        for url in [entry.url(target)]
+    ]
+    return {"entries": entries, "scope": scope}

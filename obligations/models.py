@@ -1,0 +1,1 @@
+"""Models of obligations: none yet."""
