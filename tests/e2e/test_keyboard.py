@@ -145,3 +145,20 @@ def test_the_meetings_five_minute_warning_and_its_overrun_are_said_when_they_hap
     )
     page.wait_for_function(f"() => ({ANNOUNCED})().length > 0 && !({ANNOUNCED})().includes('5 minutes')", timeout=5000)
     assert "dépassé" in page.evaluate(ANNOUNCED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dashboard_refresh_keeps_the_focus_on_the_link_it_replaced(browser, live_server, crisis, director):
+    line = _line(crisis, director)
+    page = logged_in_page(browser, live_server, "director", PASSWORD)
+    page.goto(f"{live_server.url}/crises/{crisis.pk}/")
+    link = page.locator("#decisions-card a", has_text="RIDA →")
+    link.focus()
+    page.evaluate(
+        "() => { window.refreshed = false;"
+        " document.body.addEventListener('htmx:afterSettle', () => { window.refreshed = true; }); }"
+    )
+    services.rida_update(line=line, by=director, owner=director)  # "mes actions" moves on the dashboard
+    page.wait_for_function("() => window.refreshed", timeout=15000)
+    assert page.evaluate("() => document.activeElement.closest('#decisions-card') !== null")
+    assert page.evaluate("() => document.activeElement.textContent") == "RIDA →"
