@@ -54,8 +54,8 @@ def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
 def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, status: int = 200) -> HttpResponse:
     current = version(crisis, RIDA_TOPICS)  # before the lines: one changed meanwhile shows at the next poll
     members = list(members_of(crisis))
-    filter_form = RidaFilterForm(
-        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis)
+    filter_form = RidaFilterForm(  # its own ids: the new line's form has fields of the same names
+        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis), auto_id="filtre_%s"
     )
     page = _positive_int(request.GET.get("page")) or 1
     lines, total, pages = selectors.rida_page(crisis, filter_form.filters(), page, RIDA_PAGE_SIZE)
@@ -203,13 +203,15 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
     if not allowed:
         raise PermissionDenied
     form = RidaQuickForm(request.POST)
-    error = ""
+    error = saved = ""
     if form.is_valid():
         try:
             changes = _quick_changes(crisis, line, form.cleaned_data)
             if not set(changes) <= allowed:
                 raise PermissionDenied
             services.rida_update(line=line, by=request.user, **changes)
+            if changes:
+                saved = _("%(number)s enregistrée.") % {"number": line.number}
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -222,6 +224,7 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
             "line": line,
             **row_context(request, crisis, members_of(crisis)),
             "row_error": error,
+            "row_saved": saved,  # said to a screen reader by console.js (data-said)
             "chosen_status": request.POST.get("status", "") if error else "",
             "now": timezone.now(),
             "page_query": request.POST.get("page_query", ""),

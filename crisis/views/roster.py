@@ -30,13 +30,25 @@ def roster(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 def _roster_page(request: HttpRequest, crisis: Crisis, *, can_manage: bool, status: int = 200, **forms) -> HttpResponse:
     """The roster, with blank forms for managers, or the form that failed and its errors."""
+    roster = selectors.roster(crisis)
+    failed, failed_shift = forms.get("handover_form"), forms.get("handover_shift")
+    # One hand-over form per row, each with its own ids (a label names its own field only).
+    rows = [
+        (
+            duty,
+            (failed if failed_shift and failed_shift.pk == duty.shift.pk else _handover_form(crisis, duty.shift))
+            if can_manage
+            else None,
+        )
+        for duty in roster
+    ]
     context = {
         "crisis": crisis,
-        "roster": selectors.roster(crisis),
+        "roster": roster,
+        "rows": rows,
         "handovers": selectors.handovers(crisis),
         "start_form": forms.get("start_form") or (ShiftStartForm(crisis=crisis) if can_manage else None),
-        "handover_form": forms.get("handover_form") or (HandoverForm(crisis=crisis) if can_manage else None),
-        "handover_shift": forms.get("handover_shift"),
+        "handover_shift": failed_shift,
         "can_manage": can_manage,
     }
     return render(request, "crisis/roster.html", context, status=status)
@@ -62,8 +74,13 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
+<<<<<<< HEAD
     shift = object_of(crisis, Shift.objects.select_related("holder"), shift_id)
     form = HandoverForm(request.POST, crisis=crisis)
+=======
+    shift = _shift_of(crisis, shift_id)
+    form = _handover_form(crisis, shift, request.POST)
+>>>>>>> a11y
     if form.is_valid():
         try:
             services.shift_hand_over(shift=shift, by=request.user, **form.cleaned_data)
@@ -88,5 +105,19 @@ def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpRespon
     return redirect("crisis:roster", crisis.pk)
 
 
+<<<<<<< HEAD
+=======
+def _handover_form(crisis: Crisis, shift: Shift, data=None) -> HandoverForm:
+    return HandoverForm(data, crisis=crisis, auto_id=f"releve-{shift.pk}-%s")
+
+
+def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
+    shift = Shift.objects.filter(crisis=crisis, pk=shift_id).select_related("holder", "crisis").first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+>>>>>>> a11y
 def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:
     return _roster_page(request, crisis, can_manage=True, status=400, **forms)

@@ -357,8 +357,8 @@ DJANGO_ENTRY_FORM = """{% load i18n %}
   {% if form.non_field_errors %}<ul class="errorlist">{% for e in form.non_field_errors %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
   <p class="small muted qe-sticky">{% translate "Type, priorité et canal restent ceux de votre entrée précédente." %}</p>
   <div class="qe-row">
-    <div class="field"><span class="label">{{ form.kind.label }}</span>{{ form.kind }}{{ form.kind.errors }}</div>
-    <div class="field"><span class="label">{{ form.priority.label }}</span>{{ form.priority }}{{ form.priority.errors }}</div>
+    <div class="field"><span class="label" id="{{ form.kind.auto_id }}_label">{{ form.kind.label }}</span>{{ form.kind }}{{ form.kind.errors }}</div>
+    <div class="field"><span class="label" id="{{ form.priority.auto_id }}_label">{{ form.priority.label }}</span>{{ form.priority }}{{ form.priority.errors }}</div>
     <div class="field qe-date">{{ form.date.label_tag }}{{ form.date }}{{ form.date.errors }}</div>
     <div class="field qe-time">{{ form.time.label_tag }}{{ form.time }}{{ form.time.errors }}</div>
     <div class="helptext qe-keys" id="{{ form.time.auto_id }}_helptext">{% translate "Touches : Alt + la lettre du type ou de la priorité. Heure : 0740, 07:40 ou 7h40 ; vide pour maintenant ; une heure encore à venir aujourd'hui est celle de la veille (moins de 12 h avant)." %}</div>

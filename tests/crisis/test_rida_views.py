@@ -96,6 +96,24 @@ def test_the_inline_status_change_returns_the_row_for_htmx(client, crisis, scrib
     assert line.status == "en_cours"
 
 
+def test_the_row_saved_inline_says_so_to_a_screen_reader_and_only_when_something_changed(client, crisis, scribe):
+    line = add(crisis, scribe)
+    url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
+    saved = login(client, scribe).post(url, {"status": "en_cours"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'data-said="{line.number} enregistrée."' in saved
+    same = client.post(url, {"status": "en_cours"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "data-said" not in same
+    refused = client.post(url, {"status": "abandonne"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "data-said" not in refused and 'role="alert"' in refused
+
+
+def test_the_overdue_line_says_it_in_words_not_only_in_colour(client, crisis, scribe):
+    add(crisis, scribe, text="Déjà en retard", due_at=timezone.now() - timedelta(hours=1))
+    html = login(client, scribe).get(reverse("crisis:rida", args=[crisis.pk])).content.decode()
+    row = html[html.index("overdue-row") :][:2000]
+    assert 'class="overdue-words"' in row and "en retard" in row
+
+
 def test_the_inline_change_without_javascript_redirects_to_the_table(client, crisis, scribe, director):
     line = add(crisis, scribe)
     url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
