@@ -74,13 +74,9 @@ def _order(request: HttpRequest) -> str:
 
 def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: JournalEntryForm, status: int = 200):
     """The journal page: the entry form (blank, or with its errors), filters, one page of entries."""
-<<<<<<< HEAD
     current = version(crisis, JOURNAL_TOPICS)  # before the entries: one added meanwhile shows at the next poll
-    filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis))
-=======
     # Its own ids: the entry form above it has fields of the same names (a label names one field only).
     filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis), auto_id="filtre_%s")
->>>>>>> a11y
     filters = filter_form.filters()
     before = _positive_int(request.GET.get("before"))
     order = _order(request)

@@ -74,13 +74,8 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
-<<<<<<< HEAD
     shift = object_of(crisis, Shift.objects.select_related("holder"), shift_id)
-    form = HandoverForm(request.POST, crisis=crisis)
-=======
-    shift = _shift_of(crisis, shift_id)
     form = _handover_form(crisis, shift, request.POST)
->>>>>>> a11y
     if form.is_valid():
         try:
             services.shift_hand_over(shift=shift, by=request.user, **form.cleaned_data)
@@ -105,19 +100,9 @@ def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpRespon
     return redirect("crisis:roster", crisis.pk)
 
 
-<<<<<<< HEAD
-=======
 def _handover_form(crisis: Crisis, shift: Shift, data=None) -> HandoverForm:
     return HandoverForm(data, crisis=crisis, auto_id=f"releve-{shift.pk}-%s")
 
 
-def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
-    shift = Shift.objects.filter(crisis=crisis, pk=shift_id).select_related("holder", "crisis").first()
-    if shift is None:
-        raise Http404
-    return shift
-
-
->>>>>>> a11y
 def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:
     return _roster_page(request, crisis, can_manage=True, status=400, **forms)
