@@ -459,6 +459,10 @@ PRINT_MAX_PENDING_PER_MEMBER = env_int("PRINT_MAX_PENDING_PER_MEMBER", 5)
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-crise")
 
+# Where a person who cannot use a page reports it (the accessibility statement, /accessibilite/):
+# an e-mail address or a web page of the establishment. Empty: the statement names the DSI.
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -108,6 +108,9 @@ class SegmentedRadio(forms.RadioSelect):
 
     template_name = "web/widgets/segmented.html"
     option_template_name = "web/widgets/segmented_option.html"
+    # Named by aria-labelledby (the template's label, "<id>_label"), not a <fieldset>: Django then
+    # ties each option to the field's errors and help (aria-describedby), as for any other widget.
+    use_fieldset = False
 
     def __init__(self, *args, keys: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

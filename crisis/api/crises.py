@@ -6,6 +6,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from web.api_input import validated
 from web.pagination import Pagination
 
 from .. import services
@@ -17,7 +18,7 @@ from ..serializers import (
     CrisisUpdateSerializer,
     PhaseChangeSerializer,
 )
-from .base import CrisisScopedView, _valid
+from .base import CrisisScopedView
 
 
 class CrisisListView(generics.GenericAPIView):
@@ -40,7 +41,7 @@ class CrisisListView(generics.GenericAPIView):
         responses={201: CrisisSerializer, 404: OpenApiResponse(description=gettext_lazy("Établissement introuvable."))},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(CrisisCreateSerializer, request.data)
+        data = validated(CrisisCreateSerializer, request.data)
         establishment, _membership = get_establishment_for_user(request.user, data.pop("establishment"), Cap.DECIDE)
         crisis = services.crisis_create(establishment=establishment, by=request.user, **data)
         return Response(CrisisSerializer(crisis).data, status=status.HTTP_201_CREATED)
@@ -57,7 +58,7 @@ class CrisisDetailView(CrisisScopedView):
     @extend_schema(request=CrisisUpdateSerializer, responses=CrisisSerializer)
     def patch(self, request: Request, crisis_id: int) -> Response:
         """Change the crisis record (e.g. the awareness time); kept in its history and journaled."""
-        data = _valid(CrisisUpdateSerializer, request.data)
+        data = validated(CrisisUpdateSerializer, request.data)
         crisis = services.crisis_update(crisis=self.crisis, by=request.user, **data)
         return Response(CrisisSerializer(crisis).data)
 
@@ -70,6 +71,6 @@ class CrisisPhaseView(CrisisScopedView):
 
     @extend_schema(request=PhaseChangeSerializer, responses=CrisisSerializer)
     def post(self, request: Request, crisis_id: int) -> Response:
-        data = _valid(PhaseChangeSerializer, request.data)
+        data = validated(PhaseChangeSerializer, request.data)
         services.crisis_change_phase(crisis=self.crisis, by=request.user, phase=data["phase"], note=data["note"])
         return Response(CrisisSerializer(self.crisis).data)
