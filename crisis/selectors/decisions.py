@@ -41,6 +41,7 @@ class CurrentRow:
     state: str  # in words ("déclenché", "levé"); "" when never decided
     in_effect: bool
     since: datetime | None
+    is_pair: bool = True  # a pair's state holds since then; a single gate was decided at that time
 
 
 # The pairs as the cell says them: subject, state while on, state once off.
@@ -110,7 +111,9 @@ def _current_rows(decisions: list, latest: dict, in_effect) -> list[CurrentRow]:
         elif gate not in paired:
             last = latest.get(gate)
             rows.append(
-                CurrentRow(gate, str(label), str(_("décidée")) if last else "", False, last and last.occurred_at)
+                CurrentRow(
+                    gate, str(label), str(_("décidée")) if last else "", False, last and last.occurred_at, is_pair=False
+                )
             )
     return rows
 

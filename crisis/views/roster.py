@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,7 @@ from ..forms import (
     ShiftStartForm,
 )
 from ..models import Crisis, Shift
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, object_of
 
 # --- cell roster ----------------------------------------------------------
 
@@ -74,7 +74,7 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
-    shift = _shift_of(crisis, shift_id)
+    shift = object_of(crisis, Shift.objects.select_related("holder"), shift_id)
     form = _handover_form(crisis, shift, request.POST)
     if form.is_valid():
         try:
@@ -91,7 +91,7 @@ def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> Http
 @require_POST
 def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
-    shift = _shift_of(crisis, shift_id)
+    shift = object_of(crisis, Shift.objects.select_related("holder"), shift_id)
     try:
         services.shift_end(shift=shift, by=request.user)
         messages.success(request, _("Fin de vacation enregistrée."))
@@ -102,13 +102,6 @@ def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpRespon
 
 def _handover_form(crisis: Crisis, shift: Shift, data=None) -> HandoverForm:
     return HandoverForm(data, crisis=crisis, auto_id=f"releve-{shift.pk}-%s")
-
-
-def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
-    shift = Shift.objects.filter(crisis=crisis, pk=shift_id).select_related("holder", "crisis").first()
-    if shift is None:
-        raise Http404
-    return shift
 
 
 def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:

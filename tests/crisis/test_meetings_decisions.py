@@ -235,6 +235,10 @@ def test_the_current_state_has_one_row_per_pair_with_its_state_and_since_when(cl
     client.force_login(director)
     page = client.get(reverse("crisis:decisions", args=[crisis.pk])).content.decode()
     assert page.count('id="state-') == len(rows)
+    record(50, "activation_cellule")
+    assert not {row.key: row for row in selectors.decisions_state(crisis).rows}["activation_cellule"].is_pair
+    page = client.get(reverse("crisis:decisions", args=[crisis.pk])).content.decode()
+    assert "décidée</td>" in page and f"le {timezone.localtime(now - timedelta(minutes=50)):%d/%m %H:%M}" in page
 
 
 def test_a_decision_typed_in_the_main_courante_is_recorded_from_its_entry_without_writing_it_twice(

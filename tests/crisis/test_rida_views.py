@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crisis import services
-from crisis.models import Crisis, Meeting, RidaLine
+from crisis import live, services
+from crisis.models import Meeting, RidaLine
+from crisis.views.rida import RIDA_TOPICS
 from tests.conftest import login
 
 
@@ -159,7 +160,7 @@ def test_the_detail_shows_the_history_and_saves_changes(client, crisis, scribe, 
 
 def test_the_table_poll_answers_204_until_a_line_changes(client, crisis, scribe, director):
     line = add(crisis, scribe)
-    version = Crisis.objects.get(pk=crisis.pk).live_version
+    version = live.version(crisis, RIDA_TOPICS)
     url = reverse("crisis:rida", args=[crisis.pk])
     login(client, director)
     assert client.get(url, {"v": version}, HTTP_HX_REQUEST="true").status_code == 204

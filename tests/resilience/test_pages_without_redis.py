@@ -107,6 +107,8 @@ def live_env(redis_url: str, database_url: str) -> dict:
         "CELERY_PRINT_QUEUE": f"print-{suffix}",
         "CELERY_DEFAULT_QUEUE": f"default-{suffix}",
         "LOG_LEVEL": "WARNING",
+        # No worker renders here: every request stays pending; the cap per member is not what is tested.
+        "PRINT_MAX_PENDING_PER_MEMBER": "50",
     }
 
 
@@ -226,7 +228,10 @@ def use_the_console(port: int, crisis, round_number: int) -> list[tuple[str, int
     entry = {"kind": "fait", "text": f"Redis tombé, tour {round_number}", "priority": "normal", "channel": "telephone"}
     written = director.post_form(f"/crises/{crisis.pk}/main-courante/", entry, label="POST journal entry (web)")
     assert written.status == 302, written.content[:500]
-    printed = director.post_form(f"/crises/{crisis.pk}/impressions/journal/", {}, label="POST print request")
+    # A request of its own each round (an identical one still pending would return that job).
+    printed = director.post_form(
+        f"/crises/{crisis.pk}/impressions/rida/", {"q": f"tour {round_number}"}, label="POST print request"
+    )
     assert printed.status == 302 and "/impressions/" in printed.getheader("Location"), printed.content[:500]
     director.get(printed.getheader("Location"), label="GET print job page")
     api.get(f"/api/crises/{crisis.pk}/journal/", label="GET /api/ journal (token)")
