@@ -35,4 +35,5 @@ RUN useradd --system --uid 1000 --create-home console \
 
 USER console
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# web.gunicorn_conf: the application loaded and warmed once, before the workers fork (docs/performance.md).
+CMD ["gunicorn", "-c", "python:web.gunicorn_conf", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

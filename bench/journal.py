@@ -118,9 +118,8 @@ def bulk_entry(crisis, user, seq: int, prev_hash: str, occurred_at):
 
 def seed_bulk(crisis, user, count: int, batch: int = 2000) -> None:
     """`count` chained entries from n° 1, inserted in batches; the crisis row's head and counters to match."""
-    from django.db.models import F
-
-    from crisis.models import Crisis, JournalEntry
+    from crisis import live
+    from crisis.models import Crisis, JournalEntry, Topic
 
     start = timezone.now() - ENTRY_INTERVAL * (count + REAL_APPENDS)
     prev_hash, rows = "", []
@@ -135,13 +134,13 @@ def seed_bulk(crisis, user, count: int, batch: int = 2000) -> None:
     Crisis.objects.filter(pk=crisis.pk).update(
         journal_last_seq=count,
         journal_last_hash=prev_hash,
-        live_version=F("live_version") + 1,
         journal_entry_count=count,
         journal_urgent_count=len(range(0, count, 17)),
         journal_decision_count=kinds.count("decision"),
         journal_action_count=kinds.count("action"),
         journal_communication_count=kinds.count("communication"),
     )
+    live.bump(crisis, Topic.JOURNAL)
 
 
 def seed(establishment, user, entries: int):
@@ -197,7 +196,8 @@ def measure(client: Client, url: str, requests: int, **headers) -> dict:
 
 def figures_for(crisis, user, requests: int) -> dict:
     """Each request of the journal and the dashboard, with its expected status and, for a search, its matches."""
-    from crisis import selectors
+    from crisis import live, selectors
+    from crisis.views.journal import JOURNAL_TOPICS
 
     client = Client()
     client.force_login(user)
@@ -205,8 +205,16 @@ def figures_for(crisis, user, requests: int) -> dict:
     htmx = {"HTTP_HX_REQUEST": "true"}
     rows = {
         "journal page": (base, 200, {}),
-        "poll, nothing new (v=live)": (f"{base}?v={crisis.live_version}&after={crisis.journal_last_seq}", 204, htmx),
-        "poll, one new entry": (f"{base}?v={crisis.live_version - 1}&after={crisis.journal_last_seq - 1}", 200, htmx),
+        "poll, nothing new (v=live)": (
+            f"{base}?v={live.version(crisis, JOURNAL_TOPICS)}&after={crisis.journal_last_seq}",
+            204,
+            htmx,
+        ),
+        "poll, one new entry": (
+            f"{base}?v={int(live.version(crisis, JOURNAL_TOPICS)) - 1}&after={crisis.journal_last_seq - 1}",
+            200,
+            htmx,
+        ),
         "filtered (kind=decision)": (f"{base}?kind=decision", 200, {}),
     }
     for what, query in SEARCHES.items():
@@ -396,6 +404,9 @@ HTMX = "HX-Request: true\r\n"
 
 
 def report_server(crisis, user, engines: list[str], args) -> None:
+    from crisis import live
+    from crisis.views.journal import JOURNAL_TOPICS
+
     print(
         f"\ngunicorn, {args.workers} sync workers, {args.concurrency} connections, {args.server_requests} requests per figure"
         f" in {args.rounds} rounds ({connection.vendor}, cache {'redis' if settings.REDIS_URL else 'files'},"
@@ -404,7 +415,9 @@ def report_server(crisis, user, engines: list[str], args) -> None:
     print(
         f"{'sessions':<15} {'what':<26} {'status':>6} {'CPU ms/req':>10} {'× bare':>7} {'req/s':>7} {'median ms':>10} {'p95 ms':>8}"
     )
-    poll = f"/crises/{crisis.pk}/main-courante/?v={crisis.live_version}&after={crisis.journal_last_seq}"
+    poll = (
+        f"/crises/{crisis.pk}/main-courante/?v={live.version(crisis, JOURNAL_TOPICS)}&after={crisis.journal_last_seq}"
+    )
     for engine in engines:
         cookie = session_cookie(SESSION_ENGINES[engine], user)
         server = Server(SESSION_ENGINES[engine], args.workers)

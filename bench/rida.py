@@ -90,6 +90,9 @@ SMOKE_ARGS = ["--lines", "120", "--requests", "3"]
 
 
 def main() -> None:
+    from crisis import live
+    from crisis.views.rida import RIDA_TOPICS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=5_000)
     parser.add_argument("--requests", type=int, default=200)
@@ -101,6 +104,7 @@ def main() -> None:
         for lines in (100, args.lines):
             started = time.perf_counter()
             crisis, user = seed(lines)
+
             seeded = time.perf_counter() - started
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -115,7 +119,7 @@ def main() -> None:
                 ),
                 "filtered (overdue, owner)": measure(client, f"{base}?overdue=1&owner={user.pk}", args.requests),
                 "poll, nothing new": measure(
-                    client, f"{base}?v={crisis.live_version}", args.requests, HTTP_HX_REQUEST="true"
+                    client, f"{base}?v={live.version(crisis, RIDA_TOPICS)}", args.requests, HTTP_HX_REQUEST="true"
                 ),
                 "API list (limit 100)": measure(client, f"/api/crises/{crisis.pk}/rida/?overdue=1", args.requests),
             }

@@ -161,7 +161,13 @@ TEMPLATES = [
 # Database: SQLite in var/ unless DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Persistent connections, checked before a request reuses one: a connection the server cut
+    # (restart, failover, idle timeout) is replaced instead of answering 500 (tests/web/test_database_reconnect.py).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -265,6 +271,10 @@ LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # LOGIN_FREE_FAILURES. An address that has not failed for the account still gets in.
 LOGIN_MAX_FAILURES_PER_USER = env_int("LOGIN_MAX_FAILURES_PER_USER", 50)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+# A browser that has logged in to an account keeps a signed device cookie for it this long (days):
+# its attempts for that account are counted apart from its address's, so an attacker behind the
+# same 4G router cannot lock the member out (web.ratelimit, OWASP's device cookies).
+LOGIN_DEVICE_COOKIE_DAYS = env_int("LOGIN_DEVICE_COOKIE_DAYS", 180)
 # Behind a reverse proxy every request comes from the proxy: name the header that carries
 # the client's address (e.g. HTTP_X_REAL_IP), set by the proxy, never by the client.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
@@ -320,6 +330,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers, cleaning control characters out of every string sent (web.parsers).
+    "DEFAULT_PARSER_CLASSES": ["web.parsers.JSONParser", "web.parsers.FormParser", "web.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "web.pagination.Pagination",
     "PAGE_SIZE": 100,
@@ -341,6 +353,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON (the journal's upload declares multipart itself). Form-encoded
+    # bodies are still accepted, but their text-only encoding cannot say what the JSON schema says
+    # (null, numbers), so a client built from the schema would be misled by them.
+    "PARSER_WHITELIST": ["web.parsers.JSONParser"],
     # Every operation's error answers (400, 401, 403, 404, 413, 429), from one hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "web.api_schema.add_error_responses"],
     # Crises, journal entries, RIDA lines and meetings each have a "kind" field with different choices.
@@ -433,9 +449,19 @@ PRINT_SWEEP_ASKS_WORKERS = env_bool("PRINT_SWEEP_ASKS_WORKERS", True)
 # Finished print files older than this many days are deleted (the job row stays), as are cached
 # parts unused as long; the latest kit and bundle of each establishment are always kept.
 PRINT_RETENTION_DAYS = env_int("PRINT_RETENTION_DAYS", 30)
+# Called once in gunicorn's master before the workers fork (web.warmup): what the apps otherwise load
+# during a worker's first requests (the navigation and dashboard cards; the sheets' font metrics,
+# which the paper kit's freshness on the dashboard reads).
+WARM_UP_CALLS = ["crisis.plugins.discover", "printing.sheets.font_metrics"]
+# Print requests a member may have queued or rendering at once (an identical one returns the pending job).
+PRINT_MAX_PENDING_PER_MEMBER = env_int("PRINT_MAX_PENDING_PER_MEMBER", 5)
 
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-crise")
+
+# Where a person who cannot use a page reports it (the accessibility statement, /accessibilite/):
+# an e-mail address or a web page of the establishment. Empty: the statement names the DSI.
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "")
 
 LOGGING = {
     "version": 1,

@@ -13,16 +13,43 @@ from .models import (
     Service,
     Shift,
 )
+from .services.records import record_create, record_update
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
-    """Records whose every change must go through the console's services (history, journal)."""
+    """Records whose every change must go through the console's services (history, journal).
+
+    The admin never bypasses a record's history: a model that keeps one is
+    either read-only here or edited through the record kit (RecordKitAdmin).
+    """
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordKitAdmin(admin.ModelAdmin):
+    """A record with history edited in the admin through the record kit, like anywhere else.
+
+    A change is diffed against the locked row, kept in the record's history
+    (by the admin user, source "admin") and moves the record's live topic; a
+    creation is recorded the same way. Nothing is deleted here. Use it for a
+    record the services add no rule to; a record with rules (numbering, a
+    journal entry) stays ViewOnlyAdmin and changes through its service.
+    """
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            record_create(instance=obj, by=request.user, source="admin")
+            return
+        concrete = {field.name for field in obj._meta.concrete_fields}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in concrete}
+        record_update(instance=obj, by=request.user, changes=changes, source="admin")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -80,7 +107,9 @@ class RecordChangeAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(ViewOnlyAdmin):
+    """Read-only: a shift starts, is handed over and ends through the roster, which journals each move."""
+
     list_display = ["crisis", "role", "holder", "deputy", "started_at", "ended_at"]
     list_filter = ["role"]
 

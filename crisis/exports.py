@@ -8,6 +8,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from web.text import without_control_characters
+
 from .models import RidaLine
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,6 +55,11 @@ def columns() -> list[tuple[str, object]]:
     ]
 
 
+def _cell(value):
+    """Text as a spreadsheet takes it: control characters stored by an older version would make openpyxl refuse the file."""
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
 def rida_xlsx(lines: Iterable[RidaLine], *, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -66,7 +73,7 @@ def rida_xlsx(lines: Iterable[RidaLine], *, title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append([value(line) for _header, value in cols])
+        sheet.append([_cell(value(line)) for _header, value in cols])
     for index, (header, _value) in enumerate(cols, start=1):
         letter = get_column_letter(index)
         wide = header in (_("Texte"), _("Réponse apportée"), _("Motif d'abandon"))
@@ -94,7 +101,7 @@ def rida_csv(lines: Iterable[RidaLine]) -> bytes:
         row = []
         for _header, value in cols:
             cell = value(line)
-            row.append(cell.strftime(DATE_FORMAT) if isinstance(cell, datetime) else cell)
+            row.append(cell.strftime(DATE_FORMAT) if isinstance(cell, datetime) else _cell(cell))
         writer.writerow(row)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

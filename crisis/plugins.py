@@ -160,6 +160,17 @@ def topics_of(scope: str, membership: Membership | None) -> tuple[str, ...]:
     return tuple(sorted({topic for c in cards_of(scope, membership) for topic in c.topics}))
 
 
+def page_topics(scope: str) -> tuple[str, ...]:
+    """The topics a scope's page polls on: every card's, whoever looks.
+
+    The cheap "nothing new" answer sums the counters before it knows the member
+    (crisis.live.unchanged_poll), so the page's version is taken on the same
+    topics: a member re-renders for a card they do not see, at worst.
+    """
+    discover()
+    return tuple(sorted({topic for c in _cards if c.scope == scope for topic in c.topics}))
+
+
 @contextmanager
 def restored() -> Iterator[None]:
     """Tests: what is declared inside (a test app's entries and cards) is withdrawn on the way out."""

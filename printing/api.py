@@ -89,7 +89,14 @@ class PrintJobView(APIView):
 class PrintJobFileView(APIView):
     """The finished file (PDF, or zip for the bundle); 404 while the job is not done."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **REFUSALS}, tags=["prints"])
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "application/zip"): OpenApiTypes.BINARY,  # the offline bundle
+            **REFUSALS,
+        },
+        tags=["prints"],
+    )
     def get(self, request: Request, job_id: int) -> FileResponse:
         return job_file_response(get_print_job_for_user(request.user, job_id))
 

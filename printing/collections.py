@@ -8,6 +8,7 @@ included) is a third subclass, with nothing to change here or in the worker.
 """
 
 from datetime import datetime
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -59,6 +60,10 @@ class KitForm(forms.Form):
     )
 
 
+def _kit_choices(establishment: Establishment) -> list[tuple[str, str]]:
+    return [(item.key, item.label) for item in registry.kit_items(establishment)]
+
+
 class PaperKit(Collection):
     """Every kit document of the establishment in one PDF, with a cover and a table of contents."""
 
@@ -70,7 +75,9 @@ class PaperKit(Collection):
     def form(self, establishment: Establishment | None, data=None) -> forms.Form:
         form = KitForm(data=data)
         if establishment is not None:
-            form.fields["only"].choices = [(i.key, i.label) for i in registry.kit_items(establishment)]
+            # Lazily: the print button only asks which fields are required, and the dashboard, which
+            # has just listed the kit for its freshness, would otherwise list it a second time.
+            form.fields["only"].choices = partial(_kit_choices, establishment)
         return form
 
     def clean_params(self, establishment: Establishment, params: dict) -> dict:

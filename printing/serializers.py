@@ -5,13 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from web import api_fields
+
 from .models import PrintJob
 
 MAX_PARAMS = 50  # parameters of one request: a form has a handful
 
 
 class PrintRequestSerializer(serializers.Serializer):
-    document = serializers.CharField(max_length=60, help_text=_("Nom d'un document de GET /api/documents/."))
+    document = api_fields.CharField(max_length=60, help_text=_("Nom d'un document de GET /api/documents/."))
     params = serializers.DictField(
         required=False, default=dict, help_text=_("Ses paramètres (voir « parameters » dans la liste).")
     )
@@ -28,12 +30,12 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class LeftOutSerializer(serializers.Serializer):
-    document = serializers.CharField()
-    capability = serializers.CharField()
+    document = api_fields.CharField()
+    capability = api_fields.CharField()
 
 
 class PrintJobSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(source="display_title")
+    title = api_fields.CharField(source="display_title")
     progress = serializers.SerializerMethodField()
     pages = serializers.IntegerField(source="page_count", allow_null=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -78,20 +80,20 @@ class PrintJobSerializer(serializers.ModelSerializer):
 
 
 class ParameterSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    label = serializers.CharField()
-    type = serializers.CharField(help_text=_("choice, multiplechoice, char, integer, boolean…"))
+    name = api_fields.CharField()
+    label = api_fields.CharField()
+    type = api_fields.CharField(help_text=_("choice, multiplechoice, char, integer, boolean…"))
     required = serializers.BooleanField()
-    help_text = serializers.CharField()
-    choices = serializers.ListField(child=serializers.CharField(), required=False)
+    help_text = api_fields.CharField()
+    choices = serializers.ListField(child=api_fields.CharField(), required=False)
 
 
 class DocumentSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    title = serializers.CharField()
+    name = api_fields.CharField()
+    title = api_fields.CharField()
     scope = serializers.ChoiceField(choices=["establishment", "crisis"])
-    required_capability = serializers.CharField()
+    required_capability = api_fields.CharField()
     is_collection = serializers.BooleanField()
-    extension = serializers.CharField()
+    extension = api_fields.CharField()
     in_kit = serializers.BooleanField()
     parameters = ParameterSerializer(many=True)

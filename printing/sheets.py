@@ -96,6 +96,11 @@ def _advances() -> tuple[dict[int, float], float]:
         return {}, UNKNOWN_GLYPH_EM  # no font file found: every character a full em, never too long
 
 
+def font_metrics() -> None:
+    """Read the sheets' font once (web.warmup calls it before gunicorn forks its workers)."""
+    _advances()
+
+
 def text_width(text: str, font_size: float = FONT_SIZE) -> float:
     """Width of one line of text in mm, as the sheets' font draws it (without kerning)."""
     advances, unknown = _advances()

@@ -1,7 +1,7 @@
-"""API field types every app's serializers share: dates bounded like the forms, written in RFC 3339.
+"""API field types every app's serializers share: dates bounded like the forms, written in RFC 3339, and strict text.
 
-Use ``ModelSerializer`` from here (not DRF's) so model date fields get the same
-output, and ``DateTimeField`` for input dates.
+Use ``ModelSerializer`` from here (not DRF's) so model date and text fields get the same
+fields, ``DateTimeField`` for input dates and ``CharField`` for text.
 """
 
 from datetime import timezone as dt_timezone
@@ -23,7 +23,7 @@ class DateTimeField(serializers.DateTimeField):
     Paris kept its mean solar time, an offset of +00:09:21 that RFC 3339 cannot write.
     """
 
-    default_error_messages = {"out_of_range": _("Date hors des limites acceptées (années %(min)s à %(max)s).")}
+    default_error_messages = {"out_of_range": _("Date hors des limites acceptées (années {min} à {max}).")}
 
     def to_internal_value(self, value):
         try:
@@ -42,10 +42,23 @@ class DateTimeField(serializers.DateTimeField):
         return value.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+class CharField(serializers.CharField):
+    """Text, and only text: DRF's own turns a number into text, where the schema says a string."""
+
+    default_error_messages = {"not_text": _("Texte attendu.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
-    """DRF's ModelSerializer with this module's date field for model DateTimeFields."""
+    """DRF's ModelSerializer with this module's date and text fields."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: DateTimeField,
+        models.CharField: CharField,
+        models.TextField: CharField,
     }

@@ -16,10 +16,16 @@ ERROR = {
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
+MESSAGES = {"type": "array", "items": {"type": "string"}}
 FIELD_ERRORS = {
     "type": "object",
-    "description": "Une liste de messages par champ refusé ; non_field_errors pour l'ensemble.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": (
+        "Une liste de messages par champ refusé ; non_field_errors pour l'ensemble. Un champ liste "
+        'donne ses éléments refusés par leur rang : {"guests": {"3": ["..."]}}.'
+    ),
+    "additionalProperties": {
+        "oneOf": [MESSAGES, {"type": "object", "additionalProperties": MESSAGES}],
+    },
 }
 RESPONSES = {
     "400": ("BadRequest", _("Entrée invalide : les messages par champ."), "FieldErrors"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from web import ratelimit
+from web.text import without_control_characters
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -43,11 +44,32 @@ class BoundedDateTimeField(forms.DateTimeField):
 
 
 class Unsuffixed:
-    """Labels without Django's trailing colon (the layout puts them above the field)."""
+    """Labels without Django's trailing colon (the layout puts them above the field).
+
+    Every form of the console has it, so it also cleans posted text of control characters
+    (web.text), passwords excepted.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = _without_control_characters(self.data, keep=self._passwords())
+
+    def _passwords(self) -> set[str]:
+        return {self.add_prefix(name) for name, f in self.fields.items() if isinstance(f.widget, forms.PasswordInput)}
+
+
+def _without_control_characters(data, *, keep: set[str]):
+    if hasattr(data, "setlist"):  # a QueryDict: every value of every key
+        data = data.copy()
+        for key, values in data.lists():
+            if key not in keep:
+                data.setlist(key, [without_control_characters(v) if isinstance(v, str) else v for v in values])
+        return data
+    return {
+        k: v if k in keep else (without_control_characters(v) if isinstance(v, str) else v) for k, v in data.items()
+    }
 
 
 def local_datetime_field(label, **kwargs) -> forms.DateTimeField:
@@ -59,7 +81,7 @@ class LoginThrottle:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = ratelimit.client_address(self.request)
+        address = ratelimit.client_key(self.request, username)
         # Checked before the password: a throttled guesser must not learn whether it was right.
         wait = ratelimit.login_wait(username, address)
         if wait:
@@ -86,6 +108,9 @@ class SegmentedRadio(forms.RadioSelect):
 
     template_name = "web/widgets/segmented.html"
     option_template_name = "web/widgets/segmented_option.html"
+    # Named by aria-labelledby (the template's label, "<id>_label"), not a <fieldset>: Django then
+    # ties each option to the field's errors and help (aria-describedby), as for any other widget.
+    use_fieldset = False
 
     def __init__(self, *args, keys: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

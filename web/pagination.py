@@ -22,6 +22,14 @@ class Pagination(LimitOffsetPagination):
     def get_offset(self, request) -> int:
         return self._parameter(request, self.offset_query_param, minimum=0, default=0, cap=self.max_offset)
 
+    def get_schema_operation_parameters(self, view):
+        """DRF's two parameters, with the bounds get_limit and get_offset enforce."""
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.limit_query_param: {"minimum": 1}, self.offset_query_param: {"minimum": 0}}
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
     @staticmethod
     def _parameter(request, name: str, *, minimum: int, default: int, cap: int) -> int:
         raw = request.query_params.get(name)

@@ -17,13 +17,23 @@ for all accounts) is under attack: the pairs that fail for it get no free
 failure and are refused after LOGIN_FREE_FAILURES. Attempts are never judged
 on those totals alone, so a correct password from an address that has not
 itself failed for that account always gets in.
+
+A whole cell behind one 4G router shares one address, and so would an attacker on the same
+network: failing ten times for the director from there would refuse the director's own
+laptop too. Hence device cookies (OWASP, "Slow down online guessing attacks with device
+cookies"): a browser that has logged in to an account carries a signed cookie naming that
+account and a random nonce; its attempts for that account are counted for that device, not
+for its address, and no attack on the account or the address shortens them. The cookie
+proves the browser once knew the password; it never lets anyone in by itself.
 """
 
 import hashlib
 import math
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -33,6 +43,10 @@ from django.utils.translation import ngettext
 from .models import LoginFailure
 
 DELAY_BASE_SECONDS = 2
+DEVICE_COOKIE = "console_device"
+DEVICE_SALT = "web.ratelimit.device"
+DEVICE_PREFIX = "device:"  # a client key that names a trusted device, not an address
+DEVICE_ACCOUNTS = 20  # accounts one browser remembers (a laptop the cell shares)
 
 
 def _hashed(value: str) -> str:
@@ -73,7 +87,8 @@ def login_failed(username: str, address: str) -> None:
             row.failures = 0
         row.failures += 1
         row.last_failure_at = now
-        row.retry_at = now + timedelta(seconds=_wait_after(row.failures, _under_attack(user_key, address_key)))
+        under_attack = not address.startswith(DEVICE_PREFIX) and _under_attack(user_key, address_key)
+        row.retry_at = now + timedelta(seconds=_wait_after(row.failures, under_attack))
         row.save()
 
 
@@ -122,3 +137,38 @@ def client_address(request) -> str:
         if forwarded:
             return forwarded
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _devices(request) -> dict[str, str]:
+    """The accounts this browser has logged in to: hashed username to the device's nonce for it."""
+    value = request.COOKIES.get(DEVICE_COOKIE)
+    if not value:
+        return {}
+    try:
+        devices = signing.loads(value, salt=DEVICE_SALT, max_age=timedelta(days=settings.LOGIN_DEVICE_COOKIE_DAYS))
+    except signing.BadSignature:
+        return {}
+    return devices if isinstance(devices, dict) else {}
+
+
+def client_key(request, username: str) -> str:
+    """Whom attempts for this account are counted for: this trusted device, or else the client's address."""
+    nonce = _devices(request).get(_keys(username, "")[0])
+    return f"{DEVICE_PREFIX}{nonce}" if isinstance(nonce, str) else client_address(request)
+
+
+def remember_device(request, response, username: str) -> None:
+    """After a successful login: the browser is a trusted device for this account from now on."""
+    devices = _devices(request)
+    user_key = _keys(username, "")[0]
+    devices.pop(user_key, None)
+    devices[user_key] = secrets.token_urlsafe(16)  # a new nonce: an old copy of the cookie loses its trust
+    devices = dict(list(devices.items())[-DEVICE_ACCOUNTS:])
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signing.dumps(devices, salt=DEVICE_SALT, compress=True),
+        max_age=settings.LOGIN_DEVICE_COOKIE_DAYS * 24 * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

@@ -12,6 +12,8 @@ from .auth import (
 from .base import (
     NON_FIELD_ERRORS,
     CrisisScopedView,
+    EstablishmentScopedView,
+    ScopedView,
 )
 from .crises import (
     CrisisDetailView,
@@ -53,6 +55,8 @@ __all__ = [
     "CrisisListView",
     "CrisisPhaseView",
     "CrisisScopedView",
+    "EstablishmentScopedView",
+    "ScopedView",
     "DecisionListView",
     "EstablishmentDetailView",
     "EstablishmentListView",

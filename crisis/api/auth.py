@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from web import ratelimit
+from web.api_input import validated
 
 from .. import services
 from ..serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from .base import NON_FIELD_ERRORS, _valid
+from .base import NON_FIELD_ERRORS
 
 
 class TokenView(APIView):
@@ -50,8 +51,8 @@ class TokenView(APIView):
         The answer says until when the token is valid (API_TOKEN_TTL); logging in again
         while it is valid gives the same token, after a revocation a new one.
         """
-        data = _valid(TokenRequestSerializer, request.data)
-        username, address = data["username"], ratelimit.client_address(request)
+        data = validated(TokenRequestSerializer, request.data)
+        username, address = data["username"], ratelimit.client_key(request, data["username"])
         # Checked before authenticate(): a throttled guesser must not learn whether a password is right.
         wait = ratelimit.login_wait(username, address)
         if wait:

@@ -1,10 +1,12 @@
 """API of crises: list, opening, record, phase."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from web.api_input import validated
 from web.pagination import Pagination
 
 from .. import services
@@ -16,7 +18,7 @@ from ..serializers import (
     CrisisUpdateSerializer,
     PhaseChangeSerializer,
 )
-from .base import CrisisScopedView, _valid
+from .base import CrisisScopedView
 
 
 class CrisisListView(generics.GenericAPIView):
@@ -33,9 +35,13 @@ class CrisisListView(generics.GenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(CrisisSerializer(page, many=True).data)
 
-    @extend_schema(request=CrisisCreateSerializer, responses={201: CrisisSerializer})
+    @extend_schema(
+        request=CrisisCreateSerializer,
+        # 404: an establishment the user is no member of, as if it did not exist (web.api_schema adds the body).
+        responses={201: CrisisSerializer, 404: OpenApiResponse(description=gettext_lazy("Établissement introuvable."))},
+    )
     def post(self, request: Request) -> Response:
-        data = _valid(CrisisCreateSerializer, request.data)
+        data = validated(CrisisCreateSerializer, request.data)
         establishment, _membership = get_establishment_for_user(request.user, data.pop("establishment"), Cap.DECIDE)
         crisis = services.crisis_create(establishment=establishment, by=request.user, **data)
         return Response(CrisisSerializer(crisis).data, status=status.HTTP_201_CREATED)
@@ -52,7 +58,7 @@ class CrisisDetailView(CrisisScopedView):
     @extend_schema(request=CrisisUpdateSerializer, responses=CrisisSerializer)
     def patch(self, request: Request, crisis_id: int) -> Response:
         """Change the crisis record (e.g. the awareness time); kept in its history and journaled."""
-        data = _valid(CrisisUpdateSerializer, request.data)
+        data = validated(CrisisUpdateSerializer, request.data)
         crisis = services.crisis_update(crisis=self.crisis, by=request.user, **data)
         return Response(CrisisSerializer(crisis).data)
 
@@ -65,6 +71,6 @@ class CrisisPhaseView(CrisisScopedView):
 
     @extend_schema(request=PhaseChangeSerializer, responses=CrisisSerializer)
     def post(self, request: Request, crisis_id: int) -> Response:
-        data = _valid(PhaseChangeSerializer, request.data)
+        data = validated(PhaseChangeSerializer, request.data)
         services.crisis_change_phase(crisis=self.crisis, by=request.user, phase=data["phase"], note=data["note"])
         return Response(CrisisSerializer(self.crisis).data)

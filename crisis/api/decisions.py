@@ -5,6 +5,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from web.api_input import validated
+
 from .. import selectors, services
 from ..permissions import Cap
 from ..serializers import (
@@ -12,7 +14,7 @@ from ..serializers import (
     DecisionSerializer,
     DecisionsSerializer,
 )
-from .base import CrisisScopedView, _valid
+from .base import CrisisScopedView
 
 
 class DecisionListView(CrisisScopedView):
@@ -32,6 +34,6 @@ class DecisionListView(CrisisScopedView):
     )
     def post(self, request: Request, crisis_id: int) -> Response:
         """Record a decision: a "décision" entry in the journal and a D line in the RIDA."""
-        data = _valid(DecisionCreateSerializer, request.data)
+        data = validated(DecisionCreateSerializer, request.data)
         decision = services.decision_record(crisis=self.crisis, by=request.user, **data)
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)

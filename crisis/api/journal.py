@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from web.api_input import validated
 from web.security import attachment_csp
 
 from .. import selectors, services
@@ -21,7 +22,8 @@ from ..serializers import (
     JournalPageSerializer,
     JournalQuerySerializer,
 )
-from .base import CrisisScopedView, _valid
+from ..services.journal import ATTACHMENT_EXTENSIONS
+from .base import CrisisScopedView
 
 
 class JournalListView(CrisisScopedView):
@@ -53,7 +55,9 @@ class JournalListView(CrisisScopedView):
     def post(self, request: Request, crisis_id: int) -> Response:
         # A file only comes in multipart; in JSON an "attachment" key is an unknown field, ignored.
         is_upload = request.content_type.startswith("multipart/")
-        data = dict(_valid(JournalEntryUploadSerializer if is_upload else JournalEntryCreateSerializer, request.data))
+        data = dict(
+            validated(JournalEntryUploadSerializer if is_upload else JournalEntryCreateSerializer, request.data)
+        )
         corrects_id = data.pop("corrects", None)
         if corrects_id is None:
             entry = services.journal_append(crisis=self.crisis, by=request.user, **data)
@@ -89,9 +93,7 @@ class JournalEntryView(CrisisScopedView):
 
     @extend_schema(responses=JournalEntrySerializer)
     def get(self, request: Request, crisis_id: int, entry_id: int) -> Response:
-        entry = selectors.journal_entries(self.crisis).filter(pk=entry_id).first()
-        if entry is None:
-            raise exceptions.NotFound()
+        entry = self.object_of(selectors.journal_entries(self.crisis), entry_id)
         selectors.journal_mark_corrected([entry])
         return Response(JournalEntrySerializer(entry, context={"request": request}).data)
 
@@ -99,12 +101,15 @@ class JournalEntryView(CrisisScopedView):
 class JournalAttachmentView(CrisisScopedView):
     """The file attached to an entry (photo of a paper note), for members, with token or session."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in sorted(set(ATTACHMENT_EXTENSIONS.values()))  # what the upload check lets in
+        }
+    )
     @method_decorator(attachment_csp)
     def get(self, request: Request, crisis_id: int, entry_id: int) -> FileResponse:
-        entry = JournalEntry.objects.filter(crisis=self.crisis, pk=entry_id).exclude(attachment="").first()
-        if entry is None:
-            raise exceptions.NotFound()
+        entry = self.object_of(JournalEntry.objects.exclude(attachment=""), entry_id)
         response = FileResponse(entry.attachment.open("rb"), filename=entry.attachment.name.rsplit("/", 1)[-1])
         response["Cache-Control"] = "private, no-store"
         return response

@@ -1,10 +1,11 @@
 """API of the points de situation."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from web.api_input import validated
 from web.pagination import Pagination
 
 from .. import selectors, services
@@ -17,7 +18,7 @@ from ..serializers import (
     MeetingSerializer,
     MeetingStartSerializer,
 )
-from .base import CrisisScopedView, _member, _members, _valid
+from .base import CrisisScopedView, _member, _members
 
 
 class MeetingListView(CrisisScopedView):
@@ -32,7 +33,7 @@ class MeetingListView(CrisisScopedView):
 
     @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer})
     def post(self, request: Request, crisis_id: int) -> Response:
-        data = _valid(MeetingCreateSerializer, request.data)
+        data = validated(MeetingCreateSerializer, request.data)
         data["chair"] = _member(self.crisis, data.get("chair"), "chair")
         data["attendees"] = _members(self.crisis, data.get("attendees", []), "attendees")
         meeting = services.meeting_create(crisis=self.crisis, by=request.user, **data)
@@ -41,11 +42,7 @@ class MeetingListView(CrisisScopedView):
 
 class MeetingScopedView(CrisisScopedView):
     def _meeting(self, meeting_id: int) -> Meeting:
-        meeting = selectors.meeting_of(self.crisis, meeting_id)
-        if meeting is None:
-            raise exceptions.NotFound()
-        meeting.crisis = self.crisis
-        return meeting
+        return self.object_of(selectors.meetings_of(self.crisis).prefetch_related("attendees"), meeting_id)
 
 
 class MeetingDetailView(MeetingScopedView):
@@ -65,7 +62,7 @@ class MeetingStartView(MeetingScopedView):
     @extend_schema(request=MeetingStartSerializer, responses=MeetingSerializer)
     def post(self, request: Request, crisis_id: int, meeting_id: int) -> Response:
         meeting = self._meeting(meeting_id)
-        data = _valid(MeetingStartSerializer, request.data)
+        data = validated(MeetingStartSerializer, request.data)
         services.meeting_start(meeting=meeting, by=request.user, at=data.get("started_at"))
         return Response(MeetingSerializer(self._meeting(meeting_id)).data)
 
@@ -79,7 +76,7 @@ class MeetingEndView(MeetingScopedView):
     @extend_schema(request=MeetingEndSerializer, responses=MeetingSerializer)
     def post(self, request: Request, crisis_id: int, meeting_id: int) -> Response:
         meeting = self._meeting(meeting_id)
-        data = _valid(MeetingEndSerializer, request.data)
+        data = validated(MeetingEndSerializer, request.data)
         services.meeting_end(meeting=meeting, by=request.user, at=data.get("ended_at"))
         return Response(MeetingSerializer(self._meeting(meeting_id)).data)
 

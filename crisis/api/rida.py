@@ -4,11 +4,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from web.api_input import validated, validated_query
 from web.pagination import Pagination
 
 from .. import exports, selectors, services
@@ -22,7 +23,7 @@ from ..serializers import (
     RidaLineUpdateSerializer,
     RidaQuerySerializer,
 )
-from .base import CrisisScopedView, _member, _of_crisis, _query, _valid
+from .base import CrisisScopedView, _member
 
 
 class RidaListView(CrisisScopedView):
@@ -34,19 +35,19 @@ class RidaListView(CrisisScopedView):
 
     @extend_schema(parameters=[RidaQuerySerializer], responses=RidaLineSerializer(many=True))
     def get(self, request: Request, crisis_id: int) -> Response:
-        filters = _query(RidaQuerySerializer, request).filters()
+        filters = validated_query(RidaQuerySerializer, request).filters()
         page = self.paginate_queryset(selectors.rida_lines(self.crisis, filters))
         return self.get_paginated_response(RidaLineSerializer(page, many=True).data)
 
     @extend_schema(request=RidaLineCreateSerializer, responses={201: RidaLineSerializer})
     def post(self, request: Request, crisis_id: int) -> Response:
-        data = _valid(RidaLineCreateSerializer, request.data)
+        data = validated(RidaLineCreateSerializer, request.data)
         data["owner"] = _member(self.crisis, data.get("owner"), "owner")
         data["owner_other"] = data.pop("owner_label", "")
-        data["source_entry"] = _of_crisis(JournalEntry, self.crisis, data.get("source_entry"), "source_entry")
-        data["meeting"] = _of_crisis(Meeting, self.crisis, data.get("meeting"), "meeting")
+        data["source_entry"] = self.referenced(JournalEntry, data.get("source_entry"), "source_entry")
+        data["meeting"] = self.referenced(Meeting, data.get("meeting"), "meeting")
         line = services.rida_create(crisis=self.crisis, by=request.user, **data)
-        line = selectors.rida_line_of(self.crisis, line.pk)
+        line = self.object_of(selectors.rida_lines(self.crisis), line.pk)
         return Response(RidaLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
 
@@ -56,11 +57,7 @@ class RidaLineView(CrisisScopedView):
     serializer_class = RidaLineSerializer
 
     def _line(self, line_id: int) -> RidaLine:
-        line = selectors.rida_line_of(self.crisis, line_id)
-        if line is None:
-            raise exceptions.NotFound()
-        line.crisis = self.crisis
-        return line
+        return self.object_of(selectors.rida_lines(self.crisis), line_id)
 
     @extend_schema(responses=RidaLineSerializer)
     def get(self, request: Request, crisis_id: int, line_id: int) -> Response:
@@ -71,27 +68,26 @@ class RidaLineView(CrisisScopedView):
         """Change status, owner, due time, answer... RIDA managers change any field, a line's owner its follow-up."""
         line = self._line(line_id)
         require_rida_fields(self.membership, line, [])  # 403 before any validation for one who may change nothing
-        data = _valid(RidaLineUpdateSerializer, request.data)
+        data = validated(RidaLineUpdateSerializer, request.data)
         if "owner" in data:
             data["owner"] = _member(self.crisis, data["owner"], "owner")
         if "owner_label" in data:
             data["owner_other"] = data.pop("owner_label")
         require_rida_fields(self.membership, line, data)
         services.rida_update(line=line, by=request.user, **data)
-        return Response(RidaLineSerializer(selectors.rida_line_of(self.crisis, line.pk)).data)
+        return Response(RidaLineSerializer(self.object_of(selectors.rida_lines(self.crisis), line.pk)).data)
 
 
 class RidaHistoryView(CrisisScopedView):
     """Every change of the line, newest first, one row per field: [{at, by, field, before, after}]."""
 
     serializer_class = RidaHistoryRowSerializer
+    pagination_class = None  # every change of one line, as one list (not paginated)
 
     @extend_schema(responses=RidaHistoryRowSerializer(many=True))
     def get(self, request: Request, crisis_id: int, line_id: int) -> Response:
-        line = selectors.rida_line_of(self.crisis, line_id)
-        if line is None:
-            raise exceptions.NotFound()
-        return Response(RidaHistoryRowSerializer(selectors.rida_history(line), many=True).data)
+        line = self.object_of(selectors.rida_lines(self.crisis), line_id)
+        return Response(RidaHistoryRowSerializer(selectors.record_history(line), many=True).data)
 
 
 class RidaExportView(CrisisScopedView):
@@ -110,7 +106,7 @@ class RidaExportView(CrisisScopedView):
         },
     )
     def get(self, request: Request, crisis_id: int) -> HttpResponse:
-        query = _query(RidaExportQuerySerializer, request)
+        query = validated_query(RidaExportQuerySerializer, request)
         lines = selectors.rida_in_number_order(self.crisis, query.filters())
         return rida_export_response(self.crisis, lines, query.validated_data["format"])
 

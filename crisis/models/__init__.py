@@ -7,7 +7,8 @@ one way to name a model and Django finds them all.
 from .crises import Crisis, Phase, Shift
 from .history import RecordChange
 from .journal import RECORDED_LATE_AFTER, AppendOnlyError, JournalEntry, JournalQuerySet
-from .organisation import DEFAULT_SERVICES, Establishment, Ght, LiveVersioned, Membership, Role, Service
+from .live import LiveTopic, Topic
+from .organisation import DEFAULT_SERVICES, Establishment, Ght, Membership, Role, Service
 from .rida import Decision, Meeting, RidaLine, search_key
 
 __all__ = [
@@ -20,7 +21,7 @@ __all__ = [
     "Ght",
     "JournalEntry",
     "JournalQuerySet",
-    "LiveVersioned",
+    "LiveTopic",
     "Meeting",
     "Membership",
     "Phase",
@@ -29,5 +30,6 @@ __all__ = [
     "Role",
     "Service",
     "Shift",
+    "Topic",
     "search_key",
 ]

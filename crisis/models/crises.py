@@ -5,7 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import Establishment, LiveVersioned, Role
+from .live import Topic
+from .organisation import Establishment, Role
 
 
 class Phase(models.TextChoices):
@@ -18,7 +19,9 @@ class Phase(models.TextChoices):
     RETEX = "retex", _("RETEX")
 
 
-class Crisis(LiveVersioned):
+class Crisis(models.Model):
+    live_topic = Topic.CRISIS  # what the record kit moves when the record changes
+
     class Kind(models.TextChoices):
         CYBERATTAQUE = "cyberattaque", _("Cyberattaque")
         PANNE = "panne", _("Panne")
@@ -76,6 +79,8 @@ class Crisis(LiveVersioned):
 
 class Shift(models.Model):
     """One person holding one cell role for a stretch of time; a handover ends it and starts the next."""
+
+    live_topic = Topic.ROSTER
 
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="shifts")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)

@@ -1,8 +1,7 @@
-"""Who: GHTs, establishments, their live versions, and the members with their roles."""
+"""Who: GHTs, establishments and the members with their roles."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,25 +19,7 @@ class Ght(models.Model):
         return self.name
 
 
-class LiveVersioned(models.Model):
-    """A scope (crisis, establishment) whose live pages poll "anything after version N?".
-
-    Every write that a live page shows calls ``bump`` in its own transaction, so
-    the version moves exactly when committed data does; an unchanged version is
-    answered 204 from the row the access helper already loaded.
-    """
-
-    live_version = models.PositiveBigIntegerField(default=0, editable=False)
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def bump(cls, pk: int) -> None:
-        cls.objects.filter(pk=pk).update(live_version=F("live_version") + 1)
-
-
-class Establishment(LiveVersioned):
+class Establishment(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     short_name = models.CharField(_("nom court"), max_length=40, unique=True)
     finess = models.CharField(_("n° FINESS"), max_length=9, blank=True)

@@ -13,6 +13,7 @@ from web.errors import RefusedWrite
 
 from .crises import Crisis
 from .journal import JournalEntry
+from .live import Topic
 
 
 def search_key(*texts) -> str:
@@ -24,6 +25,8 @@ def search_key(*texts) -> str:
 
 class Meeting(models.Model):
     """A point de situation of the cell: 30 minutes at most, its agenda built from the RIDA."""
+
+    live_topic = Topic.MEETINGS
 
     class Kind(models.TextChoices):
         CELLULE = "cellule", _("Cellule de crise")
@@ -87,6 +90,8 @@ class RidaLine(models.Model):
     Never deleted: a line is abandoned with a reason. Every change goes through
     services.record_update, so its history is the line's history.
     """
+
+    live_topic = Topic.RIDA
 
     class Kind(models.TextChoices):
         INFORMATION = "information", _("Information")
@@ -237,6 +242,8 @@ class RidaLine(models.Model):
 
 class Decision(models.Model):
     """A decision with its own button (plan blanc, urgences, réseau...): journaled, a D line in the RIDA."""
+
+    live_topic = Topic.DECISIONS
 
     class Gate(models.TextChoices):
         PLAN_BLANC_DECLENCHE = "plan_blanc_declenche", _("Plan blanc déclenché")

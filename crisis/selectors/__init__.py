@@ -15,7 +15,7 @@ from .decisions import (
 from .history import (
     HistoryRow,
     history_of,
-    rida_history,
+    record_history,
 )
 from .journal import (
     MATCH_COUNT_CAP,
@@ -37,7 +37,6 @@ from .journal import (
 from .meetings import (
     AgendaSection,
     meeting_agenda,
-    meeting_of,
     meeting_releve,
     meetings_of,
     new_signalements_since,
@@ -48,7 +47,6 @@ from .rida import (
     my_open_actions,
     rida_counters,
     rida_in_number_order,
-    rida_line_of,
     rida_lines,
     rida_page,
     rida_themes,
@@ -95,16 +93,14 @@ __all__ = [
     "journal_page_keys",
     "latest_urgent",
     "meeting_agenda",
-    "meeting_of",
     "meeting_releve",
     "meetings_of",
     "my_open_actions",
     "new_signalements_since",
     "previous_meeting",
     "rida_counters",
-    "rida_history",
+    "record_history",
     "rida_in_number_order",
-    "rida_line_of",
     "rida_lines",
     "rida_page",
     "rida_themes",

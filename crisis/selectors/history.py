@@ -1,14 +1,14 @@
-"""Reads of recorded changes (a record's history)."""
+"""Reads of recorded changes: a record's history, each value shown by the one function (models.history.shown)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from ..models import RecordChange
+from ..models.history import field_or_none, label_of, related_labels, shown
 
 
 def history_of(obj) -> QuerySet:
@@ -32,16 +32,21 @@ class HistoryRow:
     after_shown: str
 
 
-def rida_history(line) -> list[HistoryRow]:
-    """The line's history, newest first, one row per changed field, values as a person reads them."""
-    changes = list(history_of(line))
-    related = _related_names(type(line), changes)
+def record_history(obj: models.Model) -> list[HistoryRow]:
+    """The record's history, newest first, one row per changed field, values as a person reads them.
+
+    Three queries whatever its length: the changes with their authors, then the
+    related records they name, one query per related model.
+    """
+    model = type(obj)
+    changes = list(history_of(obj).order_by("-changed_at", "-pk"))
+    related = related_labels(model, changes)
     rows = []
     for change in changes:
         by = change.changed_by
-        by_label = (by.get_full_name() or by.username) if by else change.source
+        by_label = label_of(by) if by is not None else change.source
         for name in sorted(change.before.keys() | change.after.keys()):
-            field_ = type(line)._meta.get_field(name)
+            field = field_or_none(model, name)
             before, after = change.before.get(name), change.after.get(name)
             rows.append(
                 HistoryRow(
@@ -50,39 +55,11 @@ def rida_history(line) -> list[HistoryRow]:
                     by_label=by_label,
                     action=change.action,
                     field=name,
-                    label=str(field_.verbose_name),
+                    label=str(field.verbose_name) if field is not None else name,
                     before=before,
                     after=after,
-                    before_shown=_history_shown(field_, before, related),
-                    after_shown=_history_shown(field_, after, related),
+                    before_shown=shown(field, before, related),
+                    after_shown=shown(field, after, related),
                 )
             )
     return rows
-
-
-def _related_names(model, changes: list[RecordChange]) -> dict:
-    """{(related model, pk): name} for every related value in these changes, one query per related model."""
-    wanted: dict = {}
-    for change in changes:
-        for name, value in [*change.before.items(), *change.after.items()]:
-            field_ = model._meta.get_field(name)
-            if field_.is_relation and value is not None:
-                wanted.setdefault(field_.related_model, set()).add(value)
-    names = {}
-    for related_model, pks in wanted.items():
-        for pk, obj in related_model._base_manager.in_bulk(pks).items():
-            label = obj.get_full_name() or obj.get_username() if hasattr(obj, "get_full_name") else str(obj)
-            names[(related_model, pk)] = label
-    return names
-
-
-def _history_shown(field_, value, related: dict) -> str:
-    if value in (None, ""):
-        return "—"
-    if field_.is_relation:
-        return related.get((field_.related_model, value), f"#{value}")
-    if field_.choices:
-        return str(dict(field_.flatchoices).get(value, value))
-    if isinstance(value, str) and field_.get_internal_type() == "DateTimeField" and (moment := parse_datetime(value)):
-        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
-    return str(value)

@@ -15,10 +15,6 @@ def meetings_of(crisis: Crisis) -> QuerySet:
     return Meeting.objects.filter(crisis=crisis).select_related("chair").order_by("-scheduled_at")
 
 
-def meeting_of(crisis: Crisis, meeting_id: int):
-    return meetings_of(crisis).filter(pk=meeting_id).prefetch_related("attendees").first()
-
-
 def previous_meeting(meeting):
     return (
         Meeting.objects.filter(crisis_id=meeting.crisis_id, scheduled_at__lt=meeting.scheduled_at)

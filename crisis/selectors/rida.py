@@ -67,11 +67,6 @@ def rida_themes(crisis: Crisis) -> list[str]:
     return sorted(themes.order_by(), key=str.casefold)
 
 
-def rida_line_of(crisis: Crisis, line_id: int):
-    """The line of this crisis, or None (the caller answers 404)."""
-    return rida_lines(crisis).filter(pk=line_id).first()
-
-
 def my_open_actions(crisis: Crisis, user, limit: int = 5) -> QuerySet:
     return (
         RidaLine.objects.filter(crisis=crisis, owner=user, status__in=RidaLine.OPEN_STATUSES)

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from web import api_fields
+
 # Bounds of the database integer columns: a bigger number in a filter would make
 # the driver overflow (a 500) instead of matching nothing.
 MAX_ID = 2**63 - 1
@@ -22,11 +24,11 @@ JOURNAL_PAGE_MAX = 200
 
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    full_name = serializers.CharField(source="get_full_name")
+    username = api_fields.CharField()
+    full_name = api_fields.CharField(source="get_full_name")
 
 
 class EstablishmentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    short_name = serializers.CharField()
-    name = serializers.CharField()
+    short_name = api_fields.CharField()
+    name = api_fields.CharField()

@@ -11,7 +11,7 @@ from .common import MAX_TEXT
 
 
 class DecisionSerializer(api_fields.ModelSerializer):
-    gate_label = serializers.CharField(source="get_gate_display")
+    gate_label = api_fields.CharField(source="get_gate_display")
 
     class Meta:
         model = Decision
@@ -38,7 +38,7 @@ class DecisionSerializer(api_fields.ModelSerializer):
 
 class GateStateSerializer(serializers.Serializer):
     gate = serializers.ChoiceField(choices=Decision.Gate.choices)
-    label = serializers.CharField()
+    label = api_fields.CharField()
     in_effect = serializers.BooleanField(
         help_text=gettext_lazy("Sa dernière décision tient toujours (ni levée, ni réouverture, ni reconnexion).")
     )
@@ -57,12 +57,12 @@ class DecisionsSerializer(serializers.Serializer):
 class DecisionCreateSerializer(serializers.Serializer):
     gate = serializers.ChoiceField(choices=Decision.Gate.choices)
     occurred_at = DateTimeField(required=False)
-    details = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    details = api_fields.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     reassess_at = DateTimeField(
         required=False, allow_null=True, help_text=gettext_lazy("obligatoire pour urgences_fermees")
     )
-    opinion = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    pathway = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    destination = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    opinion = api_fields.CharField(max_length=300, required=False, allow_blank=True)
+    pathway = api_fields.CharField(max_length=200, required=False, allow_blank=True)
+    destination = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     ars_informed = serializers.BooleanField(required=False, allow_null=True, default=None)
     samu_informed = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from web import api_fields
 from web.api_fields import DateTimeField, ModelSerializer
 
 from ..models import JournalEntry
@@ -17,7 +18,7 @@ class JournalEntrySerializer(ModelSerializer):
 
     recorded_by = UserRefSerializer(allow_null=True, help_text="Null when an integration wrote the entry: see source.")
     attachment = serializers.SerializerMethodField()
-    attachment_sha256 = serializers.CharField()
+    attachment_sha256 = api_fields.CharField()
     corrects_seq = serializers.SerializerMethodField()
     is_corrected = serializers.BooleanField()
 
@@ -69,12 +70,12 @@ class JournalPageSerializer(serializers.Serializer):
 class JournalEntryCreateSerializer(serializers.Serializer):
     """Omitted fields take the service defaults, or the corrected entry's values for a correction."""
 
-    text = serializers.CharField(label=_("texte"), max_length=MAX_TEXT)
+    text = api_fields.CharField(label=_("texte"), max_length=MAX_TEXT)
     kind = serializers.ChoiceField(label=_("type"), choices=JournalEntry.Kind.choices, required=False)
     priority = serializers.ChoiceField(label=_("priorité"), choices=JournalEntry.Priority.choices, required=False)
     channel = serializers.ChoiceField(label=_("canal"), choices=JournalEntry.Channel.choices, required=False)
-    sender = serializers.CharField(label=_("émetteur"), max_length=200, required=False, allow_blank=True)
-    recipient = serializers.CharField(label=_("destinataire"), max_length=200, required=False, allow_blank=True)
+    sender = api_fields.CharField(label=_("émetteur"), max_length=200, required=False, allow_blank=True)
+    recipient = api_fields.CharField(label=_("destinataire"), max_length=200, required=False, allow_blank=True)
     occurred_at = DateTimeField(label=_("heure de l'événement"), required=False)
     corrects = serializers.IntegerField(
         label=_("corrige l'entrée"),
@@ -99,7 +100,7 @@ class JournalQuerySerializer(serializers.Serializer):
     author = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text=_("id de l'auteur"))
     since = DateTimeField(required=False, help_text=_("événements à partir de cette heure"))
     until = DateTimeField(required=False, help_text=_("événements jusqu'à cette heure"))
-    q = serializers.CharField(max_length=200, required=False, help_text=_("texte, émetteur ou destinataire"))
+    q = api_fields.CharField(max_length=200, required=False, help_text=_("texte, émetteur ou destinataire"))
     before = serializers.IntegerField(
         min_value=1,
         max_value=MAX_SEQ,

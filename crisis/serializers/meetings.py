@@ -11,8 +11,8 @@ from .common import MAX_ID
 
 class MeetingSerializer(api_fields.ModelSerializer):
     attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    guests = serializers.ListField(child=serializers.CharField())
-    agenda_items = serializers.ListField(child=serializers.CharField())
+    guests = serializers.ListField(child=api_fields.CharField())
+    agenda_items = serializers.ListField(child=api_fields.CharField())
     planned_end = api_fields.DateTimeField()
     is_running = serializers.BooleanField()
 
@@ -41,14 +41,14 @@ class MeetingSerializer(api_fields.ModelSerializer):
 class AgendaItemSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["rida", "decision", "signalement", "free"])
     id = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
+    label = api_fields.CharField()
     due_at = api_fields.DateTimeField(allow_null=True)
-    owner_label = serializers.CharField(allow_blank=True)
+    owner_label = api_fields.CharField(allow_blank=True)
 
 
 class AgendaSectionSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=["actions_due", "decisions_to_confirm", "new_signalements", "free_items"])
-    title = serializers.CharField()
+    title = api_fields.CharField()
     items = AgendaItemSerializer(many=True)
 
 
@@ -59,15 +59,15 @@ class AgendaSerializer(serializers.Serializer):
 
 class MeetingCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Meeting.Kind.choices, default=Meeting.Kind.CELLULE)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     scheduled_at = DateTimeField()
     max_minutes = serializers.IntegerField(min_value=5, max_value=240, default=30)
     chair = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     attendees = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=200
     )
-    guests = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
-    agenda_items = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+    guests = serializers.ListField(child=api_fields.CharField(max_length=200), required=False, max_length=50)
+    agenda_items = serializers.ListField(child=api_fields.CharField(max_length=200), required=False, max_length=50)
     repeats_daily = serializers.BooleanField(required=False, default=False)
 
 

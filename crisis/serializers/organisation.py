@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from web import api_fields
 from web.api_fields import DateTimeField, ModelSerializer
 
 from ..models import Establishment, Membership
@@ -10,7 +11,7 @@ from .common import EstablishmentRefSerializer, UserRefSerializer
 
 
 class EstablishmentSerializer(ModelSerializer):
-    ght = serializers.CharField(source="ght.name", allow_null=True, default=None)
+    ght = api_fields.CharField(source="ght.name", allow_null=True, default=None)
 
     class Meta:
         model = Establishment
@@ -21,7 +22,7 @@ class EstablishmentSerializer(ModelSerializer):
 class MembershipSerializer(ModelSerializer):
     user = UserRefSerializer()
     establishment = EstablishmentRefSerializer()
-    role_label = serializers.CharField(source="get_role_display")
+    role_label = api_fields.CharField(source="get_role_display")
 
     class Meta:
         model = Membership
@@ -30,12 +31,12 @@ class MembershipSerializer(ModelSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = api_fields.CharField()
     expires_at = DateTimeField(
         help_text=_("Fin de validité du jeton ; un changement de mot de passe le révoque avant.")
     )
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("identifiant"), max_length=150)
-    password = serializers.CharField(label=_("mot de passe"), max_length=4096, trim_whitespace=False)
+    username = api_fields.CharField(label=_("identifiant"), max_length=150)
+    password = api_fields.CharField(label=_("mot de passe"), max_length=4096, trim_whitespace=False)

@@ -14,8 +14,8 @@ from .common import MAX_ID, MAX_TEXT
 
 
 class RidaLineSerializer(api_fields.ModelSerializer):
-    number = serializers.CharField(help_text=gettext_lazy("« RIDA-001 » : unique dans la crise, jamais réattribué."))
-    owner_label = serializers.CharField(
+    number = api_fields.CharField(help_text=gettext_lazy("« RIDA-001 » : unique dans la crise, jamais réattribué."))
+    owner_label = api_fields.CharField(
         help_text=gettext_lazy("Le nom du porteur, ou la personne ou le service saisi en texte libre.")
     )
     source_entry_seq = serializers.SerializerMethodField()
@@ -62,23 +62,23 @@ class RidaHistoryRowSerializer(serializers.Serializer):
     by = serializers.IntegerField(
         source="by_id", allow_null=True, help_text=gettext_lazy("id de l'utilisateur ; null pour une intégration")
     )
-    by_label = serializers.CharField()
+    by_label = api_fields.CharField()
     action = serializers.ChoiceField(choices=["create", "update"])
-    field = serializers.CharField()
+    field = api_fields.CharField()
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
-    before_shown = serializers.CharField()
-    after_shown = serializers.CharField()
+    before_shown = api_fields.CharField()
+    after_shown = api_fields.CharField()
 
 
 class RidaLineCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RidaLine.Kind.choices, default=RidaLine.Kind.ACTION)
-    theme = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    text = serializers.CharField(max_length=MAX_TEXT)
+    theme = api_fields.CharField(max_length=120, required=False, allow_blank=True)
+    text = api_fields.CharField(max_length=MAX_TEXT)
     source_entry = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    source_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source_label = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    owner_label = serializers.CharField(
+    owner_label = api_fields.CharField(
         max_length=200,
         required=False,
         allow_blank=True,
@@ -90,22 +90,22 @@ class RidaLineCreateSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Par défaut : « à faire » pour une action, « fait » (notée, prise) sinon."),
     )
-    answer = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
-    abandon_reason = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    answer = api_fields.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    abandon_reason = api_fields.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
 
 
 class RidaLineUpdateSerializer(serializers.Serializer):
-    theme = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    text = serializers.CharField(max_length=MAX_TEXT, required=False)
-    source_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    theme = api_fields.CharField(max_length=120, required=False, allow_blank=True)
+    text = api_fields.CharField(max_length=MAX_TEXT, required=False)
+    source_label = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     owner = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
-    owner_label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    owner_label = api_fields.CharField(max_length=200, required=False, allow_blank=True)
     due_at = DateTimeField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=RidaLine.Status.choices, required=False)
-    answer = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    answer = api_fields.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     answered_at = DateTimeField(required=False, allow_null=True)
-    abandon_reason = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    abandon_reason = api_fields.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
 
     def validate(self, attrs):
         if not attrs:
@@ -119,11 +119,11 @@ class RidaQuerySerializer(serializers.Serializer):
     owner = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text=gettext_lazy("id de l'utilisateur")
     )
-    theme = serializers.CharField(max_length=120, required=False)
+    theme = api_fields.CharField(max_length=120, required=False)
     overdue = serializers.BooleanField(
         required=False, default=False, help_text=gettext_lazy("1 : lignes ouvertes dont l'échéance est passée")
     )
-    q = serializers.CharField(
+    q = api_fields.CharField(
         max_length=200, required=False, help_text=gettext_lazy("texte, sans tenir compte des accents ni de la casse")
     )
     meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)

@@ -20,7 +20,7 @@ from .journal import (
 )
 from .meetings import meeting_create, meeting_end, meeting_start, next_daily_slot, overrun_minutes
 from .organisation import service_named, services_seed_defaults
-from .records import FieldChange, history_record, record_update
+from .records import FieldChange, HistoryRow, history_record, record_create, record_history, record_update
 from .rida import RIDA_EDITABLE_FIELDS, rida_abandon, rida_create, rida_update
 from .roster import shift_end, shift_hand_over, shift_start
 from .tokens import token_expires_at, token_for_login, token_revoke
@@ -34,9 +34,12 @@ __all__ = [
     "current_closure",
     "decision_record",
     "FieldChange",
+    "HistoryRow",
     "service_named",
     "services_seed_defaults",
     "history_record",
+    "record_create",
+    "record_history",
     "record_update",
     "journal_append",
     "journal_append_for_cell",

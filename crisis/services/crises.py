@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Crisis, Establishment, JournalEntry, Phase
+from .. import live
+from ..models import Crisis, Establishment, JournalEntry, Phase, Topic
 from .journal import FUTURE_TOLERANCE, journal_append_for_cell
 from .records import record_update
 
@@ -59,6 +60,7 @@ def crisis_create(
             text=_("Ouverture de la main courante : %(title)s.") % {"title": crisis.title},
             occurred_at=opened_at or now,
         )
+        live.bump(establishment, Topic.CRISIS)  # the establishment's pages list its crises
     return crisis
 
 
@@ -72,6 +74,7 @@ def crisis_change_phase(*, crisis: Crisis, by, phase: str, note: str = "", at: d
             raise ValidationError({"phase": _("La crise est déjà dans cette phase.")})
         before = current.get_phase_display()
         Crisis.objects.filter(pk=crisis.pk).update(phase=phase)
+        live.bump(crisis, Topic.CRISIS)
         crisis.phase = phase
         text = _("Changement de phase : %(before)s → %(after)s.") % {
             "before": before,
@@ -115,6 +118,7 @@ def crisis_close(*, crisis: Crisis, by, note: str = "") -> JournalEntry:
         )
         crisis.closed_at = entry.recorded_at
         Crisis.objects.filter(pk=crisis.pk).update(closed_at=crisis.closed_at)
+        live.bump(crisis, Topic.CRISIS)
     return entry
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import Crisis, Decision, JournalEntry, Phase, RidaLine
 from .crises import crisis_change_phase
 from .journal import FUTURE_TOLERANCE, journal_append_for_cell
+from .records import record_create
 from .rida import rida_create, rida_update
 
 Gate = Decision.Gate
@@ -178,7 +179,7 @@ def decision_record(
             due_at=reassess_at,
             status=RidaLine.Status.FAIT,  # taken; its reassessment, if any, is the line's due time
         )
-        decision.save()
+        record_create(instance=decision, by=by, crisis=crisis)  # its history starts, the decisions topic moves
         if reassessed is not None:
             _answer_reassessed(reassessed, decision, by)
         _set_in_motion(crisis, decision, by)

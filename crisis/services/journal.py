@@ -19,7 +19,8 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from ..models import Crisis, JournalEntry
+from .. import live
+from ..models import Crisis, JournalEntry, Topic
 from ..search import entry_search_text
 
 # A device clock a few minutes fast must not block an entry; hours ahead is a typo.
@@ -259,14 +260,9 @@ def journal_append(
         entry.hash = journal_entry_digest(entry)
         counters = _counter_changes(entry)  # before saving: the entry's own correction is not there yet
         entry.save()
-        # The same statement moves the live version (every live page of the crisis shows the
-        # journal) and the dashboard's counters.
-        Crisis.objects.filter(pk=crisis.pk).update(
-            journal_last_seq=entry.seq,
-            journal_last_hash=entry.hash,
-            live_version=F("live_version") + 1,
-            **counters,
-        )
+        # The same statement moves the head and the dashboard's counters (both shown under the journal topic).
+        Crisis.objects.filter(pk=crisis.pk).update(journal_last_seq=entry.seq, journal_last_hash=entry.hash, **counters)
+        live.bump(crisis, Topic.JOURNAL)
     crisis.journal_last_seq, crisis.journal_last_hash = entry.seq, entry.hash
     return entry
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Crisis, JournalEntry, Meeting, Membership
 from .journal import FUTURE_TOLERANCE
-from .records import history_record, record_update
+from .records import record_create, record_update
 
 MAX_GUESTS = 50
 MAX_ITEMS = 50
@@ -73,28 +73,26 @@ def meeting_create(
         errors["title"] = _("Intitulé trop long.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        meeting = Meeting.objects.create(
-            crisis=crisis,
-            kind=kind,
-            title=(title or "").strip(),
-            scheduled_at=scheduled_at,
-            max_minutes=max_minutes,
-            chair=chair,
-            guests=guests,
-            agenda_items=agenda_items,
-            repeats_daily=repeats_daily,
-            created_by=by,
-        )
-        meeting.attendees.set(attendees)
-        after = {
-            "kind": kind,
-            "scheduled_at": scheduled_at,
-            "max_minutes": max_minutes,
-            "chair": getattr(chair, "pk", None),
-        }
-        history_record(obj=meeting, establishment=crisis.establishment, by=by, before={}, after=after, action="create")
-        Crisis.bump(crisis.pk)
+    meeting = Meeting(
+        crisis=crisis,
+        kind=kind,
+        title=(title or "").strip(),
+        scheduled_at=scheduled_at,
+        max_minutes=max_minutes,
+        chair=chair,
+        guests=guests,
+        agenda_items=agenda_items,
+        repeats_daily=repeats_daily,
+        created_by=by,
+    )
+    record_create(
+        instance=meeting,
+        by=by,
+        crisis=crisis,
+        fields=("kind", "scheduled_at", "max_minutes", "chair"),
+        validate=lambda meeting: _refuse_if_closed(crisis),
+        saved=lambda meeting: meeting.attendees.set(attendees),
+    )
     return meeting
 
 

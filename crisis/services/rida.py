@@ -4,20 +4,18 @@ Numbers come from a counter on the crisis row, moved in the creating
 transaction under the crisis row's lock (PostgreSQL) or the write lock taken by
 IMMEDIATE transactions (SQLite): two lines created at once never share a
 number, and a number is never given again. Every change goes through
-record_update, so the line's history is complete; nothing is deleted.
+record_create and record_update, so the line's history is complete; nothing is deleted.
 """
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Crisis, JournalEntry, Meeting, Membership, RidaLine
 from .journal import journal_append_for_cell
-from .records import history_record, record_update
+from .records import record_create, record_update
 
 MAX_TEXT = 20_000
 RIDA_EDITABLE_FIELDS = RidaLine.EDITABLE_FIELDS
@@ -66,11 +64,9 @@ def _running_meeting(crisis: Crisis) -> Meeting | None:
     return Meeting.objects.filter(crisis=crisis, started_at__isnull=False, ended_at__isnull=True).first()
 
 
-def _created_values(line: RidaLine) -> dict:
-    names = ("seq", "kind", "theme", "text", "source_entry", "source_label", "owner", "owner_other", "due_at")
-    names += ("status", "answer", "meeting", "journal_entry")
-    values = {name: getattr(line, line._meta.get_field(name).attname) for name in names}
-    return {name: value for name, value in values.items() if value not in (None, "")}
+# What a line's creation records in its history.
+CREATED_FIELDS = ("seq", "kind", "theme", "text", "source_entry", "source_label", "owner", "owner_other", "due_at")
+CREATED_FIELDS += ("status", "answer", "meeting", "journal_entry")
 
 
 def rida_create(
@@ -127,7 +123,8 @@ def rida_create(
     _validate_line(crisis, line)
     if line.answer:
         line.answered_at = timezone.now()
-    with transaction.atomic():
+
+    def prepare(line: RidaLine) -> None:
         head = Crisis.objects.select_for_update().only("rida_last_seq", "closed_at").get(pk=crisis.pk)
         if head.closed_at is not None:
             raise ValidationError({"crisis": _("La crise est close : le RIDA ne se modifie plus.")})
@@ -142,11 +139,11 @@ def rida_create(
                 channel=JournalEntry.Channel.REUNION,
                 text=_("Décision %(number)s : %(text)s") % {"number": line.number, "text": line.text},
             )
-        line.save()
-        Crisis.objects.filter(pk=crisis.pk).update(rida_last_seq=line.seq, live_version=F("live_version") + 1)
-        history_record(
-            obj=line, establishment=crisis.establishment, by=by, before={}, after=_created_values(line), action="create"
-        )
+
+    def saved(line: RidaLine) -> None:
+        Crisis.objects.filter(pk=crisis.pk).update(rida_last_seq=line.seq)
+
+    record_create(instance=line, by=by, crisis=crisis, fields=CREATED_FIELDS, prepare=prepare, saved=saved)
     crisis.rida_last_seq = line.seq
     return line
 
@@ -178,12 +175,7 @@ def rida_update(*, line: RidaLine, by, **changes) -> RidaLine:
     _check_member(line.crisis, changes.get("owner"), "owner", errors)
     if errors:
         raise ValidationError(errors)
-    if changes.get("status") == RidaLine.Status.FAIT and line.status != RidaLine.Status.FAIT:
-        changes.setdefault("closure_validated_by", by)
-    elif changes.get("status") not in (None, RidaLine.Status.FAIT) and line.status == RidaLine.Status.FAIT:
-        changes.setdefault("closure_validated_by", None)  # reopened: the closure no longer holds
-    if changes.get("answer") and not line.answered_at:
-        changes.setdefault("answered_at", timezone.now())
+    derive = _derived_from(by, explicit=set(changes))
     crisis = line.crisis
 
     def validate(locked: RidaLine) -> None:
@@ -195,9 +187,33 @@ def rida_update(*, line: RidaLine, by, **changes) -> RidaLine:
         changes=changes,
         establishment_id=crisis.establishment_id,
         crisis=crisis,
+        derive=derive,
         validate=validate,
     )
     return line
+
+
+def _derived_from(by, explicit: set[str]):
+    """What follows from a change, read on the locked line (never the caller's copy, which may be stale).
+
+    Closing records who validated the closure; reopening clears it (the closure
+    no longer holds); an answer given without a date is dated now. A field the
+    caller sets itself is left as given.
+    """
+
+    def derive(locked: RidaLine, changed: dict) -> dict:
+        derived = {}
+        if "status" in changed:
+            before, after = changed["status"]
+            if after == RidaLine.Status.FAIT:
+                derived["closure_validated_by"] = by
+            elif before == RidaLine.Status.FAIT:
+                derived["closure_validated_by"] = None
+        if "answer" in changed and locked.answer and locked.answered_at is None:
+            derived["answered_at"] = timezone.now()
+        return {name: value for name, value in derived.items() if name not in explicit}
+
+    return derive
 
 
 def rida_abandon(*, line: RidaLine, by, reason: str) -> RidaLine:

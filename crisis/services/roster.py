@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Crisis, JournalEntry, Membership, Role, Shift
+from .. import live
+from ..models import Crisis, JournalEntry, Membership, Role, Shift, Topic
 from .journal import FUTURE_TOLERANCE, _display_name, journal_append, journal_append_for_cell
 
 # --- roster ---------------------------------------------------------------
@@ -46,6 +47,7 @@ def shift_start(*, crisis: Crisis, by, role: str, holder, deputy=None, at: datet
                 shift = Shift.objects.create(crisis=crisis, role=role, holder=holder, deputy=deputy, started_at=at)
         except IntegrityError:
             raise held from None
+        live.bump(crisis, Topic.ROSTER)
         journal_append_for_cell(
             crisis=crisis,
             by=by,
@@ -80,6 +82,7 @@ def shift_hand_over(
         successor = Shift.objects.create(
             crisis=crisis, role=shift.role, holder=to_holder, deputy=deputy, started_at=at, handed_over_from=shift
         )
+        live.bump(crisis, Topic.ROSTER)
         journal_append(
             crisis=crisis,
             by=by,
@@ -110,6 +113,7 @@ def shift_end(*, shift: Shift, by, at: datetime | None = None) -> Shift:
     with transaction.atomic():
         if not Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(ended_at=at):
             raise ValidationError({"shift": _("Cette vacation est déjà terminée.")})
+        live.bump(shift.crisis, Topic.ROSTER)
         journal_append_for_cell(
             crisis=shift.crisis,
             by=by,

@@ -9,7 +9,9 @@ the home page's button). A login after that gets a new one.
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from ..models import Membership
@@ -24,7 +26,14 @@ def token_is_expired(token: Token) -> bool:
 
 
 def token_for_login(*, user) -> Token:
-    """The user's token after a successful login: the current one while valid, else a new one."""
+    """The user's token after a successful login: the current one while valid, else a new one.
+
+    A user of no cell gets none: every use of it would answer 401 (ExpiringTokenAuthentication).
+    """
+    if not Membership.objects.filter(user=user, is_active=True).exists():
+        raise ValidationError(
+            _("Ce compte n'est membre d'aucune cellule de crise : l'API ne lui est pas ouverte."), code="no_membership"
+        )
     token = Token.objects.filter(user=user).first()
     if token is not None and not token_is_expired(token):
         return token

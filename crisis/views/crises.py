@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from web import live
 from web.forms import add_service_errors
 
+from .. import live as live_topics
 from .. import plugins, selectors, services
 from ..forms import (
     CloseForm,
@@ -28,7 +29,6 @@ from ..permissions import (
     crises_for,
     establishments_for,
     get_crisis_for_user,
-    live_versions_for_user,
 )
 
 # --- home and crises ------------------------------------------------------
@@ -70,12 +70,16 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("crisis:home")
 
 
+def dashboard_topics() -> tuple[str, ...]:
+    """Everything the dashboard shows: the topics of the crisis cards the apps declare. What changes
+    with time alone (a deadline falling due) is rendered with data-due-at and turned overdue in the
+    browser (console.js)."""
+    return plugins.page_topics(plugins.Scope.CRISIS)
+
+
 def dashboard_version(crisis: Crisis) -> str:
-    """Everything the dashboard shows: the crisis (journal, phase, roster, record) and its
-    establishment (kit freshness). What changes with time alone (a deadline falling due) is
-    rendered with data-due-at and turned overdue in the browser (console.js). The poll's
-    cheap answer composes the same counters, in the same order (crisis_dashboard)."""
-    return live.version_of(crisis.live_version, crisis.establishment.live_version)
+    """The version of the dashboard, read before what it shows."""
+    return live_topics.version(crisis, dashboard_topics())
 
 
 def _roles_with(capability: str) -> list[str]:
@@ -86,15 +90,15 @@ def _roles_with(capability: str) -> list[str]:
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     """The cards the apps declare for a crisis (crisis.plugins), those this member may see."""
-    if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(request, live.version_of(*live_versions_for_user(request.user, crisis_id))):
-            return unchanged
+    if unchanged := live_topics.unchanged_poll(request, topics=dashboard_topics(), crisis_id=crisis_id):
+        return unchanged  # most polls end here, on one small query
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    version = dashboard_version(crisis)
     context = {
         "crisis": crisis,
         "membership": membership,
         "cards": plugins.cards_for(crisis, membership, request.user),
-        "live_version": dashboard_version(crisis),
+        "live_version": version,
     }
     template = "crisis/dashboard.html#live" if request.htmx and live.is_poll(request) else "crisis/dashboard.html"
     return render(request, template, context)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
@@ -22,12 +22,16 @@ from ..forms import (
     JournalEntryForm,
     JournalFilterForm,
 )
+from ..live import Topic, version, version_for_user
 from ..models import Crisis, Decision, JournalEntry
-from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
+from ..permissions import Cap, get_crisis_for_user, object_of
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
 POLL_MAX_NEW = 200
+
+# What the journal page shows: the entries (a RIDA change does not re-render it).
+JOURNAL_TOPICS = (Topic.JOURNAL,)
 
 
 # --- main courante --------------------------------------------------------
@@ -70,7 +74,9 @@ def _order(request: HttpRequest) -> str:
 
 def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: JournalEntryForm, status: int = 200):
     """The journal page: the entry form (blank, or with its errors), filters, one page of entries."""
-    filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis))
+    current = version(crisis, JOURNAL_TOPICS)  # before the entries: one added meanwhile shows at the next poll
+    # Its own ids: the entry form above it has fields of the same names (a label names one field only).
+    filter_form = JournalFilterForm(request.GET or None, authors=selectors.journal_authors(crisis), auto_id="filtre_%s")
     filters = filter_form.filters()
     before = _positive_int(request.GET.get("before"))
     order = _order(request)
@@ -92,7 +98,7 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "is_first_page": before is None,
         # The crisis row was read before the entries: an entry added in between is on the page already.
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in entries]),
-        "live_version": crisis.live_version,
+        "live_version": current,
         "poll_seconds": POLL_SECONDS,
     }
     return render(request, "crisis/journal.html", context, status=status)
@@ -176,8 +182,8 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     that happened before entries already shown (typed late) re-renders the first
     page instead, so it appears where it happened.
     """
-    crisis_version, _establishment_version = live_versions_for_user(request.user, crisis_id)
-    if unchanged := live.nothing_new(request, crisis_version):
+    current = version_for_user(request.user, topics=JOURNAL_TOPICS, crisis_id=crisis_id)
+    if unchanged := live.nothing_new(request, current):
         return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     after = _cursor(request.GET.get("after"))
@@ -194,7 +200,7 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     context = {
         "crisis": crisis,
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries]),
-        "live_version": crisis.live_version,
+        "live_version": current,
         "filter_query": _filter_query(request),
         "poll_seconds": POLL_SECONDS,
     }
@@ -262,9 +268,7 @@ def _filter_query(request: HttpRequest, keep_order: bool = True) -> str:
 def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
     capability = Cap.WRITE_JOURNAL if request.method == "POST" else Cap.READ
     crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
-    entry = selectors.journal_entries(crisis).filter(seq=seq).first()
-    if entry is None:
-        raise Http404
+    entry = object_of(crisis, selectors.journal_entries(crisis), seq, field="seq")
     selectors.journal_mark_corrected([entry])
     form = CorrectionForm(request.POST or None, original=entry)
     if request.method == "POST" and form.is_valid():
@@ -291,9 +295,7 @@ def journal_entry(request: HttpRequest, crisis_id: int, seq: int) -> HttpRespons
 def journal_attachment(request: HttpRequest, crisis_id: int, seq: int) -> HttpResponse:
     """Attachments are served through access control, never from a public media URL."""
     crisis, _membership = get_crisis_for_user(request.user, crisis_id)
-    entry = JournalEntry.objects.filter(crisis=crisis, seq=seq).exclude(attachment="").first()
-    if entry is None:
-        raise Http404
+    entry = object_of(crisis, JournalEntry.objects.exclude(attachment=""), seq, field="seq")
     response = FileResponse(
         entry.attachment.open("rb"), as_attachment=False, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,13 @@ from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import MeetingForm, RidaLineForm
-from ..models import Crisis, Meeting
-from ..permissions import Cap, get_crisis_for_user, live_versions_for_user
+from ..live import Topic, unchanged_poll, version
+from ..permissions import Cap, get_crisis_for_user, object_of
 
 POLL_SECONDS = 5
+
+# What a meeting page shows: the meeting, its agenda and lines from the RIDA, whether the crisis is open.
+MEETING_TOPICS = (Topic.MEETINGS, Topic.RIDA, Topic.CRISIS)
 
 
 @login_required
@@ -48,23 +51,15 @@ def meetings(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return render(request, "crisis/meetings.html", context, status=400 if form is not None and form.errors else 200)
 
 
-def _meeting_of(crisis: Crisis, meeting_id: int) -> Meeting:
-    meeting = selectors.meeting_of(crisis, meeting_id)
-    if meeting is None:
-        raise Http404
-    meeting.crisis = crisis
-    return meeting
-
-
 @login_required
 @require_GET
 def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpResponse:
     """The meeting page, live: countdown (server times, ticking in the browser), agenda, lines recorded in it."""
-    if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(request, str(live_versions_for_user(request.user, crisis_id)[0])):
-            return unchanged
+    if unchanged := unchanged_poll(request, topics=MEETING_TOPICS, crisis_id=crisis_id):  # most polls end here
+        return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    meeting = _meeting_of(crisis, meeting_id)
+    current = version(crisis, MEETING_TOPICS)  # before the meeting and its lines are read
+    meeting = object_of(crisis, selectors.meetings_of(crisis).prefetch_related("attendees"), meeting_id)
     now = timezone.now()
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
     line_form = None
@@ -87,7 +82,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
         else None,
         "is_warning": meeting.is_running and now >= meeting.warn_at,
         "is_over": meeting.is_running and now >= meeting.planned_end,
-        "live_version": crisis.live_version,
+        "live_version": current,
         "poll_seconds": POLL_SECONDS,
     }
     template = "crisis/meeting.html#live" if request.htmx and live.is_poll(request) else "crisis/meeting.html"
@@ -96,7 +91,7 @@ def meeting(request: HttpRequest, crisis_id: int, meeting_id: int) -> HttpRespon
 
 def _meeting_action(request: HttpRequest, crisis_id: int, meeting_id: int, service, done: str) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.MANAGE_RIDA)
-    meeting = _meeting_of(crisis, meeting_id)
+    meeting = object_of(crisis, selectors.meetings_of(crisis).prefetch_related("attendees"), meeting_id)
     try:
         service(meeting=meeting, by=request.user)
         messages.success(request, done)

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +20,16 @@ from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
+from ..live import Topic, unchanged_poll, version
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
-from ..permissions import Cap, get_crisis_for_user, live_versions_for_user, rida_fields_for
+from ..permissions import Cap, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
 
 RIDA_PAGE_SIZE = 50
 POLL_SECONDS = 5
+
+# What the RIDA page shows: its lines, the running meeting, decisions, whether the crisis is open.
+RIDA_TOPICS = (Topic.RIDA, Topic.MEETINGS, Topic.DECISIONS, Topic.CRISIS)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -41,17 +45,17 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _rida_create(request, crisis_id)
-    if live.is_poll(request):  # most polls end here, on one small query
-        if unchanged := live.nothing_new(request, str(live_versions_for_user(request.user, crisis_id)[0])):
-            return unchanged
+    if unchanged := unchanged_poll(request, topics=RIDA_TOPICS, crisis_id=crisis_id):  # most polls end here
+        return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
     return _rida_page(request, crisis, membership)
 
 
 def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, status: int = 200) -> HttpResponse:
+    current = version(crisis, RIDA_TOPICS)  # before the lines: one changed meanwhile shows at the next poll
     members = list(members_of(crisis))
-    filter_form = RidaFilterForm(
-        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis)
+    filter_form = RidaFilterForm(  # its own ids: the new line's form has fields of the same names
+        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis), auto_id="filtre_%s"
     )
     page = _positive_int(request.GET.get("page")) or 1
     lines, total, pages = selectors.rida_page(crisis, filter_form.filters(), page, RIDA_PAGE_SIZE)
@@ -79,7 +83,7 @@ def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, stat
         "form": form
         or (RidaLineForm(crisis=crisis, members=members) if can_manage and "nouvelle" in request.GET else None),
         "can_manage": can_manage,
-        "live_version": crisis.live_version,
+        "live_version": current,
         "poll_seconds": POLL_SECONDS,
         "now": timezone.now(),
     }
@@ -114,8 +118,8 @@ def _rida_create(request: HttpRequest, crisis_id: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("next")
         data["owner"] = form.member(data["owner"])
-        data["source_entry"] = _of_crisis(JournalEntry, crisis, data["source_entry"])
-        data["meeting"] = _of_crisis(Meeting, crisis, data["meeting"])
+        data["source_entry"] = object_of(crisis, JournalEntry, data["source_entry"])
+        data["meeting"] = object_of(crisis, Meeting, data["meeting"])
         try:
             line = services.rida_create(crisis=crisis, by=request.user, **data)
         except ValidationError as exc:
@@ -126,29 +130,12 @@ def _rida_create(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return _rida_page(request, crisis, membership, form=form, status=400)
 
 
-def _of_crisis(model, crisis: Crisis, pk):
-    if pk is None:
-        return None
-    obj = model.objects.filter(crisis=crisis, pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _line_of(crisis: Crisis, line_id: int) -> RidaLine:
-    line = selectors.rida_line_of(crisis, line_id)
-    if line is None:
-        raise Http404
-    line.crisis = crisis
-    return line
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpResponse:
     """A line's detail, its edit form (all fields for RIDA managers, the follow-up for its owner), its history."""
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    line = _line_of(crisis, line_id)
+    line = object_of(crisis, selectors.rida_lines(crisis), line_id)
     allowed = rida_fields_for(membership, line) if crisis.is_open else frozenset()
     if request.method == "POST" and not allowed:
         raise PermissionDenied
@@ -176,7 +163,7 @@ def rida_line(request: HttpRequest, crisis_id: int, line_id: int) -> HttpRespons
         "membership": membership,
         "line": line,
         "form": form,
-        "history": selectors.rida_history(line),
+        "history": selectors.record_history(line),
         "decision": getattr(line, "gate_decision", None) if line.kind == RidaLine.Kind.DECISION else None,
         "now": timezone.now(),
     }
@@ -211,30 +198,33 @@ def _changes(form: RidaEditForm, initial: dict) -> dict:
 def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpResponse:
     """The inline change of a row (status, owner): the row again for htmx, else back to the table."""
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    line = _line_of(crisis, line_id)
+    line = object_of(crisis, selectors.rida_lines(crisis), line_id)
     allowed = rida_fields_for(membership, line) if crisis.is_open else frozenset()
     if not allowed:
         raise PermissionDenied
     form = RidaQuickForm(request.POST)
-    error = ""
+    error = saved = ""
     if form.is_valid():
         try:
             changes = _quick_changes(crisis, line, form.cleaned_data)
             if not set(changes) <= allowed:
                 raise PermissionDenied
             services.rida_update(line=line, by=request.user, **changes)
+            if changes:
+                saved = _("%(number)s enregistrée.") % {"number": line.number}
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
         error = _("Valeur inconnue.")
     if request.htmx:
-        line = _line_of(crisis, line.pk)
+        line = object_of(crisis, selectors.rida_lines(crisis), line.pk)
         line.editable = rida_fields_for(membership, line)
         context = {
             "crisis": crisis,
             "line": line,
             **row_context(request, crisis, members_of(crisis)),
             "row_error": error,
+            "row_saved": saved,  # said to a screen reader by console.js (data-said)
             "chosen_status": request.POST.get("status", "") if error else "",
             "now": timezone.now(),
             "page_query": request.POST.get("page_query", ""),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,7 @@ from ..forms import (
     ShiftStartForm,
 )
 from ..models import Crisis, Shift
-from ..permissions import Cap, get_crisis_for_user
+from ..permissions import Cap, get_crisis_for_user, object_of
 
 # --- cell roster ----------------------------------------------------------
 
@@ -30,13 +30,25 @@ def roster(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 def _roster_page(request: HttpRequest, crisis: Crisis, *, can_manage: bool, status: int = 200, **forms) -> HttpResponse:
     """The roster, with blank forms for managers, or the form that failed and its errors."""
+    roster = selectors.roster(crisis)
+    failed, failed_shift = forms.get("handover_form"), forms.get("handover_shift")
+    # One hand-over form per row, each with its own ids (a label names its own field only).
+    rows = [
+        (
+            duty,
+            (failed if failed_shift and failed_shift.pk == duty.shift.pk else _handover_form(crisis, duty.shift))
+            if can_manage
+            else None,
+        )
+        for duty in roster
+    ]
     context = {
         "crisis": crisis,
-        "roster": selectors.roster(crisis),
+        "roster": roster,
+        "rows": rows,
         "handovers": selectors.handovers(crisis),
         "start_form": forms.get("start_form") or (ShiftStartForm(crisis=crisis) if can_manage else None),
-        "handover_form": forms.get("handover_form") or (HandoverForm(crisis=crisis) if can_manage else None),
-        "handover_shift": forms.get("handover_shift"),
+        "handover_shift": failed_shift,
         "can_manage": can_manage,
     }
     return render(request, "crisis/roster.html", context, status=status)
@@ -62,8 +74,8 @@ def shift_start(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
-    shift = _shift_of(crisis, shift_id)
-    form = HandoverForm(request.POST, crisis=crisis)
+    shift = object_of(crisis, Shift.objects.select_related("holder"), shift_id)
+    form = _handover_form(crisis, shift, request.POST)
     if form.is_valid():
         try:
             services.shift_hand_over(shift=shift, by=request.user, **form.cleaned_data)
@@ -79,7 +91,7 @@ def shift_hand_over(request: HttpRequest, crisis_id: int, shift_id: int) -> Http
 @require_POST
 def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpResponse:
     crisis, _membership = get_crisis_for_user(request.user, crisis_id, Cap.DECIDE)
-    shift = _shift_of(crisis, shift_id)
+    shift = object_of(crisis, Shift.objects.select_related("holder"), shift_id)
     try:
         services.shift_end(shift=shift, by=request.user)
         messages.success(request, _("Fin de vacation enregistrée."))
@@ -88,11 +100,8 @@ def shift_end(request: HttpRequest, crisis_id: int, shift_id: int) -> HttpRespon
     return redirect("crisis:roster", crisis.pk)
 
 
-def _shift_of(crisis: Crisis, shift_id: int) -> Shift:
-    shift = Shift.objects.filter(crisis=crisis, pk=shift_id).select_related("holder", "crisis").first()
-    if shift is None:
-        raise Http404
-    return shift
+def _handover_form(crisis: Crisis, shift: Shift, data=None) -> HandoverForm:
+    return HandoverForm(data, crisis=crisis, auto_id=f"releve-{shift.pk}-%s")
 
 
 def _roster_with_errors(request: HttpRequest, crisis: Crisis, **forms) -> HttpResponse:

@@ -9,6 +9,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
@@ -114,6 +115,9 @@ def print_job_request(*, establishment: Establishment, by, document: str, params
     titles = _titles(doc, establishment, params)
     language = _language()
     with transaction.atomic():
+        if by is not None:
+            if pending := _pending_same(by, establishment, doc.name, params, language, granted):
+                return pending
         job = PrintJob.objects.create(
             establishment=establishment,
             crisis=doc.crisis_of(establishment, params),
@@ -129,6 +133,33 @@ def print_job_request(*, establishment: Establishment, by, document: str, params
         )
         dispatch_on_commit("render_print_job", job.pk)
     return job
+
+
+def _pending_same(by, establishment, document: str, params: dict, language: str, granted) -> PrintJob | None:
+    """The member's identical request still pending, if any; refuses past their cap of pending requests.
+
+    Without this, one member clicking "print" again and again (or a script on the API) filled
+    the print queue for everyone. The member's row is locked first, so two identical requests
+    sent at once cannot both create a job.
+    """
+    get_user_model().objects.select_for_update().filter(pk=by.pk).exists()
+    pending = list(
+        PrintJob.objects.filter(requested_by=by, parent__isnull=True, status__in=PrintJob.PENDING).order_by("pk")
+    )
+    for job in pending:
+        same = (job.establishment_id, job.document, job.params, job.language, job.granted)
+        if same == (establishment.pk, document, params, language, granted):
+            return job
+    if len(pending) >= settings.PRINT_MAX_PENDING_PER_MEMBER:
+        raise ValidationError(
+            _(
+                "Vous avez déjà %(n)s impressions en attente : attendez que l'une d'elles soit prête "
+                "avant d'en demander une autre."
+            )
+            % {"n": len(pending)},
+            code="too_many_pending",
+        )
+    return None
 
 
 def kit_build(*, establishment: Establishment, by=None, only: list[str] | None = None) -> PrintJob:

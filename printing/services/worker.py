@@ -22,7 +22,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from crisis.models import Establishment
+from crisis import live
+from crisis.models import Establishment, Topic
 
 from .. import assembly, engine, registry
 from ..models import PrintJob, RenderedPart
@@ -90,16 +91,19 @@ def _finish(
 ) -> bool:
     """`since`: when the work began, if before this run (a kit's planning, before its parts rendered)."""
     now = timezone.now()
-    finished = _mine(job).update(
-        status=PrintJob.Status.DONE,
-        finished_at=now,
-        duration=now - (since or job.started_at),
-        page_count=pages,
-        sha256=sha256,
-        file=file_name,
-        part=part,
-        waiting_for_parts=False,
-    )
+    with transaction.atomic():
+        finished = _mine(job).update(
+            status=PrintJob.Status.DONE,
+            finished_at=now,
+            duration=now - (since or job.started_at),
+            page_count=pages,
+            sha256=sha256,
+            file=file_name,
+            part=part,
+            waiting_for_parts=False,
+        )
+        if finished and job.parent_id is None:  # a document or a kit printed: the pages that show prints move
+            live.bump(Establishment(pk=job.establishment_id), Topic.PRINTS)
     if not finished:
         if file_name:
             default_storage.delete(file_name)

@@ -19,11 +19,15 @@ document.addEventListener("keydown", (event) => {
     field.form.requestSubmit();
   }
 });
-// After an entry is added in place, the fresh form is ready for the next one.
+// After an entry is added in place, the fresh form is ready for the next one; a form sent back in
+// error puts focus on its first field in error (the time, say), not on the text (after htmx's own autofocus).
 document.addEventListener("htmx:load", (event) => {
-  if (event.detail.elt.id === "entry-form") {
-    const text = event.detail.elt.querySelector("textarea[data-submit-on-enter]");
-    if (text) text.focus();
+  const form = event.detail.elt;
+  if (form.id === "entry-form") {
+    setTimeout(() => {
+      const field = form.querySelector("[aria-invalid=true]") || form.querySelector("textarea[data-submit-on-enter]");
+      if (field) field.focus();
+    }, 0);
   }
 });
 // Crisis clocks keep ticking between page loads ("2 j 05 h 12 min", as rendered by the server).
@@ -145,3 +149,105 @@ function tickCountdowns() {
 }
 setInterval(tickCountdowns, 1000);
 document.addEventListener("htmx:load", tickCountdowns);
+// Changes of state are said in the page's announcer (base.html), a live region that no refresh replaces.
+function announce(text) {
+  const announcer = document.getElementById("announcer");
+  if (!announcer || !text) return;
+  announcer.textContent = "";
+  setTimeout(() => { announcer.textContent = text.trim().replace(/\s+/g, " "); }, 50);
+}
+// The meeting's 5-minute warning and its overrun, said once each when they happen (not on page load).
+const meetingStates = new Map();
+function announceMeetingState() {
+  document.querySelectorAll("[data-countdown-end]").forEach((clock) => {
+    const state = clock.classList.contains("overdue") ? "over" : clock.classList.contains("warn") ? "warn" : "running";
+    const before = meetingStates.get(clock.dataset.countdownEnd);
+    meetingStates.set(clock.dataset.countdownEnd, state);
+    if (before === undefined || before === state) return;
+    if (state === "warn") {
+      const note = clock.parentElement.querySelector(".countdown-warning");
+      announce(note ? note.textContent : "");
+    } else if (state === "over") {
+      announce(clock.dataset.saidOver);
+    }
+  });
+}
+setInterval(announceMeetingState, 1000);
+// A print job's state (queued, running, ready, failed), said when the refresh brings a new one.
+let jobStatus = document.getElementById("job-status") ? document.getElementById("job-status").dataset.status : null;
+document.addEventListener("htmx:load", (event) => {
+  const job = event.detail.elt.id === "job-status" ? event.detail.elt : null;
+  if (!job) return;
+  if (jobStatus !== null && jobStatus !== job.dataset.status) {
+    const state = job.querySelector(".job-state");
+    announce(state ? state.textContent : "");
+  }
+  jobStatus = job.dataset.status;
+});
+// A live refresh never moves the keyboard focus (WCAG 2.4.3): when the element that has focus is
+// replaced, focus goes to its equivalent in the new content (same id, or the same link or control
+// at the same place under the nearest ancestor with an id), without scrolling.
+function focusKey(element) {
+  if (!element || element === document.body || !element.closest) return null;
+  if (element.id) return { selector: `#${CSS.escape(element.id)}`, within: null, index: 0 };
+  let selector = element.tagName.toLowerCase();
+  if (element.getAttribute("href")) selector += `[href="${CSS.escape(element.getAttribute("href"))}"]`;
+  if (element.getAttribute("name")) selector += `[name="${CSS.escape(element.getAttribute("name"))}"]`;
+  const anchor = element.parentElement && element.parentElement.closest("[id]");
+  const scope = anchor || document;
+  return { selector, within: anchor ? anchor.id : null, index: [...scope.querySelectorAll(selector)].indexOf(element) };
+}
+let focusBeforeSwap = null;
+document.addEventListener("htmx:beforeSwap", () => {
+  focusBeforeSwap = focusKey(document.activeElement);
+});
+function restoreFocus() {
+  const key = focusBeforeSwap;
+  const active = document.activeElement;
+  if (!key || (active && active !== document.body && active.isConnected)) return;
+  const scope = key.within ? document.getElementById(key.within) : document;
+  if (!scope) return;
+  const candidates = scope.querySelectorAll(key.selector);
+  const target = candidates[Math.min(Math.max(key.index, 0), candidates.length - 1)];
+  if (target) target.focus({ preventScroll: true });
+}
+document.addEventListener("htmx:afterSwap", restoreFocus);
+document.addEventListener("htmx:oobAfterSwap", restoreFocus);
+document.addEventListener("htmx:afterSettle", () => {
+  restoreFocus();
+  focusBeforeSwap = null;
+});
+// Inline selects that save (the RIDA's status and owner, data-save-on-commit): a closed select
+// changes on every arrow key, so the keyboard only chooses, and Enter or leaving the field saves
+// (WCAG 3.2.2); a choice made with the mouse saves at once. The form is sent by a "save" event.
+let choosingWithPointer = false;
+document.addEventListener("pointerdown", (event) => {
+  choosingWithPointer = Boolean(event.target.closest && event.target.closest("[data-save-on-commit] select"));
+}, true);
+document.addEventListener("keydown", (event) => {
+  choosingWithPointer = false;
+  const field = event.target;
+  if (event.key === "Enter" && field.matches && field.matches("[data-save-on-commit] select")) {
+    event.preventDefault();
+    saveInline(field);
+  }
+}, true);
+// Saved only when the choice differs from the value the server rendered (the option marked selected).
+function saveInline(field) {
+  const rendered = [...field.options].find((option) => option.defaultSelected);
+  if (field.value === (rendered ? rendered.value : "") || field.dataset.sending === field.value) return;
+  field.dataset.sending = field.value;
+  htmx.trigger(field.form, "save");
+}
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches("[data-save-on-commit] select") && choosingWithPointer) saveInline(field);
+});
+document.addEventListener("focusout", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("[data-save-on-commit] select") && field.isConnected) saveInline(field);
+});
+// A row saved in place says so (data-said, set by the server on the row it sends back).
+document.addEventListener("htmx:load", (event) => {
+  if (event.detail.elt.dataset && event.detail.elt.dataset.said) announce(event.detail.elt.dataset.said);
+});

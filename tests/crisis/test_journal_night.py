@@ -9,8 +9,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from crisis import selectors, services
+from crisis import live, selectors, services
 from crisis.models import Crisis, JournalEntry, Role
+from crisis.views.journal import JOURNAL_TOPICS
 
 
 def journal_url(crisis, **query):
@@ -185,21 +186,17 @@ def test_pages_in_event_time_order_have_no_gap_and_no_repeat(client, crisis, scr
 
 def test_the_poll_rerenders_the_list_when_a_late_entry_arrives(client, crisis, scribe):
     client.force_login(scribe)
-    head = Crisis.objects.get(pk=crisis.pk)
+    head, seen = Crisis.objects.get(pk=crisis.pk), live.version(crisis, JOURNAL_TOPICS)
     services.journal_append(
         crisis=crisis, by=scribe, text="Fait de la nuit", occurred_at=timezone.now() - timedelta(hours=3)
     )
-    body = client.get(
-        journal_url(crisis, after=head.journal_last_seq, v=head.live_version), HTTP_HX_REQUEST="true"
-    ).content.decode()
+    body = client.get(journal_url(crisis, after=head.journal_last_seq, v=seen), HTTP_HX_REQUEST="true").content.decode()
     assert 'id="journal-region" hx-swap-oob="true"' in body
     order = texts_on(body)
     assert order.index("Fait de la nuit") > order.index("Ouverture de la main courante : Rançongiciel de nuit.")
-    head = Crisis.objects.get(pk=crisis.pk)
+    head, seen = Crisis.objects.get(pk=crisis.pk), live.version(crisis, JOURNAL_TOPICS)
     services.journal_append(crisis=crisis, by=scribe, text="Maintenant")
-    body = client.get(
-        journal_url(crisis, after=head.journal_last_seq, v=head.live_version), HTTP_HX_REQUEST="true"
-    ).content.decode()
+    body = client.get(journal_url(crisis, after=head.journal_last_seq, v=seen), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-swap-oob="afterbegin:#journal-entries"' in body and texts_on(body) == ["Maintenant"]
 
 

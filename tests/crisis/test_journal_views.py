@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from crisis import services
+from crisis import live, services
 from crisis.models import JournalEntry
+from crisis.views.journal import JOURNAL_TOPICS
 from tests.conftest import image_bytes
 
 PNG = image_bytes()
@@ -172,11 +173,15 @@ def test_the_journal_refuses_other_methods(client, crisis, scribe):
     assert client.delete(reverse("crisis:journal-entry", args=[crisis.pk, 1])).status_code == 405
 
 
+def journal_version(crisis) -> str:
+    return live.version(crisis, JOURNAL_TOPICS)
+
+
 def poll_url(crisis, after: int | None = None) -> str:
     """What the page's poller asks: its live version and the last entry it shows."""
     crisis.refresh_from_db()
     after = crisis.journal_last_seq if after is None else after
-    return journal_url(crisis) + f"?v={crisis.live_version}&after={after}"
+    return journal_url(crisis) + f"?v={journal_version(crisis)}&after={after}"
 
 
 def test_nothing_new_answers_204_with_one_query_after_authentication(client, crisis, scribe):
@@ -227,7 +232,7 @@ def test_the_cheap_poll_refuses_a_role_without_the_read_capability(client, crisi
 def test_the_poll_returns_only_new_entries_and_moves_the_cursor(client, crisis, scribe):
     client.force_login(scribe)
     crisis.refresh_from_db()
-    seen, version = crisis.journal_last_seq, crisis.live_version
+    seen, version = crisis.journal_last_seq, journal_version(crisis)
     services.journal_append(crisis=crisis, by=scribe, text="Nouvelle entrée d'un collègue")
     response = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -241,7 +246,7 @@ def test_the_poll_marks_a_corrected_entry_in_place(client, crisis, scribe):
     client.force_login(scribe)
     original = services.journal_append(crisis=crisis, by=scribe, text="03:00")
     crisis.refresh_from_db()
-    seen, version = crisis.journal_last_seq, crisis.live_version
+    seen, version = crisis.journal_last_seq, journal_version(crisis)
     services.journal_correct(original=original, by=scribe, text="02:50")
     body = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true").content.decode()
     assert f'id="entry-{original.seq}" hx-swap-oob="true"' in body
@@ -300,7 +305,7 @@ def test_an_exercise_is_marked_on_every_page(client, exercise, scribe):
 def test_several_new_entries_arrive_newest_first(client, crisis, scribe):
     client.force_login(scribe)
     crisis.refresh_from_db()
-    seen, version = crisis.journal_last_seq, crisis.live_version
+    seen, version = crisis.journal_last_seq, journal_version(crisis)
     for text in ("premier", "deuxième", "troisième"):
         services.journal_append(crisis=crisis, by=scribe, text=f"Message {text}")
     body = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true").content.decode()
@@ -324,7 +329,7 @@ def test_a_client_far_behind_is_told_to_reload(client, crisis, scribe):
 def test_a_closed_crisis_stops_the_poll_and_refuses_writes_with_a_message(client, crisis, director, scribe):
     entry = crisis.journal_entries.get(seq=1)
     crisis.refresh_from_db()
-    seen, version = crisis.journal_last_seq, crisis.live_version
+    seen, version = crisis.journal_last_seq, journal_version(crisis)
     services.crisis_close(crisis=crisis, by=director)
     client.force_login(scribe)
     body = client.get(journal_url(crisis) + f"?v={version}&after={seen}", HTTP_HX_REQUEST="true").content.decode()
@@ -352,8 +357,8 @@ DJANGO_ENTRY_FORM = """{% load i18n %}
   {% if form.non_field_errors %}<ul class="errorlist">{% for e in form.non_field_errors %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
   <p class="small muted qe-sticky">{% translate "Type, priorité et canal restent ceux de votre entrée précédente." %}</p>
   <div class="qe-row">
-    <div class="field"><span class="label">{{ form.kind.label }}</span>{{ form.kind }}{{ form.kind.errors }}</div>
-    <div class="field"><span class="label">{{ form.priority.label }}</span>{{ form.priority }}{{ form.priority.errors }}</div>
+    <div class="field"><span class="label" id="{{ form.kind.auto_id }}_label">{{ form.kind.label }}</span>{{ form.kind }}{{ form.kind.errors }}</div>
+    <div class="field"><span class="label" id="{{ form.priority.auto_id }}_label">{{ form.priority.label }}</span>{{ form.priority }}{{ form.priority.errors }}</div>
     <div class="field qe-date">{{ form.date.label_tag }}{{ form.date }}{{ form.date.errors }}</div>
     <div class="field qe-time">{{ form.time.label_tag }}{{ form.time }}{{ form.time.errors }}</div>
     <div class="helptext qe-keys" id="{{ form.time.auto_id }}_helptext">{% translate "Touches : Alt + la lettre du type ou de la priorité. Heure : 0740, 07:40 ou 7h40 ; vide pour maintenant ; une heure encore à venir aujourd'hui est celle de la veille (moins de 12 h avant)." %}</div>

@@ -62,7 +62,7 @@ def test_creation_and_every_change_are_in_the_lines_history(crisis, director, sc
     action = line(crisis, scribe, owner=scribe, due_at=timezone.now() + timedelta(hours=2))
     services.rida_update(line=action, by=director, status="en_cours")
     services.rida_update(line=action, by=director, owner=director)
-    rows = selectors.rida_history(action)
+    rows = selectors.record_history(action)
     assert [(r.field, r.before, r.after) for r in rows if r.action == "update"] == [
         ("owner", scribe.pk, director.pk),
         ("status", "a_faire", "en_cours"),
@@ -81,7 +81,7 @@ def test_a_line_is_never_deleted_it_is_abandoned_with_a_reason(crisis, director)
         services.rida_update(line=action, by=director, status="abandonne")
     assert "abandon_reason" in refused.value.message_dict
     action.refresh_from_db()
-    assert action.status == "a_faire" and not [r for r in selectors.rida_history(action) if r.action == "update"]
+    assert action.status == "a_faire" and not [r for r in selectors.record_history(action) if r.action == "update"]
     services.rida_abandon(line=action, by=director, reason="Sans objet : le standard est rétabli.")
     action.refresh_from_db()
     assert action.status == "abandonne" and action.abandon_reason.startswith("Sans objet")
@@ -207,7 +207,7 @@ def test_the_migration_closes_information_and_decision_lines_left_to_do(crisis, 
 
     from django.apps import apps
 
-    migration = import_module("crisis.migrations.0010_rida_information_and_decision_lines_are_not_to_do")
+    migration = import_module("crisis.migrations.0011_rida_information_and_decision_lines_are_not_to_do")
     info, action = line(crisis, director, kind="information"), line(crisis, director)
     RidaLine.objects.filter(pk=info.pk).update(status="a_faire")
     migration.close_information_and_decision_lines(apps, None)

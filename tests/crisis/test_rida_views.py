@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crisis import services
-from crisis.models import Crisis, Meeting, RidaLine
+from crisis import live, services
+from crisis.models import Meeting, RidaLine
+from crisis.views.rida import RIDA_TOPICS
 from tests.conftest import login
 
 
@@ -95,6 +96,24 @@ def test_the_inline_status_change_returns_the_row_for_htmx(client, crisis, scrib
     assert line.status == "en_cours"
 
 
+def test_the_row_saved_inline_says_so_to_a_screen_reader_and_only_when_something_changed(client, crisis, scribe):
+    line = add(crisis, scribe)
+    url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
+    saved = login(client, scribe).post(url, {"status": "en_cours"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'data-said="{line.number} enregistrée."' in saved
+    same = client.post(url, {"status": "en_cours"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "data-said" not in same
+    refused = client.post(url, {"status": "abandonne"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "data-said" not in refused and 'role="alert"' in refused
+
+
+def test_the_overdue_line_says_it_in_words_not_only_in_colour(client, crisis, scribe):
+    add(crisis, scribe, text="Déjà en retard", due_at=timezone.now() - timedelta(hours=1))
+    html = login(client, scribe).get(reverse("crisis:rida", args=[crisis.pk])).content.decode()
+    row = html[html.index("overdue-row") :][:2000]
+    assert 'class="overdue-words"' in row and "en retard" in row
+
+
 def test_the_inline_change_without_javascript_redirects_to_the_table(client, crisis, scribe, director):
     line = add(crisis, scribe)
     url = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
@@ -141,7 +160,7 @@ def test_the_detail_shows_the_history_and_saves_changes(client, crisis, scribe, 
 
 def test_the_table_poll_answers_204_until_a_line_changes(client, crisis, scribe, director):
     line = add(crisis, scribe)
-    version = Crisis.objects.get(pk=crisis.pk).live_version
+    version = live.version(crisis, RIDA_TOPICS)
     url = reverse("crisis:rida", args=[crisis.pk])
     login(client, director)
     assert client.get(url, {"v": version}, HTTP_HX_REQUEST="true").status_code == 204

@@ -36,6 +36,7 @@ def test_an_action_made_from_an_entry_and_its_inline_status_reach_another_member
     # Inline status change, in place (htmx), then seen by the other member.
     writer.goto(rida)
     writer.select_option(f"#status-{line.pk}", "en_cours")
+    writer.press(f"#status-{line.pk}", "Enter")  # a choice is saved on Enter or on leaving the field
     writer.locator(f"#status-{line.pk} option[value=en_cours][selected]").wait_for(state="attached", timeout=5000)
     assert writer.url == rida
     reader.locator(f"#status-{line.pk} option[value=en_cours][selected]").wait_for(state="attached", timeout=12000)

@@ -105,6 +105,17 @@ def test_the_exercise_journal_says_exercice_on_every_page(exercise, director, se
     assert all("EXERCICE" in page.extract_text() for page in reader.pages)
 
 
+def test_a_finished_print_moves_the_prints_topic_of_its_establishment(crisis, director, sent):
+    from crisis import live
+    from crisis.models import Topic
+
+    before = live.version(crisis.establishment, [Topic.PRINTS])
+    job = request_journal(crisis, director)
+    assert live.version(crisis.establishment, [Topic.PRINTS]) == before  # asked is not printed
+    tasks.render_print_job(job.pk)
+    assert int(live.version(crisis.establishment, [Topic.PRINTS])) == int(before) + 1
+
+
 def test_two_workers_cannot_both_claim_a_job(crisis, director, sent):
     job = request_journal(crisis, director)
     assert services.print_job_claim(job_id=job.pk) is not None

@@ -27,16 +27,18 @@ def test_old_files_go_recent_ones_and_the_latest_kit_and_bundle_stay(
     client, establishment, crisis, director, kit_data, inline_worker, django_capture_on_commit_callbacks
 ):
     days = settings.PRINT_RETENTION_DAYS
-    with django_capture_on_commit_callbacks(execute=True):
-        old_journal = services.print_job_request(
-            establishment=establishment, by=director, document="journal", params={"crisis_id": crisis.pk}
-        )
-        recent_journal = services.print_job_request(
-            establishment=establishment, by=director, document="journal", params={"crisis_id": crisis.pk}
-        )
-        older_kit = services.kit_build(establishment=establishment, by=director)
-        latest_kit = services.kit_build(establishment=establishment, by=director)
-        latest_bundle = services.bundle_build(establishment=establishment, by=director)
+
+    def rendered(request, **kwargs):
+        # One at a time: an identical request still pending would return the pending job.
+        with django_capture_on_commit_callbacks(execute=True):
+            return request(establishment=establishment, by=director, **kwargs)
+
+    journal = {"document": "journal", "params": {"crisis_id": crisis.pk}}
+    old_journal = rendered(services.print_job_request, **journal)
+    recent_journal = rendered(services.print_job_request, **journal)
+    older_kit = rendered(services.kit_build)
+    latest_kit = rendered(services.kit_build)
+    latest_bundle = rendered(services.bundle_build)
     old_journal = finished(old_journal, days + 1)
     recent_journal = finished(recent_journal, days - 1)
     older_kit = finished(older_kit, days + 3)

@@ -45,8 +45,9 @@ def running_since(job, seconds: float, attempts: int = 1) -> None:
     )
 
 
-def test_a_job_in_progress_that_no_live_worker_holds_is_sent_again_at_once(crisis, director, sent, workers_say):
-    orphan, rendering = request_journal(crisis, director), request_journal(crisis, director)
+def test_a_job_in_progress_that_no_live_worker_holds_is_sent_again_at_once(crisis, director, scribe, sent, workers_say):
+    # Two members: one member's identical request would return the pending job.
+    orphan, rendering = request_journal(crisis, director), request_journal(crisis, scribe)
     running_since(orphan, 30)  # far below the stale delay (300 s)
     running_since(rendering, 30)
     workers_say["view"] = (False, {rendering.pk})
@@ -85,8 +86,8 @@ def test_an_orphan_on_its_last_attempt_fails(crisis, director, sent, workers_say
     assert job.status == Status.FAILED and "tentatives" in job.error
 
 
-def test_a_sent_job_held_by_nobody_with_the_queue_empty_lost_its_message(crisis, director, sent, workers_say):
-    lost, reserved = request_journal(crisis, director), request_journal(crisis, director)
+def test_a_sent_job_held_by_nobody_with_the_queue_empty_lost_its_message(crisis, director, scribe, sent, workers_say):
+    lost, reserved = request_journal(crisis, director), request_journal(crisis, scribe)
     PrintJob.objects.filter(pk__in=[lost.pk, reserved.pk]).update(dispatched_at=ago(30))
     workers_say["view"] = (True, {reserved.pk})
     assert services.print_jobs_sweep().redispatched == 1 and sent == [("render_print_job", lost.pk)]

@@ -18,9 +18,11 @@ from pypdf import PdfReader
 from comms.models import DirectoryEntry
 from config.celery import app
 from continuity.models import DegradedProcedure
+from crisis.models import Membership, Role
 from crisis.services import service_named
 from printing import services
 from printing.models import PrintJob
+from tests.conftest import make_user
 from tests.integration.conftest import (
     _use_broker,
     alive,
@@ -96,6 +98,12 @@ def request_journal(crisis, by):
     )
 
 
+def secretary(crisis, n: int):
+    user = make_user(f"secretary-{n}")
+    Membership.objects.create(user=user, establishment=crisis.establishment, role=Role.SECRETAIRE)
+    return user
+
+
 def test_redis_killed_under_rendering_workers_every_job_completes_after_it_returns(
     private_broker, crisis, director, scribe
 ):
@@ -108,12 +116,14 @@ def test_redis_killed_under_rendering_workers_every_job_completes_after_it_retur
     try:
         # 4 main courantes of 2 chunks each: both pool processes rendering a chunk, 6 waiting in Redis
         # (a job in progress is the parent waiting for its chunks: count the chunks, not the jobs).
-        jobs = [request_journal(crisis, director) for _ in range(4)]
+        # Five members: one member's identical request would return the pending job (printing.services).
+        printers = [director, scribe] + [secretary(crisis, n) for n in range(3)]
+        jobs = [request_journal(crisis, by) for by in printers[:4]]
         rendering = PrintJob.objects.filter(parent__in=jobs, status=PrintJob.Status.RUNNING)
         wait_until(lambda: rendering.count() == 2, timeout=90, what="two renders")
         server.kill()
         time.sleep(10)
-        jobs.append(request_journal(crisis, director))  # accepted while Redis is down: never reaches it
+        jobs.append(request_journal(crisis, printers[4]))  # accepted while Redis is down: never reaches it
         time.sleep(10)
         server.start()  # empty: the two waiting messages are gone
         back = time.monotonic()

@@ -187,3 +187,55 @@ def test_one_members_typos_do_not_slow_down_another(client, director, scribe):
     make_user("intern")
     fail("intern", times=10)
     assert logged_in(client, web_login(client, "director", PASSWORD))
+
+
+# --- device cookies: a browser that has logged in keeps its way in -------------------------
+
+
+def trusted_browser(client, username):
+    """A browser that has logged in to this account once, then logged out (it keeps its device cookie)."""
+    assert logged_in(client, web_login(client, username, PASSWORD))
+    client.post(reverse("web:logout"))
+    assert "console_device" in client.cookies
+    return client
+
+
+def test_an_attacker_behind_the_cells_router_cannot_lock_out_a_browser_that_logged_in_before(client, director):
+    trusted_browser(client, "director")
+    fail("director", ROUTER, times=10)  # the attacker shares the router's address
+    assert api_login("director", PASSWORD, ROUTER).status_code == 429  # an untrusted client is refused
+    assert logged_in(client, web_login(client, "director", PASSWORD, ROUTER))
+
+
+def test_an_attack_on_the_account_from_many_addresses_does_not_shorten_a_trusted_browsers_free_failures(
+    client, director
+):
+    trusted_browser(client, "director")
+    for n in range(25):
+        fail("director", f"198.51.100.{n}", times=2)
+    for _ in range(3):
+        assert web_login(client, "director", "mauvais").status_code == 200  # three typos, free
+    assert logged_in(client, web_login(client, "director", PASSWORD))
+
+
+def test_a_trusted_browser_is_still_slowed_down_by_its_own_failures(client, director):
+    trusted_browser(client, "director")
+    for _ in range(4):
+        web_login(client, "director", "mauvais")
+    response = web_login(client, "director", PASSWORD)
+    assert not logged_in(client, response) and "Trop de tentatives" in response.content.decode()
+
+
+def test_a_device_cookie_is_for_its_own_account_only(client, director, scribe):
+    trusted_browser(client, "scribe")
+    fail("director", ROUTER, times=10)
+    assert not logged_in(client, web_login(client, "director", PASSWORD, ROUTER))
+
+
+def test_a_tampered_or_forged_device_cookie_gives_no_trust(client, director):
+    trusted_browser(client, "director")
+    genuine = client.cookies["console_device"].value
+    fail("director", ROUTER, times=10)
+    for value in (genuine[:-2] + "xx", "forged"):
+        client.cookies["console_device"] = value
+        assert not logged_in(client, web_login(client, "director", PASSWORD, ROUTER))

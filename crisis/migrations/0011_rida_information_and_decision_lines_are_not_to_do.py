@@ -15,6 +15,6 @@ def close_information_and_decision_lines(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("crisis", "0009_establishment_services")]
+    dependencies = [("crisis", "0010_live_topics")]
 
     operations = [migrations.RunPython(close_information_and_decision_lines, migrations.RunPython.noop)]

@@ -1,0 +1,164 @@
+"""Live topics: a change counter per (scope, topic), so a page re-renders only when what it shows moved.
+
+A scope is a crisis or an establishment. A topic is a short string: the crisis
+topics below, and whatever an app declares for its own records ("beds",
+"tickets"...). Every write a topic shows calls ``bump`` in its own transaction
+(the record kit does it for records with history, the journal service for the
+journal), so the counter moves exactly when committed data does.
+
+A page follows the topics it shows. Its version is the sum of their counters:
+counters only grow, so the sum moves exactly when one of them does. A crisis
+page follows its crisis's counters of these topics and its establishment's
+(a procedure changed for the whole establishment shows on the crisis
+dashboard too); an establishment page follows the establishment's counters
+and its crises' (a crisis opened, changed or closed shows on its home page).
+
+A live view, for either scope:
+
+    if unchanged := live.unchanged_poll(request, topics=TOPICS, establishment_id=establishment_id):
+        return unchanged  # a poll showing the current version: 204 after one query
+    establishment, membership = get_establishment_for_user(request.user, establishment_id)
+    context["live_version"] = live.version(establishment, TOPICS)  # before reading what the page shows
+
+``unchanged_poll`` checks the membership (404, 403) and sums the counters in
+the same query; ``version_for_user`` is that query, for a view that needs the
+version itself (the journal's poll).
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+
+from web import live as web_live
+
+from .models import Crisis, Establishment, LiveTopic, Membership, Topic
+from .permissions import MAX_ID, Cap, capabilities_of, refused
+
+__all__ = ["Topic", "bump", "unchanged_poll", "version", "version_for_user"]
+
+
+Scope = Crisis | Establishment
+
+
+def _scope_ids(scope: Scope) -> tuple[int, int | None]:
+    """(establishment id, crisis id or None) of a crisis or an establishment."""
+    if isinstance(scope, Crisis):
+        return scope.establishment_id, scope.pk
+    if isinstance(scope, Establishment):
+        return scope.pk, None
+    raise TypeError(f"a live scope is a crisis or an establishment, not {type(scope).__name__}")
+
+
+_TABLE = LiveTopic._meta.db_table
+
+# One statement, no read before the write: the first change of a topic creates its row,
+# the next ones add one under the row's lock until the transaction ends.
+_BUMP_CRISIS_SQL = (
+    f"INSERT INTO {_TABLE} (establishment_id, crisis_id, topic, version) VALUES (%s, %s, %s, 1)"
+    f" ON CONFLICT (crisis_id, topic) WHERE crisis_id IS NOT NULL"
+    f" DO UPDATE SET version = {_TABLE}.version + 1"
+)
+_BUMP_ESTABLISHMENT_SQL = (
+    f"INSERT INTO {_TABLE} (establishment_id, crisis_id, topic, version) VALUES (%s, NULL, %s, 1)"
+    f" ON CONFLICT (establishment_id, topic) WHERE crisis_id IS NULL"
+    f" DO UPDATE SET version = {_TABLE}.version + 1"
+)
+
+
+def bump(scope: Scope, topic: str) -> None:
+    """Move the topic's counter of this crisis or establishment: call it inside the write's transaction."""
+    establishment_id, crisis_id = _scope_ids(scope)
+    with connection.cursor() as cursor:
+        if crisis_id is not None:
+            cursor.execute(_BUMP_CRISIS_SQL, [establishment_id, crisis_id, topic])
+        else:
+            cursor.execute(_BUMP_ESTABLISHMENT_SQL, [establishment_id, topic])
+
+
+def _sum_sql(topics: tuple[str, ...], crisis_column: str | None, establishment_column: str) -> str:
+    """The sum of the followed counters, as a subquery on the scope's ids (a crisis's own and its
+    establishment's; an establishment's own and its crises')."""
+    in_crisis = f" AND (t.crisis_id = {crisis_column} OR t.crisis_id IS NULL)" if crisis_column else ""
+    placeholders = ", ".join(["%s"] * len(topics))
+    return (
+        f"(SELECT COALESCE(SUM(t.version), 0) FROM {_TABLE} t WHERE t.establishment_id = {establishment_column}"
+        f" AND t.topic IN ({placeholders}){in_crisis})"
+    )
+
+
+def version(scope: Scope, topics: Iterable[str]) -> str:
+    """The version of a page of this scope following these topics (one query)."""
+    topics = tuple(topics)
+    establishment_id, crisis_id = _scope_ids(scope)
+    if not topics:  # a page that follows nothing never changes
+        return "0"
+    if crisis_id is None:
+        sql, params = "SELECT " + _sum_sql(topics, None, "%s"), [establishment_id, *topics]
+    else:
+        sql, params = "SELECT " + _sum_sql(topics, "%s", "%s"), [establishment_id, *topics, crisis_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return str(cursor.fetchone()[0])
+
+
+def version_for_user(
+    user,
+    *,
+    topics: Iterable[str],
+    crisis_id: int | None = None,
+    establishment_id: int | None = None,
+    capability: str = Cap.READ,
+) -> str:
+    """The version of a page following `topics`, with the access helpers' rules, in one query.
+
+    404 for an outsider (or a scope that does not exist), 403 for a member
+    without the capability: a poll reveals no more than the page would.
+    """
+    if (crisis_id is None) == (establishment_id is None):
+        raise TypeError("give a crisis_id or an establishment_id")
+    scope_id = crisis_id if crisis_id is not None else establishment_id
+    if not user.is_authenticated or not 0 < scope_id <= MAX_ID:
+        raise Http404
+    topics = tuple(topics) or ("",)  # no topic: the sum of nothing, with the access check all the same
+    members = Membership._meta.db_table
+    if crisis_id is not None:
+        sql = (
+            f"SELECT m.role, {_sum_sql(topics, 'c.id', 'c.establishment_id')}"
+            f" FROM {Crisis._meta.db_table} c JOIN {members} m ON m.establishment_id = c.establishment_id"
+            " WHERE c.id = %s AND m.user_id = %s AND m.is_active"
+        )
+    else:
+        sql = (
+            f"SELECT m.role, {_sum_sql(topics, None, 'm.establishment_id')}"
+            f" FROM {members} m WHERE m.establishment_id = %s AND m.user_id = %s AND m.is_active"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*topics, scope_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    role, current = row
+    if capability not in capabilities_of(role):
+        raise refused(f"role {role} lacks {capability}")
+    return str(current)
+
+
+def unchanged_poll(
+    request: HttpRequest,
+    *,
+    topics: Iterable[str],
+    crisis_id: int | None = None,
+    establishment_id: int | None = None,
+    capability: str = Cap.READ,
+) -> HttpResponse | None:
+    """204 for a poll that already shows the current version of these topics; None when the page must render.
+
+    Not a poll (no version sent): None without a query, the view renders as usual.
+    """
+    if not web_live.is_poll(request):
+        return None
+    current = version_for_user(
+        request.user, topics=topics, crisis_id=crisis_id, establishment_id=establishment_id, capability=capability
+    )
+    return web_live.nothing_new(request, current)
