@@ -1,9 +1,12 @@
-"""Benchmark: the RIDA table with 100 and 5,000 lines, unfiltered and filtered, and its "nothing new" poll.
+"""Benchmark: the RIDA table with 100 and 5,000 lines, unfiltered and filtered, and its polls.
 
 Prints the median and p95 time per request over N requests and the number of SQL
-queries per request (which must not grow with the number of lines).
+queries per request (which must not grow with the number of lines). Then, for a
+full cell (52 members, a page of 50 rows), what a live page costs: the page, a
+poll after one line changed, a poll after a line was added and the "nothing
+new" poll, each with its bytes and the CPU time of the process per request.
 
-    .venv/bin/python bench/rida.py [--lines 5000] [--requests 200]
+    .venv/bin/python bench/rida.py [--lines 5000] [--requests 200] [--members 52] [--live-only]
 
 Runs in-process through Django's test client against a throwaway database
 (SQLite file by default, PostgreSQL when DATABASE_URL is set): it measures the
@@ -13,6 +16,7 @@ created through the service (numbering, history), as the cell would.
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -36,17 +40,21 @@ from bench.common import throwaway_database  # noqa: E402
 THEMES = ["Téléphonie", "Laboratoire", "Pharmacie", "Lits", "Communication", "Réglementaire", "Logistique"]
 
 
-def seed(lines: int):
+def seed(lines: int, members: int = 18):
     from django.contrib.auth import get_user_model
 
     from crisis import services
     from crisis.models import Establishment, Membership
 
-    establishment = Establishment.objects.create(name=f"CH banc RIDA {lines}", short_name=f"BR-{lines}")
+    establishment = Establishment.objects.create(
+        name=f"CH banc RIDA {lines} × {members}", short_name=f"BR-{lines}-{members}"
+    )
     users = []
-    for n, role in enumerate(["qualite", "directeur", "dsi", "soins", "logistique", "secretaire"] * 3):
+    roles = ["qualite", "directeur", "dsi", "soins", "logistique", "secretaire"]
+    for n in range(members):
+        role = roles[n % len(roles)]
         user = get_user_model().objects.create_user(
-            f"rida{lines}-{n}", password="x", first_name="Membre", last_name=f"N°{n}"
+            f"rida{lines}-{members}-{n}", password="x", first_name="Membre", last_name=f"N°{n}"
         )
         Membership.objects.create(user=user, establishment=establishment, role=role)
         users.append(user)
@@ -62,7 +70,8 @@ def seed(lines: int):
             text=f"Ligne {n} : le service des urgences signale que les étiquettes du laboratoire manquent ; prévoir un stock papier.",
             owner=users[n % len(users)],
             due_at=now + timedelta(hours=(n % 48) - 24),
-            status=["a_faire", "en_cours", "fait"][n % 3],
+            # Only an action is to do or in progress: an information is noted, a decision taken.
+            status=["a_faire", "en_cours", "fait"][n % 3] if kinds[n % 5] == "action" else "fait",
         )
     return crisis, users[0]
 
@@ -85,6 +94,80 @@ def measure(client: Client, url: str, requests: int, **headers) -> dict:
     }
 
 
+def _percentile(values: list[float], share: float) -> float:
+    values = sorted(values)
+    return values[max(int(len(values) * share) - 1, 0)]
+
+
+def _poll_url(html: str) -> str:
+    """The live block's next poll, as the page (or the last poll's answer) wrote it."""
+    match = re.search(r'hx-get="([^"]*[?&]v=[^"]*)"', html)
+    return match.group(1).replace("&amp;", "&")
+
+
+def measure_live(client: Client, url: str, requests: int, change=None) -> dict:
+    """Bytes, CPU and wall time of a GET; with `change`, each request is a poll made after calling it.
+
+    The poll URL is the one the page would use: taken from the page, then from each answer,
+    so every poll asks for what happened since the state the previous answer left.
+    """
+    headers = {"HTTP_HX_REQUEST": "true"} if change else {}
+    poll = _poll_url(client.get(url).content.decode()) if change else url
+    cpu, wall, sizes, statuses = [], [], [], set()
+    for n in range(requests):
+        if change:
+            change(n)
+        started_cpu, started = time.process_time(), time.perf_counter()
+        response = client.get(poll, **headers)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(response.content))
+        statuses.add(response.status_code)
+        if change and response.status_code == 200:
+            poll = _poll_url(response.content.decode())
+    return {
+        "status": "/".join(str(s) for s in sorted(statuses)),
+        "bytes": statistics.median(sizes),
+        "cpu_ms": statistics.median(cpu),
+        "cpu_p95_ms": _percentile(cpu, 0.95),
+        "wall_ms": statistics.median(wall),
+        "options": response.content.count(b"<option"),
+    }
+
+
+def live_cell(requests: int, members: int, lines: int = 100) -> None:
+    """The live RIDA page of a full cell: the page and its polls, with their bytes and CPU."""
+    from crisis import services
+    from crisis.models import RidaLine
+
+    crisis, user = seed(lines, members)
+    shown = list(RidaLine.objects.filter(crisis=crisis).order_by("-seq")[:50])
+    client = Client()
+    client.force_login(user)
+    base = f"/crises/{crisis.pk}/rida/"
+
+    def change_one(n: int) -> None:
+        line = shown[(n * 7) % len(shown)]
+        services.rida_update(line=line, by=user, text=f"{line.text.split(' [')[0]} [{n}]")
+
+    def add_one(n: int) -> None:
+        services.rida_create(crisis=crisis, by=user, text=f"Nouvelle ligne {n}", owner=user)
+
+    rows = {
+        "page (50 rows)": measure_live(client, base, requests),
+        "poll after one line changed": measure_live(client, base, requests, change_one),
+        "poll after a line was added": measure_live(client, base, requests, add_one),
+        "poll, nothing new": measure_live(client, base, requests, lambda n: None),
+    }
+    print(f"\n{members} members, {lines} lines, page of 50 rows; {requests} requests per figure (CPU: this process)")
+    print(f"{'what':<30} {'status':>7} {'bytes':>9} {'CPU ms':>7} {'CPU p95':>8} {'wall ms':>8} {'<option>':>9}")
+    for what, row in rows.items():
+        print(
+            f"{what:<30} {row['status']:>7} {row['bytes']:>9,.0f} {row['cpu_ms']:>7.2f} {row['cpu_p95_ms']:>8.2f}"
+            f" {row['wall_ms']:>8.2f} {row['options']:>9}"
+        )
+
+
 # The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
 SMOKE_ARGS = ["--lines", "120", "--requests", "3"]
 
@@ -96,9 +179,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=5_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--members", type=int, default=52, help="members of the live cell's establishment")
+    parser.add_argument("--live-only", action="store_true", help="only the live page of a full cell")
     args = parser.parse_args()
 
     with throwaway_database("rida"):
+        live_cell(args.requests, args.members)
+        if args.live_only:
+            return
         print(f"database: {connection.vendor}; {args.requests} requests per figure")
         print(f"{'lines':>6} {'what':<34} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         for lines in (100, args.lines):
