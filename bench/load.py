@@ -58,7 +58,7 @@ JITTER = 0.2
 RIDA_STATUSES = ["a_faire", "en_cours", "fait"]
 POLL_PATTERNS = {
     "journal": re.compile(r'id="journal-poll" hx-get="([^"]+)"'),
-    "rida": re.compile(r'id="rida-live"[^>]*?hx-get="([^"]+)"'),
+    "rida": re.compile(r'id="rida-poll" hx-get="([^"]+)"'),
     "dashboard": re.compile(r'id="dashboard-live"[^>]*?hx-get="([^"]+)"'),
 }
 

@@ -35,7 +35,7 @@ from web import live as web_live
 from .models import Crisis, Establishment, LiveTopic, Membership, Topic
 from .permissions import MAX_ID, Cap, capabilities_of, refused
 
-__all__ = ["Topic", "bump", "unchanged_poll", "version", "version_for_user"]
+__all__ = ["Topic", "bump", "unchanged_poll", "version", "version_and_counter", "version_for_user"]
 
 
 Scope = Crisis | Establishment
@@ -57,23 +57,29 @@ _TABLE = LiveTopic._meta.db_table
 _BUMP_CRISIS_SQL = (
     f"INSERT INTO {_TABLE} (establishment_id, crisis_id, topic, version) VALUES (%s, %s, %s, 1)"
     f" ON CONFLICT (crisis_id, topic) WHERE crisis_id IS NOT NULL"
-    f" DO UPDATE SET version = {_TABLE}.version + 1"
+    f" DO UPDATE SET version = {_TABLE}.version + 1 RETURNING version"
 )
 _BUMP_ESTABLISHMENT_SQL = (
     f"INSERT INTO {_TABLE} (establishment_id, crisis_id, topic, version) VALUES (%s, NULL, %s, 1)"
     f" ON CONFLICT (establishment_id, topic) WHERE crisis_id IS NULL"
-    f" DO UPDATE SET version = {_TABLE}.version + 1"
+    f" DO UPDATE SET version = {_TABLE}.version + 1 RETURNING version"
 )
 
 
-def bump(scope: Scope, topic: str) -> None:
-    """Move the topic's counter of this crisis or establishment: call it inside the write's transaction."""
+def bump(scope: Scope, topic: str) -> int:
+    """Move the topic's counter of this crisis or establishment: call it inside the write's transaction.
+
+    Returns the counter's new value. The row stays locked until the transaction ends, so the
+    values follow the order of commits: a record stamped with it (the record kit does, for a
+    model with a `live_version` field) tells a page which changes it has not shown yet.
+    """
     establishment_id, crisis_id = _scope_ids(scope)
     with connection.cursor() as cursor:
         if crisis_id is not None:
             cursor.execute(_BUMP_CRISIS_SQL, [establishment_id, crisis_id, topic])
         else:
             cursor.execute(_BUMP_ESTABLISHMENT_SQL, [establishment_id, topic])
+        return cursor.fetchone()[0]
 
 
 def _sum_sql(topics: tuple[str, ...], crisis_column: str | None, establishment_column: str) -> str:
@@ -100,6 +106,24 @@ def version(scope: Scope, topics: Iterable[str]) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return str(cursor.fetchone()[0])
+
+
+def version_and_counter(crisis: Crisis, topics: Iterable[str], topic: str) -> tuple[str, int]:
+    """The version of a crisis page following `topics` and, within it, the crisis's own counter of
+    `topic` (one query): a page that shows only what changed (the RIDA's rows) needs to know whether
+    the change was in that topic alone."""
+    topics = tuple(topics)
+    establishment_id, crisis_id = _scope_ids(crisis)
+    placeholders = ", ".join(["%s"] * len(topics))
+    sql = (
+        f"SELECT COALESCE(SUM(version), 0), COALESCE(SUM(CASE WHEN crisis_id = %s AND topic = %s THEN version END), 0)"
+        f" FROM {_TABLE} WHERE establishment_id = %s AND topic IN ({placeholders})"
+        " AND (crisis_id = %s OR crisis_id IS NULL)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [crisis_id, topic, establishment_id, *topics, crisis_id])
+        total, own = cursor.fetchone()
+    return str(total), int(own)
 
 
 def version_for_user(

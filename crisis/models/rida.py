@@ -186,6 +186,9 @@ class RidaLine(models.Model):
     )
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     search_text = models.TextField(editable=False, default="")
+    # The crisis's RIDA counter (crisis.live) as this line's last change left it, set by the record
+    # kit in the same transaction: a poll asks for the lines whose counter passed the page's.
+    live_version = models.PositiveBigIntegerField(editable=False, default=0)
 
     class Meta:
         verbose_name = _("ligne du RIDA")

@@ -48,7 +48,9 @@ from .rida import (
     rida_counters,
     rida_in_number_order,
     rida_lines,
+    rida_lines_by_pk,
     rida_page,
+    rida_page_keys,
     rida_themes,
 )
 from .roster import (
@@ -102,7 +104,9 @@ __all__ = [
     "record_history",
     "rida_in_number_order",
     "rida_lines",
+    "rida_lines_by_pk",
     "rida_page",
+    "rida_page_keys",
     "rida_themes",
     "roster",
 ]

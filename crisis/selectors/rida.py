@@ -57,6 +57,22 @@ def rida_page(crisis: Crisis, filters: RidaFilters, page: int, size: int = 50) -
     return list(lines[(page - 1) * size : page * size]), total, pages
 
 
+def rida_page_keys(crisis: Crisis, filters: RidaFilters, page: int, size: int = 50) -> tuple[list, int, int, int]:
+    """What a live poll compares: the (pk, seq, live_version) of one page's lines, the number of matching
+    lines and of pages, and the page (past the last, the last), without reading the lines themselves."""
+    lines = (filters or RidaFilters()).apply(RidaLine.objects.filter(crisis=crisis)).order_by("-seq")
+    total = lines.count()
+    pages = max(1, -(-total // size))
+    page = min(max(page, 1), pages)
+    keys = list(lines.values_list("pk", "seq", "live_version")[(page - 1) * size : page * size])
+    return keys, total, pages, page
+
+
+def rida_lines_by_pk(crisis: Crisis, pks) -> list:
+    """These lines, with what a row shows, newest first."""
+    return list(rida_lines(crisis).filter(pk__in=list(pks)))
+
+
 def rida_in_number_order(crisis: Crisis, filters: RidaFilters | None = None) -> QuerySet:
     """Every matching line in number order: exports and the printed RIDA sheet."""
     return rida_lines(crisis, filters).order_by("seq")

@@ -164,7 +164,7 @@ def record_create(
                 text=journal(instance),
                 occurred_at=journal_occurred_at or timezone.now(),
             )
-        live.bump(scope, topic)
+        _stamp(instance, live.bump(scope, topic))
     return instance
 
 
@@ -238,12 +238,20 @@ def record_update(
                 text=journal(changed),
                 occurred_at=journal_occurred_at or timezone.now(),
             )
-        live.bump(scope, topic)
+        _stamp(locked, live.bump(scope, topic))
     for field, _before, _after in diff.values():
         setattr(instance, field.attname, getattr(locked, field.attname))
-    for name in auto_now:
+    for name in auto_now + [name for name in ("live_version",) if hasattr(locked, name)]:
         setattr(instance, name, getattr(locked, name))
     return changed
+
+
+def _stamp(instance: models.Model, version: int) -> None:
+    """A record with a `live_version` field keeps the counter its change moved its topic to (crisis.live),
+    in the same transaction: a live page then asks for the records changed since the counter it shows."""
+    if any(field.name == "live_version" for field in instance._meta.concrete_fields):
+        type(instance)._base_manager.filter(pk=instance.pk).update(live_version=version)
+        instance.live_version = version
 
 
 def _apply(locked: models.Model, changes: dict, diff: dict) -> dict:

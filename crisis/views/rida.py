@@ -1,5 +1,7 @@
 """The RIDA: the table (filters, inline status and owner, live), a line's detail and history, "suite à donner"."""
 
+import zlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
@@ -8,19 +10,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
-from web import live
+from web import fragments, live
 from web.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
-from ..live import Topic, unchanged_poll, version
+from ..forms.members import person
+from ..live import Topic, unchanged_poll, version_and_counter
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
 from ..permissions import Cap, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
@@ -48,54 +54,237 @@ def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if unchanged := unchanged_poll(request, topics=RIDA_TOPICS, crisis_id=crisis_id):  # most polls end here
         return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    if request.htmx and live.is_poll(request):
+        return _rida_poll(request, crisis, membership)
     return _rida_page(request, crisis, membership)
 
 
 def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, status: int = 200) -> HttpResponse:
-    current = version(crisis, RIDA_TOPICS)  # before the lines: one changed meanwhile shows at the next poll
+    # Before the lines: one changed meanwhile shows at the next poll.
+    current, counter = version_and_counter(crisis, RIDA_TOPICS, Topic.RIDA)
     members = list(members_of(crisis))
-    filter_form = RidaFilterForm(  # its own ids: the new line's form has fields of the same names
-        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis), auto_id="filtre_%s"
-    )
+    filter_form = _filter_form(request, crisis, members)
     page = _positive_int(request.GET.get("page")) or 1
     lines, total, pages = selectors.rida_page(crisis, filter_form.filters(), page, RIDA_PAGE_SIZE)
     page = min(page, pages)
-    for line in lines:
-        line.crisis = crisis
-        line.editable = rida_fields_for(membership, line) if crisis.is_open else frozenset()
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
     query = filter_form.query()
     context = {
         "crisis": crisis,
         "membership": membership,
-        "lines": lines,
-        "total": total,
-        "page": page,
-        "pages": pages,
-        **row_context(request, crisis, members),
+        **_table(request, crisis, membership, lines, total, page, pages, query, members, (current, counter)),
         "filter_form": filter_form,
-        "filter_query": urlencode(query),
         "print_params": query,  # the printed RIDA shows what the table shows
-        "page_query": urlencode({**query, "page": page}),
         "mine_query": urlencode({"owner": request.user.pk}),
         "is_mine": query.get("owner") == request.user.pk,
         # The new-line form only when asked for (?nouvelle=1) or with its errors: it costs as much as 20 rows.
         "form": form
         or (RidaLineForm(crisis=crisis, members=members) if can_manage and "nouvelle" in request.GET else None),
         "can_manage": can_manage,
-        "live_version": current,
-        "poll_seconds": POLL_SECONDS,
-        "now": timezone.now(),
     }
-    template = "crisis/rida.html#live" if request.htmx and live.is_poll(request) else "crisis/rida.html"
-    return render(request, template, context, status=status)
+    return render(request, "crisis/rida.html", context, status=status)
 
 
-def row_context(request: HttpRequest, crisis: Crisis, members) -> dict:
-    """What every row shares, computed once per page: 50 rows must not each reverse URLs,
-    mask a CSRF token or escape the members' names (see bench/rida.py)."""
+def _filter_form(request: HttpRequest, crisis: Crisis, members) -> RidaFilterForm:
+    return RidaFilterForm(  # its own ids: the new line's form has fields of the same names
+        request.GET or None, crisis=crisis, members=members, themes=selectors.rida_themes(crisis), auto_id="filtre_%s"
+    )
+
+
+def _table(request, crisis, membership, lines, total, page, pages, query, members, versions) -> dict:
+    """The live block's context: the rows (from the fragment cache), the counts, the pager, the poller."""
+    current, counter = versions
+    page_query = urlencode({**query, "page": page})
+    can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
     return {
-        "member_choices": escaped_choices((user.pk, user.get_full_name() or user.get_username()) for user in members),
+        "lines": lines,
+        "rows_html": _rows_html(request, crisis, membership, lines, page_query),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "filter_query": urlencode(query),
+        "page_query": page_query,
+        # One list of the members for every row's owner (a row's select names its owner only).
+        "owner_options": _owner_options(members) if can_manage else "",
+        "poll_query": _poll_query(current, counter, total, [line.pk for line in lines], page_query),
+        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+def _owner_options(members) -> SafeString:
+    choices = escaped_choices((user.pk, person(user)) for user in members)
+    return mark_safe("".join(f'<option value="{value}">{label}</option>' for value, label in choices))  # noqa: S308
+
+
+def _poll_query(current: str, counter: int, total: int, pks: list[int], page_query: str) -> str:
+    """What the page shows, for its next poll: its version, its RIDA counter, its count and its rows."""
+    shown = urlencode({"v": current, "r": counter, "n": total, "rows": ".".join(str(pk) for pk in pks)})
+    return f"{shown}&{page_query}"
+
+
+# --- rows rendered once ----------------------------------------------------------------------
+
+ROW_TEMPLATE = "crisis/rida.html#row"
+# A kept row is the same for everyone with the same rights: what is per request (the CSRF token, the
+# page to come back to) is a slot, filled on the way out. Escaped text can never contain a comment.
+CSRF_SLOT = "<!--rida-csrf-->"
+NEXT_SLOT = "<!--rida-next-->"
+
+
+def _rows_html(request: HttpRequest, crisis: Crisis, membership, lines, page_query: str, oob: bool = False) -> str:
+    """The rows' HTML, each rendered once per state of its line and kept (web.fragments), as the journal's entries.
+
+    The key holds what a row shows besides the line's own fields (moved with its
+    live_version): whether this member may change its status and its owner, whether it is
+    overdue now, the owner's and the meeting's names, the language and time zone.
+    """
+    now = timezone.now()
+    shared = {
+        "statuses": escaped_choices(RidaLine.Status.choices),
+        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "journal_base": reverse("crisis:journal", args=[crisis.pk]),
+        "csrf_input": mark_safe(CSRF_SLOT),  # noqa: S308
+        "next_input": mark_safe(NEXT_SLOT),  # noqa: S308
+        "now": now,
+    }
+    template_version = fragments.template_version("crisis/rida.html")
+    context_key = fragments.context_key()
+    for line in lines:
+        line.crisis = crisis
+        line.editable = rida_fields_for(membership, line) if crisis.is_open else frozenset()
+
+    def key(line) -> str:
+        rights = ("s" if "status" in line.editable else "-") + ("o" if "owner" in line.editable else "-")
+        names = zlib.crc32(f"{line.owner_label}\x1f{line.meeting or ''}".encode())
+        stamp = f"{line.live_version}:{line.updated_at.timestamp()}"
+        return (
+            f"rida-row:{template_version}:{line.pk}:{stamp}:{rights}{int(line.is_overdue(now))}:{names:x}:{context_key}"
+        )
+
+    def render_row(line) -> str:
+        return render_to_string(ROW_TEMPLATE, {**shared, "line": line})
+
+    rows = fragments.render_many(lines, key, render_row)
+    if oob:
+        rows = [
+            row.replace(f'id="rida-{line.pk}"', f'id="rida-{line.pk}" hx-swap-oob="true"', 1)
+            for row, line in zip(rows, lines, strict=True)
+        ]
+    return _fill_slots(request, crisis, "".join(rows), page_query)
+
+
+def _fill_slots(request: HttpRequest, crisis: Crisis, html: str, page_query: str) -> SafeString:
+    back = reverse("crisis:rida", args=[crisis.pk]) + (f"?{page_query}" if page_query else "")
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    next_input = format_html('<input type="hidden" name="next" value="{}">', back)
+    return mark_safe(html.replace(CSRF_SLOT, csrf_input).replace(NEXT_SLOT, next_input))  # noqa: S308
+
+
+# --- the poll --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a page says it shows (its poll's parameters)."""
+
+    version: int
+    counter: int
+    total: int
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How to bring the page up to date in place: rows to re-send, to add at the top, to remove."""
+
+    changed: list[int]
+    added: list[int]
+    gone: list[int]
+
+
+def _shown(request: HttpRequest) -> Shown | None:
+    try:
+        rows = tuple(int(pk) for pk in request.GET["rows"].split(".") if pk)
+        shown = Shown(int(request.GET["v"]), int(request.GET["r"]), int(request.GET["n"]), rows)
+    except (KeyError, ValueError):
+        return None  # an older page, or a mangled URL: a new table puts it right
+    if len(rows) > RIDA_PAGE_SIZE or not all(0 < n < 2**63 for n in (*rows, shown.version + 1, shown.counter + 1)):
+        return None
+    return shown
+
+
+def _in_place(shown: Shown | None, current: str, counter: int, keys: list) -> Changes | None:
+    """The in-place changes from what the page shows to `keys` (pk, seq, live_version) of the page now,
+    or None when only a new table is right: another topic moved (a meeting renamed, the crisis closed),
+    a line joined between rows already shown (a filter it now matches, a deadline passed), a table
+    that was or becomes empty."""
+    if shown is None or shown.counter > counter or shown.version - shown.counter != int(current) - counter:
+        return None
+    now_pks = {pk for pk, _seq, _version in keys}
+    shown_pks = set(shown.rows)
+    kept = [(seq, pk) for pk, seq, _version in keys if pk in shown_pks]
+    if not kept:
+        return Changes([], [], []) if not keys and not shown.rows else None
+    added = [(seq, pk) for pk, seq, _version in keys if pk not in shown_pks]
+    if added and min(added) < max(kept):
+        return None
+    changed = [pk for pk, _seq, version in keys if pk in shown_pks and version > shown.counter]
+    return Changes(changed, [pk for _seq, pk in added], [pk for pk in shown.rows if pk not in now_pks])
+
+
+def _rida_poll(request: HttpRequest, crisis: Crisis, membership) -> HttpResponse:
+    """A poll that missed: only the rows that changed, those that joined the page at its top, and
+    the count when it moved; the whole table when an in-place update would be wrong."""
+    current, counter = version_and_counter(crisis, RIDA_TOPICS, Topic.RIDA)  # before the lines
+    filtered = any(request.GET.get(name) for name in RidaFilterForm.base_fields)
+    members = list(members_of(crisis)) if filtered else None
+    filter_form = _filter_form(request, crisis, members) if filtered else None
+    filters = filter_form.filters() if filter_form else selectors.RidaFilters()
+    query = filter_form.query() if filter_form else {}
+    asked = _positive_int(request.GET.get("page")) or 1
+    keys, total, pages, page = selectors.rida_page_keys(crisis, filters, asked, RIDA_PAGE_SIZE)
+    shown = _shown(request)
+    changes = _in_place(shown, current, counter, keys) if page == asked else None
+    if changes is None:
+        return _rida_new_table(request, crisis, membership, filter_form, page, query, (current, counter))
+    page_query = urlencode({**query, "page": page})
+    lines = {line.pk: line for line in selectors.rida_lines_by_pk(crisis, changes.changed + changes.added)}
+    changed = [lines[pk] for pk in changes.changed]
+    added = [lines[pk] for pk in changes.added]
+    context = {
+        "crisis": crisis,
+        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "poll_query": _poll_query(current, counter, total, [pk for pk, _seq, _version in keys], page_query),
+        "poll_seconds": POLL_SECONDS,
+        "changed_html": _rows_html(request, crisis, membership, changed, page_query, oob=True),
+        "added_html": _rows_html(request, crisis, membership, added, page_query),
+        "gone": changes.gone,
+        "counts_changed": total != shown.total,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "filter_query": urlencode(query),
+    }
+    return render(request, "crisis/rida.html#poll-response", context)
+
+
+def _rida_new_table(request, crisis, membership, filter_form, page, query, versions) -> HttpResponse:
+    """The whole live block, in place of the poller's own: the page's table as a new load would show it."""
+    members = list(members_of(crisis))
+    filter_form = filter_form or _filter_form(request, crisis, members)
+    lines, total, pages = selectors.rida_page(crisis, filter_form.filters(), page, RIDA_PAGE_SIZE)
+    context = {
+        "crisis": crisis,
+        **_table(request, crisis, membership, lines, total, min(page, pages), pages, query, members, versions),
+    }
+    response = render(request, "crisis/rida.html#live", context)
+    return reswap(retarget(response, "#rida-live"), "outerHTML")
+
+
+def row_context(request: HttpRequest, crisis: Crisis) -> dict:
+    """What a row rendered on its own (after an inline change) needs besides its line."""
+    return {
         "statuses": escaped_choices(RidaLine.Status.choices),
         "csrf_input": format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)),
         "rida_base": reverse("crisis:rida", args=[crisis.pk]),
@@ -219,15 +408,16 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
     if request.htmx:
         line = object_of(crisis, selectors.rida_lines(crisis), line.pk)
         line.editable = rida_fields_for(membership, line)
+        back = safe_next(request, reverse("crisis:rida", args=[crisis.pk]))
         context = {
             "crisis": crisis,
             "line": line,
-            **row_context(request, crisis, members_of(crisis)),
+            **row_context(request, crisis),
+            "next_input": format_html('<input type="hidden" name="next" value="{}">', back),
             "row_error": error,
             "row_saved": saved,  # said to a screen reader by console.js (data-said)
             "chosen_status": request.POST.get("status", "") if error else "",
             "now": timezone.now(),
-            "page_query": request.POST.get("page_query", ""),
         }
         return render(request, "crisis/rida.html#row", context)
     if error:

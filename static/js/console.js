@@ -102,21 +102,24 @@ function showPaused(block, changes) {
   note.querySelector("button").textContent = english ? "Apply now" : "Appliquer maintenant";
 }
 function applyHeld(id) {
-  const html = heldRefreshes.get(id);
-  const block = document.getElementById(id);
+  const held = heldRefreshes.get(id);
   heldRefreshes.delete(id);
   const note = document.getElementById(`${id}-paused`);
   if (note) note.remove();
-  if (html && block) htmx.swap(block, html, { swapStyle: "outerHTML" });
+  const target = held && document.getElementById(held.target);
+  if (target) htmx.swap(target, held.html, { swapStyle: "outerHTML" });
 }
+// The poller is the block itself, or an element inside it (the RIDA's, whose answer is either a new
+// poller with the changed rows out of band, or the whole block: the answer's target says which).
 document.addEventListener("htmx:beforeSwap", (event) => {
-  const block = event.detail.elt;
-  if (!block.matches || !block.matches("[data-poll-pauses-in-forms]") || event.detail.xhr.status !== 200) return;
+  const poller = event.detail.elt;
+  const block = poller.closest && poller.closest("[data-poll-pauses-in-forms]");
+  if (!block || event.detail.xhr.status !== 200) return;
   if (event.detail.requestConfig && event.detail.requestConfig.verb !== "get") return;
   if (!editingInside(block)) return;
   event.detail.shouldSwap = false;
-  heldRefreshes.set(block.id, event.detail.serverResponse);
-  const shown = versionOf(block.getAttribute("hx-get") || "");
+  heldRefreshes.set(block.id, { html: event.detail.serverResponse, target: event.detail.target.id });
+  const shown = versionOf(poller.getAttribute("hx-get") || "");
   const latest = versionOf(event.detail.serverResponse);
   showPaused(block, shown !== null && latest !== null && latest > shown ? latest - shown : 1);
 });
@@ -220,8 +223,29 @@ document.addEventListener("htmx:afterSettle", () => {
 // Inline selects that save (the RIDA's status and owner, data-save-on-commit): a closed select
 // changes on every arrow key, so the keyboard only chooses, and Enter or leaving the field saves
 // (WCAG 3.2.2); a choice made with the mouse saves at once. The form is sent by a "save" event.
+// The RIDA's owner select names only its row's owner: the page's one list of members (a <template>
+// named by data-choices) fills it when it is about to be used, by pointer or keyboard, so 50 rows do
+// not each carry the whole cell. The owner rendered stays the one marked selected (the saved value).
+function fillChoices(select) {
+  if (!select.matches || !select.matches("select[data-choices]") || select.dataset.filled) return;
+  const list = document.getElementById(select.dataset.choices);
+  if (!list) return;
+  const rendered = [...select.options].find((option) => option.defaultSelected);
+  const saved = rendered ? rendered.value : "";
+  const current = select.value;
+  const options = list.content.cloneNode(true);
+  const members = new Set([...options.querySelectorAll("option")].map((option) => option.value));
+  // The row's blank choice stays first, and an owner no longer in the list stays too.
+  [...select.options].forEach((option) => { if (option.value && members.has(option.value)) option.remove(); });
+  select.append(options);
+  [...select.options].forEach((option) => { option.defaultSelected = option.value === saved; });
+  select.value = current;
+  select.dataset.filled = "true";
+}
+document.addEventListener("focusin", (event) => fillChoices(event.target), true);
 let choosingWithPointer = false;
 document.addEventListener("pointerdown", (event) => {
+  fillChoices(event.target);
   choosingWithPointer = Boolean(event.target.closest && event.target.closest("[data-save-on-commit] select"));
 }, true);
 document.addEventListener("keydown", (event) => {
