@@ -47,3 +47,8 @@ def test_every_child_logs_in_the_display_time_zone_and_celery_without_banners(ru
     assert env["TZ"] == "Europe/Paris"
     commands = run_dev.commands("python", "127.0.0.1", "8000", "gunicorn")
     assert "--quiet" in commands["worker"] and "--quiet" in commands["beat"]
+
+
+def test_the_production_shape_logs_in_the_display_time_zone_too():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "TZ: ${TIME_ZONE:-Europe/Paris}" in compose

@@ -14,12 +14,12 @@ pytestmark = pytest.mark.e2e
 def test_typing_in_the_filters_does_not_stop_new_lines_from_arriving(browser, live_server, crisis, director, scribe):
     page = logged_in_page(browser, live_server, "scribe", PASSWORD)
     page.goto(f"{live_server.url}/crises/{crisis.pk}/rida/")
-    page.click("#id_q")  # the filter bar's search: a form outside the live table
+    page.click("#filtre_q")  # the filter bar's search: a form outside the live table
     page.keyboard.type("pharm")
     line = services.rida_create(crisis=crisis, by=director, text="Prévenir la pharmacie.")
     page.locator(f"#rida-{line.pk}").wait_for(timeout=12000)
-    assert page.evaluate("document.activeElement.id") == "id_q"
-    assert page.input_value("#id_q") == "pharm"
+    assert page.evaluate("document.activeElement.id") == "filtre_q"
+    assert page.input_value("#filtre_q") == "pharm"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -87,7 +87,9 @@ def test_a_worker_killed_right_after_start_is_restarted_not_taken_for_bad_settin
         first = celery_worker_of(run)
         os.killpg(first, signal.SIGKILL)  # the OOM killer, say: well within the first start's grace
         wait_until(lambda: celery_worker_of(run) not in (None, first), timeout=30, what="the worker restarted")
-        assert run.poll() is None and answers(run.port)
+        # gunicorn loads and warms the application before it listens (web.gunicorn_conf): it may come after.
+        wait_until(lambda: answers(run.port), timeout=30, what="gunicorn answers")
+        assert run.poll() is None
         assert "s'est arrêté (code -9)" in run_dev_output(run)
     finally:
         children = descendants(run.pid)

@@ -107,8 +107,8 @@ def live_env(redis_url: str, database_url: str) -> dict:
         "CELERY_PRINT_QUEUE": f"print-{suffix}",
         "CELERY_DEFAULT_QUEUE": f"default-{suffix}",
         "LOG_LEVEL": "WARNING",
-        # No worker renders here: every request stays pending; the cap per member is not what is tested.
-        "PRINT_MAX_PENDING_PER_MEMBER": "50",
+        # Six rounds of print requests and no worker to render them: above the member's cap of pending prints.
+        "PRINT_MAX_PENDING_PER_MEMBER": "100",
     }
 
 
@@ -228,7 +228,7 @@ def use_the_console(port: int, crisis, round_number: int) -> list[tuple[str, int
     entry = {"kind": "fait", "text": f"Redis tombé, tour {round_number}", "priority": "normal", "channel": "telephone"}
     written = director.post_form(f"/crises/{crisis.pk}/main-courante/", entry, label="POST journal entry (web)")
     assert written.status == 302, written.content[:500]
-    # A request of its own each round (an identical one still pending would return that job).
+    # A RIDA filtered differently each round: the same request still pending would return its job.
     printed = director.post_form(
         f"/crises/{crisis.pk}/impressions/rida/", {"q": f"tour {round_number}"}, label="POST print request"
     )
