@@ -78,6 +78,7 @@ def test_the_example_lives_entirely_in_its_own_folder_of_the_test_tree():
         "cards",
         "documents",
         "demo",
+        "accessibility",
         "migrations.0001_initial",
     ]
     for name in declared:
@@ -86,6 +87,7 @@ def test_the_example_lives_entirely_in_its_own_folder_of_the_test_tree():
     templates = sorted(str(p.relative_to(APP_DIR)) for p in APP_DIR.rglob("*.html"))
     assert templates == [
         "templates/example_app/cards/consignes.html",
+        "templates/example_app/consigne.html",
         "templates/example_app/consignes.html",
         "templates/example_app/pdf/consignes.html",
     ]
@@ -159,7 +161,9 @@ def test_the_nav_entry_and_the_card_show_to_a_member_with_the_capability_only(
     page = client.get(home).content.decode()
     assert page_url(establishment) not in page and 'id="card-consignes"' not in page
     observer_membership = observer.memberships.get()
-    assert "example_app:consignes" not in [e.url_name for e in plugins.nav_entries(Scope.ESTABLISHMENT, observer_membership)]
+    assert "example_app:consignes" not in [
+        e.url_name for e in plugins.nav_entries(Scope.ESTABLISHMENT, observer_membership)
+    ]
     assert "consignes" not in [c.name for c in plugins.cards_of(Scope.ESTABLISHMENT, observer_membership)]
 
 
@@ -210,7 +214,11 @@ def test_a_keeper_adds_a_consigne_from_the_page(client, establishment, scribe, u
     response = client.post(page_url(establishment), {"service": urgences.pk, "title": "Bracelets manuscrits"})
     assert response.status_code == 302
     consigne = Consigne.objects.get()
-    assert (consigne.establishment, consigne.service, consigne.title) == (establishment, urgences, "Bracelets manuscrits")
+    assert (consigne.establishment, consigne.service, consigne.title) == (
+        establishment,
+        urgences,
+        "Bracelets manuscrits",
+    )
     assert [row.action for row in record_history(consigne)][0] == "create"
 
 
@@ -249,6 +257,38 @@ def test_a_keeper_lifts_a_consigne_and_no_one_else_can(
     assert client.post(url, lift).status_code == 302
     consigne.refresh_from_db()
     assert consigne.status == Consigne.Status.LIFTED and record_history(consigne)[0].after_shown == "levée"
+
+
+def test_a_consigne_s_page_shows_its_history_to_its_establishment_s_readers_only(
+    client, establishment, other_establishment, director, pris, observer, outsider, consigne
+):
+    services.consigne_update(consigne=consigne, by=director, status=Consigne.Status.LIFTED)
+    url = reverse("example_app:consigne", args=[establishment.pk, consigne.pk])
+    client.force_login(pris)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [(row.label, row.before_shown, row.after_shown) for row in page.context["history"]][0] == (
+        "état",
+        "en vigueur",
+        "levée",
+    )
+    assert "<td>en vigueur</td><td>levée</td>" in re.sub(r">\s+<", "><", page.content.decode())
+    client.force_login(observer)
+    assert client.get(url).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("example_app:consigne", args=[other_establishment.pk, consigne.pk])).status_code == 404
+
+
+def test_the_accessibility_test_finds_the_example_s_pages_with_ids_from_its_own_tests(establishment, consigne):
+    from tests.e2e.accessibility import app_id_values, named_patterns, urls_of
+
+    values = {"establishment_id": [establishment.pk]}
+    values |= app_id_values(establishment, values)
+    assert values["consigne_id"] == [consigne.pk]
+    patterns = [p for p in named_patterns() if p.name.startswith("example_app:")]
+    urls = [url for p in patterns for url in urls_of(p, values)]
+    assert reverse("example_app:consigne", args=[establishment.pk, consigne.pk]) in urls and len(urls) == 4
 
 
 # --- the API ---------------------------------------------------------------------------
@@ -299,12 +339,19 @@ def test_the_document_is_declared_in_the_app_s_documents_module():
 
 
 def test_the_document_prints_the_consignes_in_force(
-    establishment, director, consigne, urgences, inline_worker, django_capture_on_commit_callbacks  # noqa: F811
+    establishment,
+    director,
+    consigne,
+    urgences,
+    inline_worker,  # noqa: F811 — the fixture imported above
+    django_capture_on_commit_callbacks,
 ):
     lifted = services.consigne_create(establishment=establishment, by=director, service=urgences, title="Levée déjà")
     services.consigne_update(consigne=lifted, by=director, status=Consigne.Status.LIFTED)
     with django_capture_on_commit_callbacks(execute=True):
-        job = printing_services.print_job_request(establishment=establishment, by=director, document="example_consignes")
+        job = printing_services.print_job_request(
+            establishment=establishment, by=director, document="example_consignes"
+        )
     job.refresh_from_db()
     assert job.status == PrintJob.Status.DONE, job.error
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(job.file.read())).pages)

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crisis import live
 from crisis.permissions import get_establishment_for_user, object_of
+from crisis.services.records import record_history
 from web import live as web_live
 from web.forms import add_service_errors
 
@@ -56,6 +57,21 @@ def consigne_status(request: HttpRequest, establishment_id: int) -> HttpResponse
             messages.success(request, _("État de la consigne enregistré."))
         return redirect("example_app:consignes", establishment.pk)
     return _page(request, establishment, membership, None, status=400)
+
+
+@login_required
+@require_GET
+def consigne_detail(request: HttpRequest, establishment_id: int, consigne_id: int) -> HttpResponse:
+    """One consigne and its history, every value as a person reads it (the record kit's record_history)."""
+    establishment, membership = get_establishment_for_user(request.user, establishment_id, access.READ)
+    consigne = object_of(establishment, selectors.consignes_of(establishment), consigne_id)
+    context = {
+        "establishment": establishment,
+        "membership": membership,
+        "consigne": consigne,
+        "history": record_history(consigne),
+    }
+    return render(request, "example_app/consigne.html", context)
 
 
 def _page(request, establishment, membership, form, status: int | None = None) -> HttpResponse:
