@@ -329,6 +329,10 @@ def report(rows, title: str) -> dict:
     return figures
 
 
+# The tiny run of bench/smoke.py (CI): every part of the script, on a size that takes seconds.
+SMOKE_ARGS = ["--members", "3", "--seconds", "10", "--entries", "200"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=50)
