@@ -70,7 +70,7 @@ def seed(lines: int, members: int = 18):
             text=f"Ligne {n} : le service des urgences signale que les étiquettes du laboratoire manquent ; prévoir un stock papier.",
             owner=users[n % len(users)],
             due_at=now + timedelta(hours=(n % 48) - 24),
-            # Only an action is to do or in progress: an information is noted, a decision taken.
+            # Only actions are to do: an information is noted, a decision taken (created "fait").
             status=["a_faire", "en_cours", "fait"][n % 3] if kinds[n % 5] == "action" else "fait",
         )
     return crisis, users[0]
