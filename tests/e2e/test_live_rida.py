@@ -43,3 +43,27 @@ def test_an_action_made_from_an_entry_and_its_inline_status_reach_another_member
     assert reader.evaluate("window.notReloaded") is True
     line.refresh_from_db()
     assert line.status == "en_cours"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rows_owner_select_takes_the_pages_one_member_list_when_used_and_enter_saves_the_choice(
+    browser, live_server, crisis, director, scribe, observer
+):
+    line = services.rida_create(crisis=crisis, by=director, text="Appeler le biomédical.", owner=director)
+    page = logged_in_page(browser, live_server, "director", PASSWORD)
+    page.goto(f"{live_server.url}/crises/{crisis.pk}/rida/")
+    owner = page.locator(f"#owner-{line.pk}")
+    assert owner.locator("option").count() == 2  # the blank and its owner: the row carries no member list
+    owner.focus()
+    assert owner.locator("option").count() == 1 + 3  # filled from the page's list on focus
+    assert owner.input_value() == str(director.pk)
+    page.keyboard.press("ArrowDown")  # the keyboard only chooses...
+    page.wait_for_timeout(800)
+    line.refresh_from_db()
+    assert line.owner == director
+    chosen = owner.input_value()
+    page.keyboard.press("Enter")  # ...and Enter saves
+    page.locator(f"#owner-{line.pk} option[value='{chosen}'][selected]").wait_for(state="attached", timeout=5000)
+    line.refresh_from_db()
+    assert str(line.owner_id) == chosen
+    assert page.evaluate("() => document.activeElement.id") == f"owner-{line.pk}"
