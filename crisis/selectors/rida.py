@@ -69,8 +69,11 @@ def rida_page_keys(crisis: Crisis, filters: RidaFilters, page: int, size: int = 
 
 
 def rida_lines_by_pk(crisis: Crisis, pks) -> list:
-    """These lines, with what a row shows, newest first."""
-    return list(rida_lines(crisis).filter(pk__in=list(pks)))
+    """These lines with what a row of the table shows (its owner, source entry, meeting) joined."""
+    if not pks:
+        return []
+    lines = RidaLine.objects.filter(crisis=crisis, pk__in=list(pks))
+    return list(lines.select_related("owner", "source_entry", "meeting").order_by())
 
 
 def rida_in_number_order(crisis: Crisis, filters: RidaFilters | None = None) -> QuerySet:
