@@ -30,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -105,11 +106,12 @@ def _poll_url(html: str) -> str:
     return match.group(1).replace("&amp;", "&")
 
 
-def measure_live(client: Client, url: str, requests: int, change=None) -> dict:
+def measure_live(client: Client, url: str, requests: int, change=None, before=None) -> dict:
     """Bytes, CPU and wall time of a GET; with `change`, each request is a poll made after calling it.
 
     The poll URL is the one the page would use: taken from the page, then from each answer,
-    so every poll asks for what happened since the state the previous answer left.
+    so every poll asks for what happened since the state the previous answer left. `before` runs
+    before each request, untimed (to empty a cache, say).
     """
     headers = {"HTTP_HX_REQUEST": "true"} if change else {}
     poll = _poll_url(client.get(url).content.decode()) if change else url
@@ -117,6 +119,8 @@ def measure_live(client: Client, url: str, requests: int, change=None) -> dict:
     for n in range(requests):
         if change:
             change(n)
+        if before:
+            before(n)
         started_cpu, started = time.process_time(), time.perf_counter()
         response = client.get(poll, **headers)
         cpu.append((time.process_time() - started_cpu) * 1000)
@@ -153,8 +157,12 @@ def live_cell(requests: int, members: int, lines: int = 100) -> None:
     def add_one(n: int) -> None:
         services.rida_create(crisis=crisis, by=user, text=f"Nouvelle ligne {n}", owner=user)
 
+    def forget_rows(n: int) -> None:
+        caches["fragments"].clear()
+
     rows = {
         "page (50 rows)": measure_live(client, base, requests),
+        "page, no row kept yet": measure_live(client, base, requests, before=forget_rows),
         "poll after one line changed": measure_live(client, base, requests, change_one),
         "poll after a line was added": measure_live(client, base, requests, add_one),
         "poll, nothing new": measure_live(client, base, requests, lambda n: None),
