@@ -62,7 +62,8 @@ def seed(lines: int):
             text=f"Ligne {n} : le service des urgences signale que les étiquettes du laboratoire manquent ; prévoir un stock papier.",
             owner=users[n % len(users)],
             due_at=now + timedelta(hours=(n % 48) - 24),
-            status=["a_faire", "en_cours", "fait"][n % 3],
+            # Only actions are to do: an information is noted, a decision taken (created "fait").
+            status=["a_faire", "en_cours", "fait"][n % 3] if kinds[n % 5] == "action" else "fait",
         )
     return crisis, users[0]
 

@@ -358,7 +358,13 @@ SPECTACULAR_SETTINGS = {
     # (null, numbers), so a client built from the schema would be misled by them.
     "PARSER_WHITELIST": ["web.parsers.JSONParser"],
     # Every operation's error answers (400, 401, 403, 404, 413, 429), from one hook.
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "web.api_schema.add_error_responses"],
+    # The apps' own resources named in the description (AppConfig.api_resources), and every operation's
+    # error answers (400, 401, 403, 404, 413, 429), from web.api_schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "web.api_schema.describe_app_resources",
+        "web.api_schema.add_error_responses",
+    ],
     # Crises, journal entries, RIDA lines and meetings each have a "kind" field with different choices.
     "ENUM_NAME_OVERRIDES": {
         "CrisisKindEnum": "crisis.models.Crisis.Kind",

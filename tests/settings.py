@@ -29,3 +29,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warn
 # worker process that must see the same database (tests/integration).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
+# A small feature app that lives in the test tree (tests/example_app): installed like any
+# project app, its URLs included by config/urls.py, its declarations found by the registries.
+PROJECT_APPS = [*PROJECT_APPS, "tests.example_app"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_app"]  # noqa: F405

@@ -1,4 +1,10 @@
-"""OpenAPI postprocessing (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]): the error answers of every operation.
+"""OpenAPI postprocessing (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]): the apps' resources in the
+description, and the error answers of every operation.
+
+The description (SPECTACULAR_SETTINGS["DESCRIPTION"]) names the core's resources; an app names
+its own in its AppConfig, ``api_resources = {"beds": _("lits (carte, mouvements)")}`` (the URL
+segment, then the words naming it), and they are added to the description: the settings do not
+list the apps.
 
 Each operation gets the errors it can actually give, judged from what the schema
 already says about it, so no view has to list them by hand:
@@ -9,6 +15,7 @@ already says about it, so no view has to list them by hand:
 - 429 when it is anonymous: the login endpoints, throttled per account and address.
 """
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 ERROR = {
@@ -84,3 +91,23 @@ def _response(description, schema: str, code: str) -> dict:
     if code == "429":
         response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "secondes"}}
     return response
+
+
+def app_resources() -> dict[str, str]:
+    """{URL segment: the words naming it} of every installed app that declares API resources."""
+    return {
+        segment: str(words)
+        for config in apps.get_app_configs()
+        for segment, words in getattr(config, "api_resources", {}).items()
+    }
+
+
+def describe_app_resources(result, generator, request, public):
+    """The apps' own resources, after the core's, in the API's description."""
+    words = list(dict.fromkeys(app_resources().values()))
+    if words:
+        info = result.setdefault("info", {})
+        info["description"] = f"{info.get('description', '')} " + str(_("Applications : %(words)s.")) % {
+            "words": " ; ".join(words)
+        }
+    return result

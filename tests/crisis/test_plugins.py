@@ -34,8 +34,21 @@ def membership_of(user):
     return user.memberships.get()
 
 
+# What the core and printing declare. Other installed apps (tests/example_app, the features) add
+# their own entries, cards and topics: these tests look at the core's, each app tests its own.
+CORE_APPS = ("crisis", "printing")
+
+
+def core_names(entries) -> list[str]:
+    return [e.url_name for e in entries if e.url_name.split(":")[0] in CORE_APPS]
+
+
+def core_cards(cards) -> list[str]:
+    return [c.name for c in cards if c.template.split("/")[0] in CORE_APPS]
+
+
 def test_the_crisis_tabs_come_in_their_declared_order_printing_s_included(director):
-    names = [entry.url_name for entry in plugins.nav_entries(Scope.CRISIS, membership_of(director))]
+    names = core_names(plugins.nav_entries(Scope.CRISIS, membership_of(director)))
     assert names == [
         "crisis:dashboard",
         "crisis:journal",
@@ -49,7 +62,7 @@ def test_the_crisis_tabs_come_in_their_declared_order_printing_s_included(direct
 
 
 def test_the_establishment_navigation_has_its_home_then_the_paper_kit(director):
-    names = [entry.url_name for entry in plugins.nav_entries(Scope.ESTABLISHMENT, membership_of(director))]
+    names = core_names(plugins.nav_entries(Scope.ESTABLISHMENT, membership_of(director)))
     assert names == ["crisis:establishment", "printing:paper-kit"]
 
 
@@ -78,14 +91,16 @@ def test_cards_come_in_order_with_what_their_context_function_returns(test_app, 
     shown = plugins.cards_for(crisis, membership_of(director), director)
     assert [c.name for c in shown][:3] == ["first", "decisions", "situation"]
     assert shown[0].context == {"n": crisis.pk, "by": director}
-    assert [c.name for c in shown][-1] == "kit"  # printing's card, declared by printing
+    assert core_cards(c.card for c in shown)[-1] == "kit"  # printing's card, declared by printing
 
 
 def test_the_topics_a_page_follows_are_those_of_the_cards_its_member_sees(test_app, director, observer):
     plugins.card(Scope.ESTABLISHMENT, "deciders", "testapp/deciders.html", capability=Cap.DECIDE, topics=("beds",))
-    assert plugins.topics_of(Scope.ESTABLISHMENT, membership_of(director)) == ("beds", "crisis", "prints")
-    assert plugins.topics_of(Scope.ESTABLISHMENT, membership_of(observer)) == ("crisis", "prints")
-    assert set(plugins.topics_of(Scope.CRISIS, membership_of(observer))) == {
+    directors = plugins.topics_of(Scope.ESTABLISHMENT, membership_of(director))
+    observers = plugins.topics_of(Scope.ESTABLISHMENT, membership_of(observer))
+    assert "beds" in directors and "beds" not in observers
+    assert {"crisis", "prints"} <= set(observers) and list(directors) == sorted(directors)
+    assert set(plugins.topics_of(Scope.CRISIS, membership_of(observer))) >= {
         "crisis",
         "decisions",
         "journal",

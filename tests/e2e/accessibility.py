@@ -3,7 +3,9 @@
 The pages are not listed by hand: every named URL pattern of the console is filled with ids of
 demo data (`seed_demo`, so that each app's demo data shows on its pages) and kept when a GET of
 it answers an HTML page. A new page is then visited by the tests without touching them; a new
-kind of id in a URL needs one line in `ID_VALUES`.
+kind of id in a URL of the core needs one line in `id_values` (tests/e2e/test_accessibility.py),
+of an app, a function in its own tests: `tests/<app label>/accessibility.py` with
+`id_values(establishment) -> {"bed_id": [...]}`, ids of its demo data (`app_id_values`).
 
 The checks run axe-core (vendored from the npm package, `vendor/axe-core/`: nothing is fetched at
 run time) with the WCAG 2.0/2.1 A and AA rules, plus two of ours that axe leaves to HTML
@@ -17,8 +19,10 @@ import functools
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 AXE_JS = Path(__file__).with_name("vendor") / "axe-core" / "axe.min.js"
@@ -50,12 +54,31 @@ def named_patterns(resolver: URLResolver | None = None, namespace: str = "", kwa
             yield Pattern(f"{namespace}{entry.name}", kwargs + converters, here)
 
 
+def app_id_values(establishment, known: dict[str, list]) -> dict[str, list]:
+    """The demo values each app gives for the ids of its own URLs (tests/<app label>/accessibility.py)."""
+    values: dict[str, list] = {}
+    for config in apps.get_app_configs():
+        name = f"tests.{config.label}.accessibility"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, f"tests.{config.label}"):
+                raise
+            continue
+        for key, found in module.id_values(establishment).items():
+            if key in known or key in values:
+                raise LookupError(f"{name} gives values for {key!r}, which another app or the core already names")
+            values[key] = found
+    return values
+
+
 def urls_of(pattern: Pattern, values: dict[str, list]) -> list[str]:
     """The pattern filled with every combination of the values known for its arguments."""
     missing = [name for name in pattern.kwargs if name not in values]
     if missing:
         raise LookupError(
-            f"URL {pattern.name!r} takes {missing}: add demo values for them to ID_VALUES in tests/e2e/accessibility.py"
+            f"URL {pattern.name!r} takes {missing}: add demo values for them to id_values in"
+            " tests/e2e/test_accessibility.py, or for an app's URL in tests/<app label>/accessibility.py"
         )
     combos = itertools.product(*(values[name] for name in pattern.kwargs))
     return [reverse(pattern.name, kwargs=dict(zip(pattern.kwargs, combo, strict=True))) for combo in combos]

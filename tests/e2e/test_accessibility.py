@@ -25,8 +25,8 @@ pytestmark = pytest.mark.e2e
 
 
 def id_values(crisis: Crisis, job: PrintJob) -> dict[str, list]:
-    """Demo values for every kind of id found in the console's URLs."""
-    return {
+    """Demo values for every kind of id found in the console's URLs: the core's here, each app's from its tests."""
+    core = {
         "crisis_id": [crisis.pk],
         "establishment_id": [crisis.establishment_id],
         "seq": [JournalEntry.objects.filter(crisis=crisis).order_by("seq").values_list("seq", flat=True).first()],
@@ -36,6 +36,7 @@ def id_values(crisis: Crisis, job: PrintJob) -> dict[str, list]:
         "job_id": [job.pk],
         "document": [document.name for document in registry.all_documents()],
     }
+    return {**core, **accessibility.app_id_values(crisis.establishment, core)}
 
 
 @pytest.fixture
