@@ -3,8 +3,11 @@
 Import after django.setup() (each script sets DJANGO_SETTINGS_MODULE, tests.settings by default).
 """
 
+import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -46,3 +49,22 @@ def live_server():
         yield server
     finally:
         server.stop()
+
+
+def children_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process's children (gunicorn's workers: the arbiter does no request work)."""
+    ticks = 0
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it is still there after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -58,6 +58,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.common import children_cpu_seconds, stop_process  # noqa: E402
+
 SIZES = (1_000, 10_000, 100_000)
 # The last entries of each crisis go through the real append service; so do a few corrections.
 REAL_APPENDS = 20
@@ -331,21 +333,10 @@ class Server:
 
     def workers_cpu_seconds(self) -> float:
         """utime + stime of the worker processes (the arbiter does no request work)."""
-        pid = self.process.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ticks = 0
-        for child in children:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return children_cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 async def get(port: int, path: str, cookie: str, extra: str = "") -> tuple[int, float]:

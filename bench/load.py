@@ -45,7 +45,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from bench.common import throwaway_database  # noqa: E402
+from bench.common import children_cpu_seconds, stop_process, throwaway_database  # noqa: E402
 from bench.journal import free_port, seed, session_cookie  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,20 +131,10 @@ class Server:
         self.started = time.monotonic()
 
     def workers_cpu_seconds(self) -> float:
-        pid = self.process.pid
-        ticks = 0
-        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return children_cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 # --- HTTP -------------------------------------------------------------------------------------

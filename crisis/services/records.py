@@ -144,27 +144,20 @@ def record_create(
         instance.save(force_insert=True)
         if saved is not None:
             saved(instance)
-        scope = _scope(instance, crisis, establishment_id)
-        history_record(
+        _keep(
             obj=instance,
-            establishment=_establishment_of(scope),
+            scope=_scope(instance, crisis, establishment_id),
+            topic=topic,
             by=by,
             source=source,
             before={},
             after=created_values(instance, fields),
             action=RecordChange.Action.CREATE,
+            journal_text=journal and (lambda: journal(instance)),
+            journal_crisis=journal_crisis,
+            journal_kind=journal_kind,
+            journal_occurred_at=journal_occurred_at,
         )
-        journal_crisis = journal_crisis or (scope if isinstance(scope, Crisis) else None)
-        if journal is not None and journal_crisis is not None:
-            journal_append_for_cell(
-                crisis=journal_crisis,
-                by=by,
-                source=source,
-                kind=journal_kind,
-                text=journal(instance),
-                occurred_at=journal_occurred_at or timezone.now(),
-            )
-        live.bump(scope, topic)
     return instance
 
 
@@ -219,31 +212,58 @@ def record_update(
             FieldChange(field.name, str(field.verbose_name), before, after, shown(field, before), shown(field, after))
             for field, before, after in diff.values()
         ]
-        scope = _scope(locked, crisis, establishment_id)
-        history_record(
+        _keep(
             obj=locked,
-            establishment=_establishment_of(scope),
+            scope=_scope(locked, crisis, establishment_id),
+            topic=topic,
             by=by,
             source=source,
             before={c.name: c.before for c in changed},
             after={c.name: c.after for c in changed},
+            action=RecordChange.Action.UPDATE,
+            journal_text=journal and (lambda: journal(changed)),
+            journal_crisis=journal_crisis,
+            journal_kind=journal_kind,
+            journal_occurred_at=journal_occurred_at,
         )
-        journal_crisis = journal_crisis or (scope if isinstance(scope, Crisis) else None)
-        if journal is not None and journal_crisis is not None:
-            journal_append_for_cell(
-                crisis=journal_crisis,
-                by=by,
-                source=source,
-                kind=journal_kind,
-                text=journal(changed),
-                occurred_at=journal_occurred_at or timezone.now(),
-            )
-        live.bump(scope, topic)
     for field, _before, _after in diff.values():
         setattr(instance, field.attname, getattr(locked, field.attname))
     for name in auto_now:
         setattr(instance, name, getattr(locked, name))
     return changed
+
+
+def _keep(
+    *,
+    obj,
+    scope,
+    topic: str,
+    by,
+    source: str,
+    before: dict,
+    after: dict,
+    action: str,
+    journal_text: Callable[[], str] | None,
+    journal_crisis: Crisis | None,
+    journal_kind: str,
+    journal_occurred_at: datetime | None,
+) -> None:
+    """What every write of a record leaves, inside its transaction: the history row, the journal
+    entry where asked (in the record's crisis unless another is named), the bump of its topic."""
+    history_record(
+        obj=obj, establishment=_establishment_of(scope), by=by, source=source, before=before, after=after, action=action
+    )
+    journal_crisis = journal_crisis or (scope if isinstance(scope, Crisis) else None)
+    if journal_text is not None and journal_crisis is not None:
+        journal_append_for_cell(
+            crisis=journal_crisis,
+            by=by,
+            source=source,
+            kind=journal_kind,
+            text=journal_text(),
+            occurred_at=journal_occurred_at or timezone.now(),
+        )
+    live.bump(scope, topic)
 
 
 def _apply(locked: models.Model, changes: dict, diff: dict) -> dict:

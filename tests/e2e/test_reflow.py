@@ -37,3 +37,16 @@ def test_the_dashboard_journal_and_rida_reflow_with_header_and_tabs_on_screen(
             ).first.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (path, name)
     assert page.locator(".overdue-words", has_text="en retard").first.is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_journal_entry_s_type_never_runs_over_its_text_at_320_px(browser, live_server, crisis, director):
+    services.journal_append(crisis=crisis, by=director, kind="information", text="Le CERT Santé qualifie l'incident.")
+    page = logged_in_page(browser, live_server, "director", PASSWORD)
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"{live_server.url}/crises/{crisis.pk}/main-courante/")
+    entry = page.locator("article.entry").first
+    tag, text = entry.locator(".tag-information").bounding_box(), entry.locator(".text").bounding_box()
+    overlap = tag["x"] < text["x"] + text["width"] and text["x"] < tag["x"] + tag["width"]
+    assert not (overlap and tag["y"] < text["y"] + text["height"] and text["y"] < tag["y"] + tag["height"])
+    assert tag["x"] + tag["width"] <= 320
