@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crisis.models import Establishment, Service
-from printing.declare import BlankForm, Column, PrintableDocument, Rendered, local, register, render_html, sheets
+from printing.declare import BlankForm, Column, PrintableDocument, Rendered, local_day, register, render_html, sheets
 
 from .models import DirectoryEntry
 
@@ -104,7 +104,7 @@ class DirectoryDocument(PrintableDocument):
         rows = self.entries(establishment.pk)[chunk["rows"]].values_list("pk", "updated_at")
         return [
             summary["n"],
-            local(summary["at"])[:10],
+            local_day(summary["at"]),
             chunk["first_number"],
             chunk["total"],
             [[pk, at.isoformat()] for pk, at in rows],
@@ -128,7 +128,7 @@ class DirectoryDocument(PrintableDocument):
             establishment=establishment,
             title=str(self.title),
             generated_at=generated_at,
-            data_label=_("annuaire à jour du %(at)s") % {"at": local(summary["at"])[:10]},
+            data_label=_("annuaire à jour du %(at)s") % {"at": local_day(summary["at"])},
             pages=pages,
             style=self.STYLE,
             orientation="portrait",

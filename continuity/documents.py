@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crisis.models import Establishment, Service
-from printing.declare import Chunk, Column, Item, PrintableDocument, Rendered, local, register, render_html, sheets
+from printing.declare import Chunk, Column, Item, PrintableDocument, Rendered, local_day, register, render_html, sheets
 
 from .models import Bed, DegradedProcedure
 
@@ -98,7 +98,7 @@ class ProceduresDocument(PrintableDocument):
             establishment=establishment,
             title=self.label(establishment, params),
             generated_at=generated_at,
-            data_label=_("procédures à jour du %(at)s") % {"at": local(updated)[:10]} if updated else "",
+            data_label=_("procédures à jour du %(at)s") % {"at": local_day(updated)} if updated else "",
             service=params["service"],
             procedures=procedures,
         )
@@ -165,7 +165,7 @@ class BedCensusDocument(PrintableDocument):
             establishment=establishment,
             title=str(self.title),
             generated_at=generated_at,
-            data_label=_("lits à jour du %(at)s") % {"at": local(self._stamps(establishment)["at"])[:10]},
+            data_label=_("lits à jour du %(at)s") % {"at": local_day(self._stamps(establishment)["at"])},
             pages=pages,
             style="lined",
             orientation="portrait",

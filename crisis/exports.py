@@ -5,16 +5,20 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from web.moments import moment
 from web.text import without_control_characters
 
 from .models import RidaLine
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-DATE_FORMAT = "%d/%m/%Y %H:%M"
+# A spreadsheet's date cells, shown as the reader's language writes them (web.moments for the CSV's text).
+XLSX_DATE_FORMATS = {"fr": "dd/mm/yyyy hh:mm", "en": "d mmm yyyy hh:mm"}
 
 
 def _person(user) -> str:
@@ -69,6 +73,8 @@ def rida_xlsx(lines: Iterable[RidaLine], *, title: str) -> bytes:
     sheet = workbook.active
     sheet.title = "RIDA"
     cols = columns()
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    date_format = XLSX_DATE_FORMATS.get(language, XLSX_DATE_FORMATS["fr"])
     sheet.append([header for header, _value in cols])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -80,7 +86,7 @@ def rida_xlsx(lines: Iterable[RidaLine], *, title: str) -> bytes:
         sheet.column_dimensions[letter].width = 60 if wide else 18
         for cell in sheet[letter][1:]:
             if isinstance(cell.value, datetime):
-                cell.number_format = "dd/mm/yyyy hh:mm"
+                cell.number_format = date_format
             elif wide:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
@@ -101,7 +107,7 @@ def rida_csv(lines: Iterable[RidaLine]) -> bytes:
         row = []
         for _header, value in cols:
             cell = value(line)
-            row.append(cell.strftime(DATE_FORMAT) if isinstance(cell, datetime) else _cell(cell))
+            row.append(moment(cell, "date_time") if isinstance(cell, datetime) else _cell(cell))
         writer.writerow(row)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -18,7 +18,7 @@ from crisis.permissions import Cap
 from . import sheets
 from .collections import Collection
 from .registry import Chunk, CrisisDocument, Item, PrintableDocument, Rendered, Scope, register
-from .render import BlankForm, local, render_html
+from .render import BlankForm, local, local_day, render_html
 from .sheets import Column
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Rendered",
     "Scope",
     "local",
+    "local_day",
     "register",
     "render_html",
     "sheets",

@@ -4,21 +4,22 @@ from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crisis.models import Establishment
+from web.moments import moment
 
 from .registry import PrintableDocument, Rendered, document_rendering
 
 
 def local(value: datetime | None) -> str:
-    if not value:
-        return ""
-    return _("%(date)s à %(time)s") % {
-        "date": timezone.localtime(value).strftime("%d/%m/%Y"),
-        "time": timezone.localtime(value).strftime("%H:%M"),
-    }
+    """A document's moment, date and time: 06/12/2026 à 17:37, 6 Dec 2026 at 17:37 (web.moments)."""
+    return moment(value, "date_at_time")
+
+
+def local_day(value: datetime | None) -> str:
+    """A document's day, without the time: 06/12/2026, 6 Dec 2026."""
+    return moment(value, "date")
 
 
 def render_html(

@@ -12,6 +12,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from web import moments
+
 from .organisation import Establishment
 
 
@@ -102,11 +104,11 @@ def shown(field: models.Field | None, value, related: dict | None = None) -> str
         return gettext("oui") if value else gettext("non")
     if isinstance(field, models.DateTimeField) or isinstance(value, datetime):
         if (moment := _moment(value)) is not None:
-            return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+            return moments.moment(moment, "date_time")
     if isinstance(field, models.DateField) or isinstance(value, date):
         day = parse_date(value) if isinstance(value, str) else value
         if isinstance(day, date):
-            return day.strftime("%d/%m/%Y")
+            return moments.moment(day, "date")
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     return str(value)

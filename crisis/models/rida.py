@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from web.errors import RefusedWrite
+from web.moments import moment
 
 from .crises import Crisis
 from .journal import JournalEntry
@@ -68,7 +69,7 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         label = self.title or self.get_kind_display()
-        return f"{label} — {timezone.localtime(self.scheduled_at):%d/%m %H:%M}"
+        return f"{label} — {moment(self.scheduled_at, 'day_time')}"
 
     @property
     def is_running(self) -> bool:
@@ -289,4 +290,4 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["crisis", "gate", "occurred_at"], name="decision_crisis_gate")]
 
     def __str__(self) -> str:
-        return f"{self.get_gate_display()} — {timezone.localtime(self.occurred_at):%d/%m %H:%M}"
+        return f"{self.get_gate_display()} — {moment(self.occurred_at, 'day_time')}"

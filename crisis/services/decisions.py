@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from web.moments import moment
+
 from ..models import Crisis, Decision, JournalEntry, Phase, RidaLine
 from .crises import crisis_change_phase
 from .journal import FUTURE_TOLERANCE, journal_append_for_cell
@@ -58,8 +60,8 @@ def _validate(*, crisis: Crisis, gate: str, occurred_at: datetime, reassess_at, 
         raise ValidationError(errors)
 
 
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m %H:%M")
+def _local(at: datetime) -> str:
+    return moment(at, "day_time")
 
 
 def _yes_no(value) -> str:

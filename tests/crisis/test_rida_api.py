@@ -2,11 +2,12 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -246,6 +247,22 @@ def test_the_csv_export_is_utf8_with_bom_and_semicolons(api, crisis, director):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Numéro" and rows[1][0] == "RIDA-001"
     assert rows[1][2] == "Sécurité" and rows[1][3] == "Prévenir l'équipe ; puis rappeler"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "cell_format"),
+    [("fr", "16/12/2030 17:37", "dd/mm/yyyy hh:mm"), ("en", "16 Dec 2030 17:37", "d mmm yyyy hh:mm")],
+)
+def test_the_exports_write_dates_in_the_readers_language(crisis, director, language, text, cell_format):
+    from crisis import exports
+
+    add(crisis, director, due_at=datetime(2030, 12, 16, 17, 37, tzinfo=ZoneInfo("Europe/Paris")))
+    lines = RidaLine.objects.filter(crisis=crisis)
+    with translation.override(language):
+        rows = list(csv.reader(io.StringIO(exports.rida_csv(lines).decode("utf-8-sig")), delimiter=";"))
+        sheet = load_workbook(io.BytesIO(exports.rida_xlsx(lines, title="RIDA"))).active
+    assert rows[1][6] == text
+    assert sheet["G2"].number_format == cell_format
 
 
 def test_an_unknown_export_format_is_a_400(api, crisis, director):

@@ -14,6 +14,8 @@ from printing import services, tasks
 from printing.models import PrintJob
 from tests.conftest import login
 
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
 
 @pytest.fixture(autouse=True)
 def _french_afterwards():
@@ -39,7 +41,8 @@ def test_a_pdf_requested_in_english_comes_back_in_english(crisis, director, sent
         job.refresh_from_db()
     assert english.language == "en" and french.language == "fr"
     assert "Crisis log" in text_of(english) and "Main courante" not in text_of(english)
-    assert re.search(r"generated on \d\d/\d\d/\d{4} at \d\d:\d\d", text_of(english))  # dates too
+    # Dates too: the month spelled out in English (06/12 would read June 12), French unchanged.
+    assert re.search(r"generated on \d{1,2} [A-Z][a-z]{2} \d{4} at \d\d:\d\d", text_of(english))
     assert "Main courante" in text_of(french) and re.search(r"généré le \d\d/\d\d/\d{4} à", text_of(french))
     assert (
         english.plan[0]["chunks"][0]["part"] != french.plan[0]["chunks"][0]["part"]
@@ -79,7 +82,7 @@ def test_a_kit_requested_in_english_is_in_english_and_the_nightly_one_in_french(
 def test_the_kit_date_reads_in_the_readers_words(
     client, crisis, director, kit_data, inline_worker, django_capture_on_commit_callbacks
 ):
-    """French "généré le 02/12/2026 à 19:45", English "generated on 02/12/2026 at 19:45": no "à" left over."""
+    """French "généré le 02/12/2026 à 19:45", English "generated on 2 Dec 2026 at 19:45": no "à" left over."""
     establishment = crisis.establishment
     with django_capture_on_commit_callbacks(execute=True):
         kit = services.kit_build(establishment=establishment, by=director)
@@ -93,5 +96,5 @@ def test_the_kit_date_reads_in_the_readers_words(
         assert f"généré le {at:%d/%m/%Y} à {at:%H:%M}" in french, url
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         english = strip_tags(client.get(url).content.decode())
-        assert f"generated on {at:%d/%m/%Y} at {at:%H:%M}" in english, url
+        assert f"generated on {at.day} {MONTHS[at.month - 1]} {at:%Y} at {at:%H:%M}" in english, url
         assert " à " not in english, url
