@@ -23,6 +23,10 @@ A live view, for either scope:
 ``unchanged_poll`` checks the membership (404, 403) and sums the counters in
 the same query; ``version_for_user`` is that query, for a view that needs the
 version itself (the journal's poll).
+
+A page of cards (the crisis dashboard, an establishment's home) carries each topic's
+counter as well (``counters``, ``cards_poll``): a poll that missed re-renders only the
+cards following a topic that moved since the counters the page shows.
 """
 
 from collections.abc import Iterable
@@ -35,7 +39,17 @@ from web import live as web_live
 from .models import Crisis, Establishment, LiveTopic, Membership, Topic
 from .permissions import MAX_ID, Cap, capabilities_of, refused
 
-__all__ = ["Topic", "bump", "unchanged_poll", "version", "version_and_counter", "version_for_user"]
+__all__ = [
+    "Topic",
+    "bump",
+    "cards_poll",
+    "counters",
+    "counters_for_user",
+    "unchanged_poll",
+    "version",
+    "version_and_counter",
+    "version_for_user",
+]
 
 
 Scope = Crisis | Establishment
@@ -186,3 +200,90 @@ def unchanged_poll(
         request.user, topics=topics, crisis_id=crisis_id, establishment_id=establishment_id, capability=capability
     )
     return web_live.nothing_new(request, current)
+
+
+def _complete(topics: tuple[str, ...], rows) -> dict[str, int]:
+    """Every followed topic's counter, 0 for a topic never moved."""
+    found = {topic: int(value) for topic, value in rows if topic is not None}
+    return {topic: found.get(topic, 0) for topic in topics}
+
+
+def counters(scope: Scope, topics: Iterable[str]) -> dict[str, int]:
+    """Each followed topic's counter for a page of this scope (one query; the same sums as ``version``)."""
+    topics = tuple(topics)
+    if not topics:
+        return {}
+    establishment_id, crisis_id = _scope_ids(scope)
+    placeholders = ", ".join(["%s"] * len(topics))
+    sql = f"SELECT topic, SUM(version) FROM {_TABLE} WHERE establishment_id = %s AND topic IN ({placeholders})"
+    params = [establishment_id, *topics]
+    if crisis_id is not None:
+        sql += " AND (crisis_id = %s OR crisis_id IS NULL)"
+        params.append(crisis_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY topic", params)
+        return _complete(topics, cursor.fetchall())
+
+
+def counters_for_user(
+    user,
+    *,
+    topics: Iterable[str],
+    crisis_id: int | None = None,
+    establishment_id: int | None = None,
+    capability: str = Cap.READ,
+) -> dict[str, int]:
+    """Each followed topic's counter, with the access helpers' rules, in one query (as ``version_for_user``).
+
+    One row per topic that has a counter (or one row with no topic): the member's role on each.
+    """
+    if (crisis_id is None) == (establishment_id is None):
+        raise TypeError("give a crisis_id or an establishment_id")
+    scope_id = crisis_id if crisis_id is not None else establishment_id
+    if not user.is_authenticated or not 0 < scope_id <= MAX_ID:
+        raise Http404
+    topics = tuple(topics)
+    followed = topics or ("",)  # no topic: no counter, with the access check all the same
+    placeholders = ", ".join(["%s"] * len(followed))
+    members = Membership._meta.db_table
+    if crisis_id is not None:
+        sql = (
+            f"SELECT m.role, t.topic, COALESCE(SUM(t.version), 0)"
+            f" FROM {Crisis._meta.db_table} c JOIN {members} m ON m.establishment_id = c.establishment_id"
+            f" LEFT JOIN {_TABLE} t ON t.establishment_id = c.establishment_id AND t.topic IN ({placeholders})"
+            " AND (t.crisis_id = c.id OR t.crisis_id IS NULL)"
+            " WHERE c.id = %s AND m.user_id = %s AND m.is_active GROUP BY m.role, t.topic"
+        )
+    else:
+        sql = (
+            f"SELECT m.role, t.topic, COALESCE(SUM(t.version), 0) FROM {members} m"
+            f" LEFT JOIN {_TABLE} t ON t.establishment_id = m.establishment_id AND t.topic IN ({placeholders})"
+            " WHERE m.establishment_id = %s AND m.user_id = %s AND m.is_active GROUP BY m.role, t.topic"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*followed, scope_id, user.pk])
+        rows = cursor.fetchall()
+    if not rows:
+        raise Http404
+    role = rows[0][0]
+    if capability not in capabilities_of(role):
+        raise refused(f"role {role} lacks {capability}")
+    return _complete(topics, [(topic, value) for _role, topic, value in rows])
+
+
+def cards_poll(
+    request: HttpRequest,
+    *,
+    topics: Iterable[str],
+    crisis_id: int | None = None,
+    establishment_id: int | None = None,
+) -> tuple[HttpResponse | None, dict[str, int] | None]:
+    """A page of cards' poll: (204, None) when it shows the current counters; (None, the counters) when it
+    must show the cards of the topics that moved; (None, None) for the page itself (no query).
+
+    The counters are read in the one query of the cheap answer, before any card reads what it shows.
+    """
+    if not web_live.is_poll(request):
+        return None, None
+    current = counters_for_user(request.user, topics=topics, crisis_id=crisis_id, establishment_id=establishment_id)
+    return web_live.nothing_new_in(request, current), current

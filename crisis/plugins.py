@@ -13,7 +13,10 @@ render the cards of their scope; a member sees only what their role's capabiliti
 A scope is a crisis (URLs take the crisis's id) or an establishment (URLs take the establishment's
 id). A card's ``context`` function takes (the crisis or the establishment, the user) and returns what
 its template shows under ``card``; its ``topics`` are the live topics it follows ("journal", "rida",
-"decisions", "meetings", "roster", "prints"...): a page polls for the union of its cards' topics.
+"decisions", "meetings", "roster", "prints"...): a page polls for the union of its cards' topics,
+and a poll that missed re-renders only the cards following a topic that moved. So a card's template
+has one root element with the card's id and ``{% if oob %} hx-swap-oob="true"{% endif %}``: the
+poll's answer swaps it out of band, in place.
 """
 
 from collections.abc import Callable, Iterator
@@ -149,10 +152,19 @@ def cards_of(scope: str, membership: Membership | None) -> list[Card]:
     return sorted(cards, key=lambda c: (c.order, c.name))
 
 
-def cards_for(target: Crisis | Establishment, membership: Membership | None, user) -> list[ShownCard]:
-    """The cards of this crisis's dashboard or this establishment's home page, with their contexts."""
+def cards_for(
+    target: Crisis | Establishment, membership: Membership | None, user, moved: set[str] | None = None
+) -> list[ShownCard]:
+    """The cards of this crisis's dashboard or this establishment's home page, with their contexts.
+
+    With `moved` (a poll's topics that moved): only the cards following one of them; the others'
+    contexts are not computed at all.
+    """
     scope = Scope.CRISIS if isinstance(target, Crisis) else Scope.ESTABLISHMENT
-    return [ShownCard(c, c.context(target, user) if c.context else {}) for c in cards_of(scope, membership)]
+    cards = cards_of(scope, membership)
+    if moved is not None:
+        cards = [c for c in cards if moved.intersection(c.topics)]
+    return [ShownCard(c, c.context(target, user) if c.context else {}) for c in cards]
 
 
 def topics_of(scope: str, membership: Membership | None) -> tuple[str, ...]:

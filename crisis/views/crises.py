@@ -89,18 +89,27 @@ def _roles_with(capability: str) -> list[str]:
 @login_required
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    """The cards the apps declare for a crisis (crisis.plugins), those this member may see."""
-    if unchanged := live_topics.unchanged_poll(request, topics=dashboard_topics(), crisis_id=crisis_id):
+    """The cards the apps declare for a crisis (crisis.plugins), those this member may see.
+
+    A poll that missed answers with the cards following a topic that moved, out of band, and
+    a new poller: the other cards are not computed."""
+    topics = dashboard_topics()
+    unchanged, counters = live_topics.cards_poll(request, topics=topics, crisis_id=crisis_id)
+    if unchanged:
         return unchanged  # most polls end here, on one small query
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    version = dashboard_version(crisis)
+    polled = counters is not None and request.htmx
+    if counters is None:
+        counters = live_topics.counters(crisis, topics)  # before the cards read what they show
+    moved = live.moved(request, counters) if polled else None
     context = {
         "crisis": crisis,
         "membership": membership,
-        "cards": plugins.cards_for(crisis, membership, request.user),
-        "live_version": version,
+        "cards": plugins.cards_for(crisis, membership, request.user, moved=moved),
+        "live_version": live.total(counters),
+        "live_counters": live.encode(counters),
     }
-    template = "crisis/dashboard.html#live" if request.htmx and live.is_poll(request) else "crisis/dashboard.html"
+    template = "crisis/dashboard.html#poll-response" if polled else "crisis/dashboard.html"
     return render(request, template, context)
 
 

@@ -27,18 +27,22 @@ def establishment_version(establishment: Establishment) -> str:
 @login_required
 @require_GET
 def establishment_home(request: HttpRequest, establishment_id: int) -> HttpResponse:
+    """The establishment's cards; a poll that missed answers with the cards whose topics moved only."""
     topics = establishment_topics()
-    if unchanged := live_topics.unchanged_poll(request, topics=topics, establishment_id=establishment_id):
-        return unchanged  # one query: the membership and the summed counters
+    unchanged, counters = live_topics.cards_poll(request, topics=topics, establishment_id=establishment_id)
+    if unchanged:
+        return unchanged  # one query: the membership and the counters
     establishment, membership = get_establishment_for_user(request.user, establishment_id)
-    version = establishment_version(establishment)  # before the cards read what they show
+    polled = counters is not None and request.htmx
+    if counters is None:
+        counters = live_topics.counters(establishment, topics)  # before the cards read what they show
+    moved = live.moved(request, counters) if polled else None
     context = {
         "establishment": establishment,
         "membership": membership,
-        "cards": plugins.cards_for(establishment, membership, request.user),
-        "live_version": version,
+        "cards": plugins.cards_for(establishment, membership, request.user, moved=moved),
+        "live_version": live.total(counters),
+        "live_counters": live.encode(counters),
     }
-    template = (
-        "crisis/establishment.html#live" if request.htmx and live.is_poll(request) else "crisis/establishment.html"
-    )
+    template = "crisis/establishment.html#poll-response" if polled else "crisis/establishment.html"
     return render(request, template, context)

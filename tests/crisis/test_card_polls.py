@@ -1,0 +1,140 @@
+"""A page of cards (the crisis dashboard, an establishment's home) carries each topic's counter in its
+poll: a poll that missed answers with the cards whose topics moved only, out of band, and a new
+poller; the other cards are not computed. Nothing moved: 204 after the same one query as before."""
+
+import html
+import re
+from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from crisis import live, plugins, services
+from crisis.models import Topic
+from crisis.views.crises import dashboard_topics
+from crisis.views.establishments import establishment_topics
+
+POLLER = re.compile(r'id="(?:dashboard|establishment)-live" hx-get="([^"]+)"')
+CARD_IDS = re.compile(r'<div[^>]*\bid="([^"]+)"[^>]*hx-swap-oob="true"')
+
+
+def poll_url(body: str) -> str:
+    return html.unescape(POLLER.search(body).group(1))
+
+
+def poll(client, url):
+    return client.get(url, HTTP_HX_REQUEST="true")
+
+
+def swapped(response) -> set[str]:
+    """The ids of the cards a poll's answer swaps out of band."""
+    return set(CARD_IDS.findall(response.content.decode()))
+
+
+@pytest.fixture
+def dashboard(client, crisis, director):
+    client.force_login(director)
+    return poll_url(client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode())
+
+
+def test_the_dashboard_poller_carries_each_topic_counter_and_their_sum(client, crisis, director, dashboard):
+    query = parse_qs(urlsplit(dashboard).query)
+    counters = live.counters(crisis, dashboard_topics())
+    assert query["c"] == [",".join(f"{t}:{n}" for t, n in sorted(counters.items()))]
+    assert query["v"] == [live.version(crisis, dashboard_topics())]
+
+
+def test_a_journal_entry_rerenders_the_cards_following_the_journal_and_not_the_others(
+    client, crisis, director, dashboard
+):
+    assert poll(client, dashboard).status_code == 204
+    services.journal_append(crisis=crisis, by=director, text="Messagerie chiffrée", priority="urgent")
+    response = poll(client, dashboard)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert swapped(response) == {"card-situation", "card-journal", "card-urgent"}
+    assert "Messagerie chiffrée" in body  # the urgent card's new entry
+    assert 'id="decisions-card"' not in body and 'id="card-roster"' not in body and 'id="card-kit"' not in body
+    assert poll(client, poll_url(body)).status_code == 204  # the new poller shows the new counters
+
+
+def test_a_rida_change_rerenders_the_card_following_the_rida_only(client, crisis, director, dashboard):
+    services.rida_create(crisis=crisis, by=director, text="Rappeler le biomédical.")
+    response = poll(client, dashboard)
+    assert response.status_code == 200
+    assert swapped(response) == {"decisions-card"}
+    assert 'id="card-journal"' not in response.content.decode()
+
+
+def test_a_card_whose_topics_did_not_move_is_not_computed(client, crisis, director, dashboard):
+    computed = []
+
+    def counted(declared):
+        def context(target, user):
+            computed.append(declared.name)
+            return declared.context(target, user)
+
+        return replace(declared, context=context)
+
+    with plugins.restored():
+        plugins._cards[:] = [counted(c) if c.context else c for c in plugins._cards]
+        live.bump(crisis.establishment, Topic.PRINTS)  # the paper kit's card only
+        assert swapped(poll(client, dashboard)) == {"card-kit"}
+    assert computed == ["kit"]
+
+
+def test_an_unchanged_poll_with_counters_costs_the_two_queries_of_before(
+    client, crisis, director, dashboard, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the session with its user; the counters with the membership
+        assert poll(client, dashboard).status_code == 204
+
+
+def test_a_poll_without_counters_or_with_garbage_gets_every_card_it_may_see(client, crisis, director, observer):
+    client.force_login(observer)
+    url = reverse("crisis:dashboard", args=[crisis.pk])
+    page = client.get(url).content.decode()
+    shown = set(re.findall(r'id="(card-[a-z]+|decisions-card)"', page))
+    seen = live.version(crisis, dashboard_topics())
+    for query in ({"v": int(seen) - 1}, {"v": 0, "c": "journal:abc"}, {"v": 0, "c": ""}):
+        response = client.get(url, query, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, query
+        assert swapped(response) == shown, query
+
+
+def test_the_counters_poll_keeps_the_access_rules(client, crisis, outsider):
+    client.force_login(outsider)
+    url = reverse("crisis:dashboard", args=[crisis.pk])
+    assert client.get(url, {"v": 0, "c": "journal:0"}, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_a_poll_without_htmx_gets_the_whole_page(client, crisis, director):
+    client.force_login(director)
+    response = client.get(reverse("crisis:dashboard", args=[crisis.pk]), {"v": 0, "c": "journal:0"})
+    assert response.status_code == 200 and "<html" in response.content.decode()
+
+
+def test_the_establishment_home_rerenders_its_crises_card_for_a_crisis_closed(client, establishment, crisis, director):
+    client.force_login(director)
+    url = poll_url(client.get(reverse("crisis:establishment", args=[establishment.pk])).content.decode())
+    services.journal_append(crisis=crisis, by=director, text="Rien pour la page d'accueil")
+    assert poll(client, url).status_code == 204
+    services.crisis_close(crisis=crisis, by=director)
+    response = poll(client, url)
+    assert response.status_code == 200
+    assert swapped(response) == {"card-crises"}
+    assert poll(client, poll_url(response.content.decode())).status_code == 204
+
+
+def test_the_counters_of_a_scope_match_its_version(crisis, establishment, director):
+    services.journal_append(crisis=crisis, by=director, text="Une entrée")
+    live.bump(establishment, Topic.PRINTS)
+    for scope, topics in ((crisis, dashboard_topics()), (establishment, establishment_topics())):
+        counters = live.counters(scope, topics)
+        assert set(counters) == set(topics)
+        assert str(sum(counters.values())) == live.version(scope, topics)
+        user_counters = live.counters_for_user(
+            director, topics=topics, **({"crisis_id": crisis.pk} if scope is crisis else {"establishment_id": scope.pk})
+        )
+        assert user_counters == counters
