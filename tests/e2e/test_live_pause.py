@@ -40,3 +40,20 @@ def test_a_refresh_held_while_a_rows_status_is_focused_is_said_with_its_count_an
     page.locator(f"#rida-{second.pk}").wait_for(timeout=5000)
     assert page.locator("#rida-live-paused").count() == 0
     assert RidaLine.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dashboard_refresh_held_while_the_phase_form_is_focused_is_said_and_applied_on_request(
+    browser, live_server, crisis, director
+):
+    page = logged_in_page(browser, live_server, "director", PASSWORD)
+    page.goto(f"{live_server.url}/crises/{crisis.pk}/")
+    page.focus("#card-situation input[name=note]")  # the phase form's reason, in a card the journal moves
+    services.journal_append(crisis=crisis, by=director, text="Le standard ne répond plus.", priority="urgent")
+    note = page.locator("#dashboard-cards-paused")
+    note.wait_for(timeout=15000)
+    assert "Mises à jour en pause" in note.inner_text()
+    assert page.locator("#card-urgent", has_text="Le standard ne répond plus").count() == 0  # held
+    note.get_by_role("button").click()
+    page.locator("#card-urgent", has_text="Le standard ne répond plus").wait_for(timeout=5000)
+    assert page.locator("#dashboard-cards-paused").count() == 0
