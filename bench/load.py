@@ -223,17 +223,26 @@ async def think(seconds: float) -> None:
     await asyncio.sleep(seconds * random.uniform(1 - JITTER, 1 + JITTER))
 
 
-async def run_cell(server: Server, crisis, users, members: list[Member], rida_ids: list[int], seconds: float):
+async def run_cell(
+    server: Server, crisis, users, members: list[Member], rida_ids: list[int], seconds: float, arrival: float
+):
     record, deadline = Recorder(server), time.monotonic() + seconds
     base = f"/crises/{crisis.pk}"
 
+    async def arrive():
+        # Members open the console one after another over `arrival` seconds (0: all at the same instant,
+        # a herd no cell produces, which measures the queue of 3 workers more than their warmth).
+        await asyncio.sleep(random.uniform(0, arrival))
+
     async def on_the_journal(member: Member):
+        await arrive()
         await member.page(record, "journal", f"{base}/main-courante/")
         while time.monotonic() < deadline:
             await think(POLL_SECONDS)
             await member.poll(record, "journal")
 
     async def on_dashboard_and_rida(member: Member):
+        await arrive()
         await member.page(record, "dashboard", f"{base}/")
         await member.page(record, "rida", f"{base}/rida/")
         reloaded = time.monotonic()
@@ -332,6 +341,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--arrival", type=float, default=20, help="members open the console over this many seconds (0: all at once)"
+    )
     parser.add_argument("--cold", type=float, default=None, help="seconds after the start reported apart (60)")
     args = parser.parse_args()
     cold = args.cold if args.cold is not None else min(60.0, args.seconds / 3)
@@ -359,7 +371,8 @@ def main() -> None:
             async def both():
                 return (
                     await asyncio.gather(
-                        run_cell(server, crisis, users, members, rida_ids, args.seconds), sample_cpu_after_cold()
+                        run_cell(server, crisis, users, members, rida_ids, args.seconds, args.arrival),
+                        sample_cpu_after_cold(),
                     )
                 )[0]
 
@@ -372,7 +385,7 @@ def main() -> None:
     print(
         f"\ngunicorn {args.workers} × {args.worker_class}"
         + (f" ({args.threads} threads)" if args.threads > 1 else "")
-        + f", warmed before forking; {args.members} members for {args.seconds:.0f} s; load average {os.getloadavg()[0]:.1f}"
+        + f", warmed before forking; {args.members} members arriving over {args.arrival:.0f} s, for {args.seconds:.0f} s; load average {os.getloadavg()[0]:.1f}"
     )
     report(cold_rows, f"The first {cold:.0f} s after the start")
     report(warm_rows, f"After the first {cold:.0f} s")
