@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from web import live
 from web.forms import add_service_errors
 
 from .. import live as live_topics
@@ -30,6 +29,7 @@ from ..permissions import (
     establishments_for,
     get_crisis_for_user,
 )
+from .cards import render_cards_page
 
 # --- home and crises ------------------------------------------------------
 
@@ -98,19 +98,9 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if unchanged:
         return unchanged  # most polls end here, on one small query
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    polled = counters is not None and request.htmx
-    if counters is None:
-        counters = live_topics.counters(crisis, topics)  # before the cards read what they show
-    moved = live.moved(request, counters) if polled else None
-    context = {
-        "crisis": crisis,
-        "membership": membership,
-        "cards": plugins.cards_for(crisis, membership, request.user, moved=moved),
-        "live_version": live.total(counters),
-        "live_counters": live.encode(counters),
-    }
-    template = "crisis/dashboard.html#poll-response" if polled else "crisis/dashboard.html"
-    return render(request, template, context)
+    return render_cards_page(
+        request, crisis, membership, topics=topics, counters=counters, template="crisis/dashboard.html"
+    )
 
 
 @login_required

@@ -2,15 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from web import live
 
 from .. import live as live_topics
 from .. import plugins
 from ..models import Establishment
 from ..permissions import get_establishment_for_user
+from .cards import render_cards_page
 
 
 def establishment_topics() -> tuple[str, ...]:
@@ -33,16 +31,6 @@ def establishment_home(request: HttpRequest, establishment_id: int) -> HttpRespo
     if unchanged:
         return unchanged  # one query: the membership and the counters
     establishment, membership = get_establishment_for_user(request.user, establishment_id)
-    polled = counters is not None and request.htmx
-    if counters is None:
-        counters = live_topics.counters(establishment, topics)  # before the cards read what they show
-    moved = live.moved(request, counters) if polled else None
-    context = {
-        "establishment": establishment,
-        "membership": membership,
-        "cards": plugins.cards_for(establishment, membership, request.user, moved=moved),
-        "live_version": live.total(counters),
-        "live_counters": live.encode(counters),
-    }
-    template = "crisis/establishment.html#poll-response" if polled else "crisis/establishment.html"
-    return render(request, template, context)
+    return render_cards_page(
+        request, establishment, membership, topics=topics, counters=counters, template="crisis/establishment.html"
+    )
