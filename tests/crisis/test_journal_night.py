@@ -466,8 +466,10 @@ def test_just_after_midnight_a_time_of_late_evening_is_the_previous_days_and_the
     from tests.e2e.conftest import clock_at
 
     tomorrow = timezone.localdate() + timedelta(days=1)
-    client.force_login(scribe)
     with clock_at(timezone.make_aware(datetime.combine(tomorrow, time(0, 10)))):
+        # Logged in on the moved clock: run just after midnight, the next 00:10 is nearly a day away,
+        # past the session's 14 hours.
+        client.force_login(scribe)
         body = client.get(journal_url(crisis)).content.decode()
         assert "une heure encore à venir aujourd'hui est celle de la veille" in body
         response = client.post(
