@@ -41,7 +41,9 @@ def test_ctrl_c_stops_everything_within_10_s_and_the_unfinished_job_completes_af
 ):
     from crisis.services import journal_append
 
-    for n in range(1500):  # long enough to be caught mid-render
+    # Long enough to be caught mid-render: six chunks for two pool processes, so that work is left
+    # after the warm shutdown (with three, a quiet machine sometimes finished the job during it).
+    for n in range(3000):
         journal_append(crisis=crisis, by=scribe, text=f"Entrée {n} : appel du service, procédure dégradée appliquée.")
     fast_sweeps = {"PRINT_SWEEP_SCHEDULE": "3"}
     run = start_run_dev(filesystem_broker, env=fast_sweeps)
