@@ -14,7 +14,10 @@ class ImportForm(forms.Form):
         help_text=_("Colonnes : offset_minutes, sender, recipient, channel, content, expected_reaction."),
     )
     text = forms.CharField(
-        label=_("… ou collé ici (JSON ou CSV)"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=500_000
+        label=_("… ou collé ici (JSON ou CSV)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500_000,
     )
 
     def clean(self):
@@ -36,7 +39,9 @@ class StartForm(forms.Form):
         min_value=0,
         max_value=525_600,
         initial=0,
-        help_text=_("0 : le T0 est maintenant. 240 : le premier inject d'un chronogramme qui commence à +240 est dû tout de suite."),
+        help_text=_(
+            "0 : le T0 est maintenant. 240 : le premier inject d'un chronogramme qui commence à +240 est dû tout de suite."
+        ),
     )
 
 

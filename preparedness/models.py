@@ -68,16 +68,31 @@ class Inject(models.Model):
     expected_reaction = models.TextField(_("réaction attendue"), blank=True)
     delivered_at = models.DateTimeField(_("livré le"), null=True, blank=True)
     delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("livré par"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("livré par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     journal_entry = models.ForeignKey(
-        JournalEntry, verbose_name=_("entrée de main courante"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        JournalEntry,
+        verbose_name=_("entrée de main courante"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     observation = models.CharField(_("observation"), max_length=20, choices=Observation.choices, blank=True)
     observation_comment = models.TextField(_("commentaire d'observation"), blank=True)
     observed_at = models.DateTimeField(_("observé le"), null=True, blank=True)
     observed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("observé par"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("observé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

@@ -56,6 +56,10 @@ class Readiness:
         return None if self.previous_score is None else self.score - self.previous_score
 
     @property
+    def met(self) -> int:
+        return sum(item.ok for item in self.items)
+
+    @property
     def missing(self) -> list[Item]:
         return [item for item in self.items if not item.ok]
 
@@ -101,10 +105,7 @@ def paper_kit(establishment: Establishment) -> Item:
 
 def procedures_cover_services(establishment: Establishment) -> Item:
     uncovered = list(
-        _services(establishment)
-        .annotate(n=Count("procedures"))
-        .filter(n=0)
-        .values_list("name", flat=True)
+        _services(establishment).annotate(n=Count("procedures")).filter(n=0).values_list("name", flat=True)
     )
     detail = (
         _("Chaque service a sa procédure dégradée.")

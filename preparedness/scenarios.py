@@ -152,8 +152,12 @@ def parse_csv(text: str) -> list[InjectLine]:
         rows = list(reader)
     except csv.Error:
         raise ValidationError({"file": [_("Ce fichier n'est pas un CSV lisible.")]}) from None
-    if not reader.fieldnames or not any(fold(f) in ALIASES["content"] + ALIASES["offset_minutes"] for f in reader.fieldnames):
-        raise ValidationError({"file": [_("La première ligne du CSV doit nommer les colonnes (offset_minutes, sender, content…).")]})
+    if not reader.fieldnames or not any(
+        fold(f) in ALIASES["content"] + ALIASES["offset_minutes"] for f in reader.fieldnames
+    ):
+        raise ValidationError(
+            {"file": [_("La première ligne du CSV doit nommer les colonnes (offset_minutes, sender, content…).")]}
+        )
     return lines_of(rows)
 
 

@@ -66,11 +66,13 @@ def exercises(request: HttpRequest, establishment_id: int) -> HttpResponse:
             messages.success(request, _("Exercice ouvert : importez son chronogramme."))
             return redirect("preparedness:player", crisis.pk)
     rows = list(selectors.exercises_of(establishment))
+    counts = selectors.inject_counts([c.pk for c in rows])
+    for row in rows:
+        row.counts = counts.get(row.pk, {})
     context = {
         "establishment": establishment,
         "membership": membership,
         "exercises": rows,
-        "counts": selectors.inject_counts([c.pk for c in rows]),
         "form": (form or ExerciseForm()) if membership.has(access.ANIMATE) else None,
         "can_play": membership.has(access.OBSERVE),
     }
@@ -164,9 +166,11 @@ def player_clock(request: HttpRequest, crisis_id: int) -> HttpResponse:
     """The level, the start of the clock, a jump forward: one form each, told apart by `action`."""
     crisis, membership = _exercise_crisis(request, crisis_id, access.ANIMATE)
     action = request.POST.get("action")
-    form_class, key = {"level": (ClockForm, "level"), "start": (StartForm, "start"), "advance": (AdvanceForm, "advance")}.get(
-        action, (None, None)
-    )
+    form_class, key = {
+        "level": (ClockForm, "level"),
+        "start": (StartForm, "start"),
+        "advance": (AdvanceForm, "advance"),
+    }.get(action, (None, None))
     if form_class is None:
         return _player_page(request, crisis, membership, status=400)
     form = form_class(request.POST, auto_id=None if key == "level" else f"{key}_%s")
