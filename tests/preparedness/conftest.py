@@ -26,8 +26,23 @@ def played(exercise, director):
     """The exercise with two injects at +0 and +30 min, its clock started now."""
     lines = scenarios.lines_of(
         [
-            {"t": 0, "from": "Biologiste de garde", "to": "DSI", "channel": "téléphone", "text": "Le labo ne répond plus.", "expected": "Ouvrir la main courante."},
-            {"t": 30, "from": "SOC", "to": "RSSI", "channel": "alerte", "kind": "fait", "text": "Chiffrement en cours.", "expected": "Isoler."},
+            {
+                "t": 0,
+                "from": "Biologiste de garde",
+                "to": "DSI",
+                "channel": "téléphone",
+                "text": "Le labo ne répond plus.",
+                "expected": "Ouvrir la main courante.",
+            },
+            {
+                "t": 30,
+                "from": "SOC",
+                "to": "RSSI",
+                "channel": "alerte",
+                "kind": "fait",
+                "text": "Chiffrement en cours.",
+                "expected": "Isoler.",
+            },
         ]
     )
     services.injects_import(crisis=exercise, by=director, lines=lines)

@@ -60,13 +60,21 @@ def test_the_outsider_and_the_reader_cannot_record(establishment, outsider, obse
 def test_the_page_records_a_campaign_and_draws_the_chart(client, establishment, director, observer, outsider):
     page_url = reverse("preparedness:campaigns", args=[establishment.pk])
     client.force_login(director)
-    bad = client.post(page_url, {"date": "2026-03-02", "kind": "hameconnage", "targeted": 10, "clicked": 20, "reported": 0})
+    bad = client.post(
+        page_url, {"date": "2026-03-02", "kind": "hameconnage", "targeted": 10, "clicked": 20, "reported": 0}
+    )
     assert bad.status_code == 400 and "Plus de clics que de personnes ciblées." in bad.content.decode()
     for day, clicked in (("2026-01-05", 30), ("2026-06-05", 10)):
-        response = client.post(page_url, {"date": day, "kind": "hameconnage", "targeted": 100, "clicked": clicked, "reported": 20})
+        response = client.post(
+            page_url, {"date": day, "kind": "hameconnage", "targeted": 100, "clicked": clicked, "reported": 20}
+        )
         assert response.status_code == 302
     body = client.get(page_url).content.decode()
-    assert '<svg class="campaign-chart"' in body and "<title id=\"chart-title\">" in body and "<script" not in body.split("<svg")[1].split("</svg>")[0]
+    assert (
+        '<svg class="campaign-chart"' in body
+        and '<title id="chart-title">' in body
+        and "<script" not in body.split("<svg")[1].split("</svg>")[0]
+    )
     client.force_login(observer)
     page = client.get(page_url)
     assert page.status_code == 200 and page.context["form"] is None
@@ -77,8 +85,12 @@ def test_the_page_records_a_campaign_and_draws_the_chart(client, establishment, 
 
 
 def test_the_chart_puts_higher_rates_higher(establishment, director):
-    low = services.campaign_create(establishment=establishment, by=director, date=date(2026, 1, 1), kind="hameconnage", targeted=100, clicked=5)
-    high = services.campaign_create(establishment=establishment, by=director, date=date(2026, 2, 1), kind="hameconnage", targeted=100, clicked=40)
+    low = services.campaign_create(
+        establishment=establishment, by=director, date=date(2026, 1, 1), kind="hameconnage", targeted=100, clicked=5
+    )
+    high = services.campaign_create(
+        establishment=establishment, by=director, date=date(2026, 2, 1), kind="hameconnage", targeted=100, clicked=40
+    )
     chart = charts.campaign_chart([high, low], click_label="clic", report_label="sig", date_label=str)
     (x1, y1, v1), (x2, y2, v2) = chart.series[0].points
     assert x1 < x2 and y2 < y1 and (v1, v2) == ("5 %", "40 %")

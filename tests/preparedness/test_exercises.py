@@ -38,7 +38,12 @@ def test_the_shared_scenario_imports_with_its_expected_reactions(exercise, direc
     created = services.injects_import(crisis=exercise, by=director, lines=lines)
     assert len(created) == 23 and [i.number for i in created[:3]] == [1, 2, 3]
     first = created[0]
-    assert (first.offset_minutes, first.sender, first.channel, first.kind) == (240, "Biologiste de garde", "telephone", "fait")
+    assert (first.offset_minutes, first.sender, first.channel, first.kind) == (
+        240,
+        "Biologiste de garde",
+        "telephone",
+        "fait",
+    )
     assert first.expected_reaction == "Ouvrir la main courante ; qualifier l'incident."
     assert created[3].kind == "decision" and created[15].channel == "papier"  # "décision", "fiche"
     assert record_history(first)[0].action == "create"
@@ -47,16 +52,31 @@ def test_the_shared_scenario_imports_with_its_expected_reactions(exercise, direc
 def test_the_api_imports_json_and_csv_and_lists_with_the_contract_s_fields(exercise, director):
     api = api_for(director)
     url = reverse("preparedness:api-injects", args=[exercise.pk])
-    body = {"injects": [{"offset_minutes": 10, "sender": "ARS", "content": "Point de situation ?", "expected_reaction": "Répondre"}]}
+    body = {
+        "injects": [
+            {"offset_minutes": 10, "sender": "ARS", "content": "Point de situation ?", "expected_reaction": "Répondre"}
+        ]
+    }
     assert api.post(url, body, format="json").status_code == 201
     csv_text = "offset_minutes;sender;recipient;channel;content;expected_reaction\n20;Presse;Communication;téléphone;Une rumeur circule;Communiqué\n"
     response = api.post(url, csv_text.encode(), content_type="text/csv")
     assert response.status_code == 201, response.content
     listed = api.get(url).json()["results"]
     assert [row["offset_minutes"] for row in listed] == [10, 20]
-    for key in ("offset_minutes", "sender", "recipient", "channel", "content", "expected_reaction", "delivered_at", "observation"):
+    for key in (
+        "offset_minutes",
+        "sender",
+        "recipient",
+        "channel",
+        "content",
+        "expected_reaction",
+        "delivered_at",
+        "observation",
+    ):
         assert key in listed[0]
-    assert listed[1]["channel"] == "telephone" and listed[1]["delivered_at"] is None and listed[1]["observation"] is None
+    assert (
+        listed[1]["channel"] == "telephone" and listed[1]["delivered_at"] is None and listed[1]["observation"] is None
+    )
 
 
 def test_a_bad_chronogramme_is_refused_whole_with_its_lines_named(exercise, director):
@@ -73,7 +93,9 @@ def test_a_bad_chronogramme_is_refused_whole_with_its_lines_named(exercise, dire
 def test_a_real_crisis_has_no_chronogramme(crisis, director):
     url = reverse("preparedness:api-injects", args=[crisis.pk])
     assert api_for(director).get(url).status_code == 404
-    assert api_for(director).post(url, {"injects": [{"t": 1, "from": "A", "text": "x"}]}, format="json").status_code == 404
+    assert (
+        api_for(director).post(url, {"injects": [{"t": 1, "from": "A", "text": "x"}]}, format="json").status_code == 404
+    )
     client = APIClient()
     client.force_login(director)
     assert client.get(player_url(crisis)).status_code == 404
@@ -122,7 +144,9 @@ def test_an_inject_due_at_30_minutes_appears_then_and_not_before(client, played,
     services.inject_deliver(inject=late, by=director)
 
 
-def test_the_player_s_poll_is_a_204_until_an_inject_falls_due_or_changes(client, played, director, clock, django_assert_max_num_queries):
+def test_the_player_s_poll_is_a_204_until_an_inject_falls_due_or_changes(
+    client, played, director, clock, django_assert_max_num_queries
+):
     client.force_login(director)
     page = client.get(player_url(played))
     version = page.context["live_version"]
@@ -152,12 +176,20 @@ def test_a_delivered_inject_lands_once_in_the_journal_from_its_simulated_sender(
     response = client.post(reverse("preparedness:player-deliver", args=[played.pk]), {"inject": first.pk})
     assert response.status_code == 302
     entry = JournalEntry.objects.get(crisis=played, source__startswith="Exercice")
-    assert (entry.sender, entry.recipient, entry.text, entry.channel) == ("Biologiste de garde", "DSI", "Le labo ne répond plus.", "telephone")
+    assert (entry.sender, entry.recipient, entry.text, entry.channel) == (
+        "Biologiste de garde",
+        "DSI",
+        "Le labo ne répond plus.",
+        "telephone",
+    )
     assert entry.recorded_by is None and entry.source == "Exercice — inject n° 1"
     first.refresh_from_db()
     assert first.delivered_by == director and first.journal_entry == entry
     again = client.post(reverse("preparedness:player-deliver", args=[played.pk]), {"inject": first.pk})
-    assert again.status_code == 400 and JournalEntry.objects.filter(crisis=played, source__startswith="Exercice").count() == 1
+    assert (
+        again.status_code == 400
+        and JournalEntry.objects.filter(crisis=played, source__startswith="Exercice").count() == 1
+    )
 
 
 def test_delivery_through_the_api_and_its_refusals(played, director, scribe, outsider, other_establishment):
@@ -170,7 +202,10 @@ def test_delivery_through_the_api_and_its_refusals(played, director, scribe, out
     assert api_for(director).post(url).status_code == 400
     late = Inject.objects.get(crisis=played, number=2)
     response = api_for(director).post(reverse("preparedness:api-inject-deliver", args=[played.pk, late.pk]))
-    assert response.status_code == 400 and JournalEntry.objects.filter(crisis=played, source__startswith="Exercice").count() == 1
+    assert (
+        response.status_code == 400
+        and JournalEntry.objects.filter(crisis=played, source__startswith="Exercice").count() == 1
+    )
 
 
 def test_the_player_s_forms_refuse_the_outsider_and_the_reader(client, played, pris, observer, outsider):
@@ -178,8 +213,16 @@ def test_the_player_s_forms_refuse_the_outsider_and_the_reader(client, played, p
     for user, expected in ((outsider, 404), (pris, 403), (observer, 403)):
         client.force_login(user)
         assert client.get(player_url(played)).status_code == expected
-        assert client.post(reverse("preparedness:player-deliver", args=[played.pk]), {"inject": first.pk}).status_code == expected
-        assert client.post(reverse("preparedness:player-clock", args=[played.pk]), {"action": "advance", "minutes": 5}).status_code == expected
+        assert (
+            client.post(reverse("preparedness:player-deliver", args=[played.pk]), {"inject": first.pk}).status_code
+            == expected
+        )
+        assert (
+            client.post(
+                reverse("preparedness:player-clock", args=[played.pk]), {"action": "advance", "minutes": 5}
+            ).status_code
+            == expected
+        )
     assert not JournalEntry.objects.filter(crisis=played, source__startswith="Exercice").exists()
 
 
@@ -190,16 +233,29 @@ def test_an_observer_marks_a_reaction_with_a_comment(client, played, director, s
     first = Inject.objects.get(crisis=played, number=1)
     url = reverse("preparedness:player-observe", args=[played.pk])
     client.force_login(scribe)
-    assert client.post(url, {"inject": first.pk, "observation": "en_retard", "comment": "x"}).status_code == 400  # not delivered
+    assert (
+        client.post(url, {"inject": first.pk, "observation": "en_retard", "comment": "x"}).status_code == 400
+    )  # not delivered
     services.inject_deliver(inject=first, by=director)
     assert client.post(url, {"inject": first.pk, "observation": "perdue"}).status_code == 400
     first.refresh_from_db()
     assert first.observation == ""
-    assert client.post(url, {"inject": first.pk, "observation": "en_retard", "comment": "Main courante ouverte à +12 min"}).status_code == 302
+    assert (
+        client.post(
+            url, {"inject": first.pk, "observation": "en_retard", "comment": "Main courante ouverte à +12 min"}
+        ).status_code
+        == 302
+    )
     first.refresh_from_db()
-    assert (first.observation, first.observation_comment, first.observed_by) == ("en_retard", "Main courante ouverte à +12 min", scribe)
+    assert (first.observation, first.observation_comment, first.observed_by) == (
+        "en_retard",
+        "Main courante ouverte à +12 min",
+        scribe,
+    )
     listed = api_for(scribe).get(reverse("preparedness:api-injects", args=[played.pk])).json()["results"][0]
-    assert listed["observation"]["status"] == "en_retard" and listed["observation"]["comment"].startswith("Main courante")
+    assert listed["observation"]["status"] == "en_retard" and listed["observation"]["comment"].startswith(
+        "Main courante"
+    )
     page = client.get(player_url(played)).content.decode()
     assert "Réaction : en retard" in page
 

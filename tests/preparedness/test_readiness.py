@@ -40,16 +40,24 @@ def test_services_without_a_degraded_procedure_are_named(establishment, services
     found = item(establishment, "degraded_procedures")
     assert not found.ok and "14 services sans procédure dégradée" in found.detail and found.url
     for service in services_seeded:
-        DegradedProcedure.objects.create(establishment=establishment, service=service, title="P", body="x", reviewed_at=date.today())
+        DegradedProcedure.objects.create(
+            establishment=establishment, service=service, title="P", body="x", reviewed_at=date.today()
+        )
     assert item(establishment, "degraded_procedures").ok
 
 
 def test_procedures_past_their_yearly_review_are_counted(establishment, services_seeded):
     urgences = services_seeded[0]
-    DegradedProcedure.objects.create(establishment=establishment, service=urgences, title="A", body="x", reviewed_at=date.today())
+    DegradedProcedure.objects.create(
+        establishment=establishment, service=urgences, title="A", body="x", reviewed_at=date.today()
+    )
     assert item(establishment, "procedures_review").ok
     DegradedProcedure.objects.create(
-        establishment=establishment, service=urgences, title="B", body="x", reviewed_at=date.today() - timedelta(days=400)
+        establishment=establishment,
+        service=urgences,
+        title="B",
+        body="x",
+        reviewed_at=date.today() - timedelta(days=400),
     )
     DegradedProcedure.objects.create(establishment=establishment, service=urgences, title="C", body="x")
     found = item(establishment, "procedures_review")
@@ -88,7 +96,9 @@ def test_a_real_crisis_never_counts_as_the_year_s_exercise(establishment, direct
     assert not found.ok and found.detail == "Aucun exercice cette année (obligation annuelle)."
 
 
-def test_open_post_exercise_actions_are_rida_lines_of_exercises_that_outlive_them(establishment, director, exercise, crisis):
+def test_open_post_exercise_actions_are_rida_lines_of_exercises_that_outlive_them(
+    establishment, director, exercise, crisis
+):
     crisis_services.rida_create(crisis=crisis, by=director, text="Action de la vraie crise")  # never counted
     assert item(establishment, "post_exercise_actions").ok
     line = crisis_services.rida_create(crisis=exercise, by=director, text="Imprimer l'annuaire")
@@ -103,12 +113,24 @@ def test_open_post_exercise_actions_are_rida_lines_of_exercises_that_outlive_the
 def test_the_last_campaign_and_its_rates(establishment, director):
     assert not item(establishment, "campaign").ok
     services.campaign_create(
-        establishment=establishment, by=director, date=date.today() - timedelta(days=400), kind="hameconnage", targeted=100, clicked=20, reported=10
+        establishment=establishment,
+        by=director,
+        date=date.today() - timedelta(days=400),
+        kind="hameconnage",
+        targeted=100,
+        clicked=20,
+        reported=10,
     )
     found = item(establishment, "campaign")
     assert not found.ok and "Plus d'un an" in found.detail
     services.campaign_create(
-        establishment=establishment, by=director, date=date.today() - timedelta(days=20), kind="hameconnage", targeted=200, clicked=18, reported=60
+        establishment=establishment,
+        by=director,
+        date=date.today() - timedelta(days=20),
+        kind="hameconnage",
+        targeted=200,
+        clicked=18,
+        reported=60,
     )
     found = item(establishment, "campaign")
     assert found.ok and "9 % de clics, 30 % de signalements" in found.detail
@@ -127,7 +149,9 @@ def test_the_paper_kit_never_printed(establishment):
 def test_the_score_is_the_share_of_items_met_and_its_trend_the_last_day_kept(establishment, director):
     result = readiness.readiness(establishment)
     assert result.score == round(100 * result.met / len(result.items)) and result.trend is None
-    ReadinessSnapshot.objects.create(establishment=establishment, day=date.today() - timedelta(days=3), score=result.score - 10)
+    ReadinessSnapshot.objects.create(
+        establishment=establishment, day=date.today() - timedelta(days=3), score=result.score - 10
+    )
     assert readiness.readiness(establishment).trend == 10
 
 
@@ -191,7 +215,9 @@ def test_a_member_sees_the_ght_s_composition_but_only_their_own_establishment_s_
     )
 
 
-def test_a_member_of_each_establishment_sees_all_of_them_and_a_stranger_nothing(establishment, other_establishment, ght):
+def test_a_member_of_each_establishment_sees_all_of_them_and_a_stranger_nothing(
+    establishment, other_establishment, ght
+):
     rssi = make_user("rssi_ght")
     for e in (establishment, other_establishment):
         Membership.objects.create(user=rssi, establishment=e, role=Role.RSSI)
