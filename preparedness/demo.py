@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from crisis.models import Crisis, RidaLine
-from crisis.services import crisis_create, rida_create
+from crisis.models import Crisis, Establishment, Membership, RidaLine, Role
+from crisis.services import crisis_create, rida_create, services_seed_defaults
 
 from . import scenarios, services
 from .models import Campaign, Exercise, Inject
@@ -37,10 +37,38 @@ CAMPAIGNS = [
 ]
 
 
+NEIGHBOUR = ("Centre hospitalier voisin du GHT", "CH-VOISIN")
+
+
 def seed_demo_data(*, establishment, users) -> None:
     _campaigns(establishment, users["directeur"])
+    _neighbour(establishment, users["rssi"])
     if not Crisis.objects.filter(establishment=establishment, title=EXERCISE_TITLE).exists():
         _exercise(establishment, users)
+
+
+def _neighbour(establishment, rssi) -> None:
+    """A second establishment of the GHT, of which the demo's RSSI (the GHT's) is a member: the GHT view
+    shows its score to her, and only its name to the others."""
+    if establishment.ght_id is None:
+        return
+    neighbour, created = Establishment.objects.get_or_create(
+        short_name=NEIGHBOUR[1],
+        defaults={"name": NEIGHBOUR[0], "ght_id": establishment.ght_id, "beds": 320, "staff": 600},
+    )
+    if created:
+        services_seed_defaults(establishment=neighbour)
+        Membership.objects.get_or_create(user=rssi, establishment=neighbour, defaults={"role": Role.RSSI})
+        services.campaign_create(
+            establishment=neighbour,
+            by=rssi,
+            date=timezone.localdate() - timedelta(days=500),
+            kind=Campaign.Kind.PHISHING,
+            targeted=580,
+            clicked=110,
+            reported=22,
+            services_affected="Admissions",
+        )
 
 
 def _campaigns(establishment, by) -> None:
@@ -72,7 +100,7 @@ def _exercise(establishment, users) -> None:
     )
     services.exercise_update(crisis=crisis, by=animator, level=Exercise.Level.INTERMEDIATE)
     services.injects_import(crisis=crisis, by=animator, lines=scenarios.parse_json(SCENARIO.read_text("utf-8")))
-    services.exercise_start(crisis=crisis, by=animator, minutes_before_now=700)  # eleven injects due
+    services.exercise_start(crisis=crisis, by=animator, minutes_before_now=700)  # ten injects due (up to +660 min)
     delivered = list(Inject.objects.filter(crisis=crisis).order_by("offset_minutes", "number")[:8])
     for inject in delivered:
         services.inject_deliver(inject=inject, by=animator)

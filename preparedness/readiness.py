@@ -111,11 +111,11 @@ def procedures_cover_services(establishment: Establishment) -> Item:
         _("Chaque service a sa procédure dégradée.")
         if not uncovered
         else ngettext(
-            "%(n)s service sans procédure dégradée : %(names)s.",
-            "%(n)s services sans procédure dégradée : %(names)s.",
+            "%(n)s service sans procédure dégradée : %(names)s",
+            "%(n)s services sans procédure dégradée : %(names)s",
             len(uncovered),
         )
-        % {"n": len(uncovered), "names": ", ".join(uncovered[:6]) + ("…" if len(uncovered) > 6 else "")}
+        % {"n": len(uncovered), "names": ", ".join(uncovered[:6]) + ("…" if len(uncovered) > 6 else ".")}
     )
     return Item(
         "degraded_procedures",
@@ -211,13 +211,13 @@ def exercise_this_year(establishment: Establishment) -> Item:
     if done:
         latest = done[0]
         level = getattr(getattr(latest, "exercise", None), "get_level_display", lambda: "")()
-        detail = _("Exercice « %(title)s » du %(at)s%(level)s, terminé.") % {
+        detail = _("« %(title)s » du %(at)s%(level)s, terminé.") % {
             "title": latest.title,
             "at": moment(latest.detected_at, "date"),
             "level": f" ({level})" if level else "",
         }
     elif exercises:
-        detail = _("Exercice « %(title)s » en cours, pas encore terminé.") % {"title": exercises[0].title}
+        detail = _("« %(title)s » en cours, pas encore terminé.") % {"title": exercises[0].title}
     else:
         detail = _("Aucun exercice cette année (obligation annuelle).")
     return Item(
@@ -254,15 +254,21 @@ def last_campaign(establishment: Establishment) -> Item:
     recent = latest is not None and latest.date >= timezone.localdate() - CAMPAIGN_EVERY
     if latest is None:
         detail = _("Aucune campagne de sensibilisation enregistrée.")
-    else:
+    elif latest.kind == Campaign.Kind.PHISHING:
         detail = _("%(kind)s du %(at)s : %(click)s %% de clics, %(report)s %% de signalements.") % {
             "kind": latest.get_kind_display().capitalize(),
             "at": moment(latest.date, "date"),
             "click": round(latest.click_rate * 100),
             "report": round(latest.report_rate * 100),
         }
-        if not recent:
-            detail += " " + _("Plus d'un an : à renouveler.")
+    else:
+        detail = _("%(kind)s du %(at)s : %(n)s personnes.") % {
+            "kind": latest.get_kind_display().capitalize(),
+            "at": moment(latest.date, "date"),
+            "n": latest.targeted,
+        }
+    if latest is not None and not recent:
+        detail += " " + _("Plus d'un an : à renouveler.")
     return Item(
         "campaign",
         _("Campagne de sensibilisation de moins d'un an"),

@@ -35,7 +35,7 @@ def player_version(crisis: Crisis, now: datetime | None = None) -> str:
 @dataclass
 class Player:
     exercise: Exercise | None
-    due: list[Inject]  # the injects whose time has come, delivered or not, in chronogramme order
+    due: list[Inject]  # the injects whose time has come, delivered or not, the latest first
     upcoming: int  # how many are not due yet (the animator does not see them ahead)
     next_due_at: datetime | None
     total: int
@@ -47,7 +47,7 @@ def player(crisis: Crisis, now: datetime | None = None) -> Player:
     now = now or timezone.now()
     exercise = exercise_or_none(crisis)
     rows = list(injects_of(crisis))
-    due = [i for i in rows if i.due_at is not None and i.due_at <= now]
+    due = [i for i in rows if i.due_at is not None and i.due_at <= now][::-1]  # the latest first, like the journal
     later = [i.due_at for i in rows if i.due_at is not None and i.due_at > now]
     observed = {value: 0 for value in Inject.Observation.values}
     for inject in rows:

@@ -1,5 +1,6 @@
 """Awareness campaigns: recorded per establishment with their rates, drawn as a server-side SVG chart."""
 
+import re
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -93,5 +94,6 @@ def test_the_chart_puts_higher_rates_higher(establishment, director):
     )
     chart = charts.campaign_chart([high, low], click_label="clic", report_label="sig", date_label=str)
     (x1, y1, v1), (x2, y2, v2) = chart.series[0].points
-    assert x1 < x2 and y2 < y1 and (v1, v2) == ("5 %", "40 %")
+    assert float(x1) < float(x2) and float(y2) < float(y1) and (v1, v2) == ("5 %", "40 %")
+    assert re.fullmatch(r"M\d+\.\d,\d+\.\d L\d+\.\d,\d+\.\d", chart.series[0].path)  # dots, in French too
     assert charts.campaign_chart([], click_label="", report_label="", date_label=str) is None

@@ -67,7 +67,9 @@ def test_the_grid_s_fingerprint_moves_with_an_observation(played, director):
 
 
 def test_the_demo_plays_part_of_the_shared_scenario_and_a_year_of_campaigns(establishment, director, scribe):
-    users = {"directeur": director, "secretaire": scribe}
+    from tests.conftest import make_user
+
+    users = {"directeur": director, "secretaire": scribe, "rssi": make_user("rssi")}
     seed_demo_data(establishment=establishment, users=users)
     seed_demo_data(establishment=establishment, users=users)  # twice: nothing doubled
     crisis = Crisis.objects.get(title=EXERCISE_TITLE)
