@@ -79,8 +79,8 @@ def exercises(request: HttpRequest, establishment_id: int) -> HttpResponse:
     return render(request, "preparedness/exercises.html", context, status=400 if form is not None else 200)
 
 
-def _exercise_crisis(request, crisis_id: int, capability: str):
-    crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
+def _exercise_crisis(request, exercise_id: int, capability: str):
+    crisis, membership = get_crisis_for_user(request.user, exercise_id, capability)
     if not crisis.is_exercise:
         raise Http404  # a real crisis has no chronogramme
     return crisis, membership
@@ -88,15 +88,15 @@ def _exercise_crisis(request, crisis_id: int, capability: str):
 
 @login_required
 @require_GET
-def player(request: HttpRequest, crisis_id: int) -> HttpResponse:
+def player(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """The animator's and observers' view: the injects whose time has come, live."""
     if web_live.is_poll(request):
         current = live.version_for_user(
-            request.user, topics=selectors.PLAYER_TOPICS, crisis_id=crisis_id, capability=access.OBSERVE
+            request.user, topics=selectors.PLAYER_TOPICS, crisis_id=exercise_id, capability=access.OBSERVE
         )
-        if unchanged := web_live.nothing_new(request, f"{current}.{selectors.due_count(crisis_id)}"):
+        if unchanged := web_live.nothing_new(request, f"{current}.{selectors.due_count(exercise_id)}"):
             return unchanged  # two queries: the access with the counters, the due injects
-    crisis, membership = _exercise_crisis(request, crisis_id, access.OBSERVE)
+    crisis, membership = _exercise_crisis(request, exercise_id, access.OBSERVE)
     return _player_page(request, crisis, membership)
 
 
@@ -139,8 +139,8 @@ def _player_page(request, crisis, membership, *, forms: dict | None = None, stat
 
 @login_required
 @require_POST
-def player_import(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    crisis, membership = _exercise_crisis(request, crisis_id, access.ANIMATE)
+def player_import(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    crisis, membership = _exercise_crisis(request, exercise_id, access.ANIMATE)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -162,9 +162,9 @@ def player_import(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def player_clock(request: HttpRequest, crisis_id: int) -> HttpResponse:
+def player_clock(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """The level, the start of the clock, a jump forward: one form each, told apart by `action`."""
-    crisis, membership = _exercise_crisis(request, crisis_id, access.ANIMATE)
+    crisis, membership = _exercise_crisis(request, exercise_id, access.ANIMATE)
     action = request.POST.get("action")
     form_class, key = {
         "level": (ClockForm, "level"),
@@ -192,8 +192,8 @@ def player_clock(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def player_deliver(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    crisis, membership = _exercise_crisis(request, crisis_id, access.ANIMATE)
+def player_deliver(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    crisis, membership = _exercise_crisis(request, exercise_id, access.ANIMATE)
     form = DeliverForm(request.POST)
     if not form.is_valid():
         return _player_page(request, crisis, membership, status=400)
@@ -209,8 +209,8 @@ def player_deliver(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def player_observe(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    crisis, membership = _exercise_crisis(request, crisis_id, access.OBSERVE)
+def player_observe(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    crisis, membership = _exercise_crisis(request, exercise_id, access.OBSERVE)
     form = ObserveForm(request.POST, auto_id=f"obs_{request.POST.get('inject', 'x')}_%s"[:40])
     if form.is_valid():
         inject = object_of(crisis, Inject, form.cleaned_data["inject"])
