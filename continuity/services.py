@@ -401,3 +401,14 @@ def reentry_record(*, reentry: ReentryKind, by, count: int, day: date | None = N
             validate=lambda locked: locked.full_clean(exclude=["reentry", "establishment"]),
         )
         return row
+
+
+def procedure_create_published(
+    *, establishment: Establishment, by, review_due: date | None = None, **fields
+) -> Procedure:
+    """A procedure created and published at once (imports of a validated library, demo data, tests)."""
+    with transaction.atomic():
+        procedure = procedure_create(establishment=establishment, by=by, **fields)
+        procedure_publish(procedure=procedure, by=by, review_due=review_due)
+    procedure.refresh_from_db()
+    return procedure

@@ -133,20 +133,18 @@ def procedures(establishment, director):
         "- Sortir les classeurs de fiches papier.\n- Prévenir le standard.\n\n"
         "Les résultats partent par coursier toutes les 30 minutes."
     )
-    published = []
-    for service in ("Laboratoire", "Urgences"):
-        procedure = continuity_services.procedure_create(
+    return [
+        continuity_services.procedure_create_published(
             establishment=establishment,
             by=director,
             service=services.service_named(establishment=establishment, name=service),
             title=f"Sans DPI — {service}",
             owner="Dr Martin",
             body=body,
+            review_due=date(2027, 3, 1),
         )
-        continuity_services.procedure_publish(procedure=procedure, by=director, review_due=date(2027, 3, 1))
-        procedure.refresh_from_db()
-        published.append(procedure)
-    return published
+        for service in ("Laboratoire", "Urgences")
+    ]
 
 
 @pytest.fixture
