@@ -319,7 +319,7 @@ def reentry(request: HttpRequest, establishment_id: int) -> HttpResponse:
     establishment, membership = get_establishment_for_user(request.user, establishment_id, capability)
     kind_form = day_form = None
     if request.method == "POST":
-        if "reentry" in request.POST:
+        if "day-reentry" in request.POST:
             day_form = ReentryDayForm(request.POST, prefix="day")
             if day_form.is_valid():
                 row = object_of(establishment, ReentryKind, day_form.cleaned_data["reentry"])
