@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .selectors import compute_plan
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN, HEAD = 190, 34, 70, 12, 16, 26
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN, HEAD = 205, 34, 64, 12, 16, 26
 PRIORITY_FILL = {1: "#fde2e1", 2: "#fff1d6", 3: "#e6f0fa", 4: "#eef1f4"}
 
 
