@@ -193,7 +193,11 @@ class LibraryDocument(PrintableDocument):
         return Item(self.name, params, self.label(establishment, params), chunks)
 
     def data(self, establishment: Establishment, params: dict):
-        return [console_origin(), _stamps(selectors.published_procedures(establishment))]
+        # A chunk's data is its service's versions: the same as item() computes for it.
+        versions = selectors.published_procedures(establishment)
+        if params.get("service") is not None:
+            versions = versions.filter(procedure__service__name=params["service"])
+        return [console_origin(), _stamps(versions)]
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         versions = selectors.published_procedures(establishment)
