@@ -139,7 +139,6 @@ class ProcedureDocument(PrintableDocument):
     templates = (TEMPLATE,)
     form_class = ProcedureForm
     required_capability = access.READ
-    printed_from = "continuity:procedures"
 
     def clean_params(self, establishment: Establishment, params: dict) -> dict:
         cleaned = super().clean_params(establishment, params)
