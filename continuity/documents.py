@@ -71,7 +71,7 @@ def _render(document, establishment, title, versions, generated_at, **context) -
 class ServiceForm(forms.Form):
     service = forms.ChoiceField(
         label=gettext_lazy("Service"),
-        error_messages={"invalid_choice": gettext_lazy("Aucune procédure publiée pour ce service.")},
+        error_messages={"invalid_choice": gettext_lazy("Aucune procédure pour ce service.")},
     )
 
 
