@@ -11,22 +11,23 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comms.models import DirectoryEntry
-from continuity.models import Bed, DegradedProcedure
-from crisis.models import Crisis, Establishment, RidaLine, Service
+from continuity import selectors as continuity_selectors
+from continuity.models import Application
+from crisis.models import Crisis, Establishment, RidaLine
 from printing.selectors import kit_freshness
 from web.moments import moment
 
 from .models import Campaign, ReadinessSnapshot
 from .services import readiness_snapshot_keep
 
-REVIEW_EVERY = timedelta(days=365)  # a degraded-mode procedure is reviewed at least once a year
+BACKUP_CHECK_EVERY = timedelta(days=365)  # a backup is verified (restored on a test) at least once a year
 DIRECTORY_CHECK_EVERY = timedelta(days=183)  # a directory entry is checked at least every six months
 CAMPAIGN_EVERY = timedelta(days=365)
 
@@ -74,10 +75,6 @@ def url_of(*names: str, args=()) -> str:
     return ""
 
 
-def _services(establishment: Establishment):
-    return Service.objects.filter(establishment=establishment, is_active=True)
-
-
 # --- the items -------------------------------------------------------------------------------
 
 
@@ -104,15 +101,13 @@ def paper_kit(establishment: Establishment) -> Item:
 
 
 def procedures_cover_services(establishment: Establishment) -> Item:
-    uncovered = list(
-        _services(establishment).annotate(n=Count("procedures")).filter(n=0).values_list("name", flat=True)
-    )
+    uncovered = [service.name for service in continuity_selectors.gaps(establishment)["services_without_procedure"]]
     detail = (
-        _("Chaque service a sa procédure dégradée.")
+        _("Chaque service a sa procédure dégradée publiée.")
         if not uncovered
         else ngettext(
-            "%(n)s service sans procédure dégradée : %(names)s",
-            "%(n)s services sans procédure dégradée : %(names)s",
+            "%(n)s service sans procédure dégradée publiée : %(names)s",
+            "%(n)s services sans procédure dégradée publiée : %(names)s",
             len(uncovered),
         )
         % {"n": len(uncovered), "names": ", ".join(uncovered[:6]) + ("…" if len(uncovered) > 6 else ".")}
@@ -122,22 +117,17 @@ def procedures_cover_services(establishment: Establishment) -> Item:
         _("Procédures dégradées pour chaque service"),
         not uncovered,
         detail,
-        url_of("continuity:procedures", args=[establishment.pk])
-        or url_of("admin:continuity_degradedprocedure_changelist"),
+        url_of("continuity:procedures", args=[establishment.pk]),
     )
 
 
 def procedures_reviewed(establishment: Establishment) -> Item:
-    limit = timezone.localdate() - REVIEW_EVERY
-    late = DegradedProcedure.objects.filter(establishment=establishment).filter(
-        Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=limit)
-    )
-    n = late.count()
+    n = len(continuity_selectors.gaps(establishment)["overdue_reviews"])
     detail = (
-        _("Toutes les procédures ont été revues depuis moins d'un an.")
+        _("Aucune procédure publiée n'a dépassé sa date de revue.")
         if not n
         else ngettext(
-            "%(n)s procédure non revue depuis plus d'un an.", "%(n)s procédures non revues depuis plus d'un an.", n
+            "%(n)s procédure a dépassé sa date de revue.", "%(n)s procédures ont dépassé leur date de revue.", n
         )
         % {"n": n}
     )
@@ -146,8 +136,35 @@ def procedures_reviewed(establishment: Establishment) -> Item:
         _("Procédures revues à temps"),
         n == 0,
         detail,
-        url_of("continuity:procedures", args=[establishment.pk])
-        or url_of("admin:continuity_degradedprocedure_changelist"),
+        url_of("continuity:procedures", args=[establishment.pk]),
+    )
+
+
+def applications_ready(establishment: Establishment) -> Item:
+    """Every application of the map has a backup verified within the year (its restart priority is
+    required by the map: 1 to 4)."""
+    apps = Application.objects.filter(establishment=establishment)
+    total = apps.count()
+    limit = timezone.localdate() - BACKUP_CHECK_EVERY
+    unverified = list(
+        apps.filter(Q(backup_verified_at__isnull=True) | Q(backup_verified_at__lt=limit)).values_list("name", flat=True)
+    )
+    if not total:
+        detail = _("La cartographie des applications est vide.")
+    elif unverified:
+        detail = ngettext(
+            "%(n)s application sans sauvegarde vérifiée depuis un an : %(names)s",
+            "%(n)s applications sans sauvegarde vérifiée depuis un an : %(names)s",
+            len(unverified),
+        ) % {"n": len(unverified), "names": ", ".join(unverified[:6]) + ("…" if len(unverified) > 6 else ".")}
+    else:
+        detail = _("Les %(n)s applications ont une sauvegarde vérifiée et une priorité de redémarrage.") % {"n": total}
+    return Item(
+        "applications",
+        _("Applications : sauvegarde vérifiée, priorité de redémarrage"),
+        total > 0 and not unverified,
+        detail,
+        url_of("continuity:applications", args=[establishment.pk]),
     )
 
 
@@ -171,32 +188,6 @@ def directory_checked(establishment: Establishment) -> Item:
         total > 0 and old == 0,
         detail,
         url_of("comms:directory", args=[establishment.pk]) or url_of("admin:comms_directoryentry_changelist"),
-    )
-
-
-def beds_configured(establishment: Establishment) -> Item:
-    units = _services(establishment).filter(has_beds=True)
-    empty = list(units.annotate(n=Count("beds")).filter(n=0).values_list("name", flat=True))
-    if not units.exists():
-        detail, ok = _("Aucune unité d'hospitalisation déclarée."), False
-    elif empty:
-        detail, ok = (
-            ngettext("%(n)s unité sans lits : %(names)s.", "%(n)s unités sans lits : %(names)s.", len(empty))
-            % {"n": len(empty), "names": ", ".join(empty[:6])},
-            False,
-        )
-    else:
-        detail, ok = (
-            _("%(beds)s lits dans %(units)s unités.")
-            % {"beds": Bed.objects.filter(unit__in=units).count(), "units": units.count()},
-            True,
-        )
-    return Item(
-        "beds",
-        _("Lits et unités configurés"),
-        ok,
-        detail,
-        url_of("beds:units", args=[establishment.pk]) or url_of("admin:continuity_bed_changelist"),
     )
 
 
@@ -279,14 +270,14 @@ def last_campaign(establishment: Establishment) -> Item:
 
 
 # In the page's order. Each function takes the establishment and returns its Item. Not here yet
-# (their apps had not landed on this branch): applications' backups and restart priorities
-# (continuity), the PRIS contract (obligations), the SOC/EDR source and its last alert (tickets).
+# (their apps had not landed on this branch): beds and units configured (beds), the PRIS contract
+# (obligations), the SOC/EDR source and its last alert (tickets).
 ITEMS: list[Callable[[Establishment], Item]] = [
     paper_kit,
     procedures_cover_services,
     procedures_reviewed,
+    applications_ready,
     directory_checked,
-    beds_configured,
     exercise_this_year,
     post_exercise_actions,
     last_campaign,

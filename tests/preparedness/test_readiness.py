@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from comms.models import DirectoryEntry
-from continuity.models import Bed, DegradedProcedure
+from continuity import services as continuity_services
 from crisis import services as crisis_services
 from crisis.models import Establishment, Membership, RidaLine, Role, Service
 from preparedness import readiness, services
@@ -36,32 +36,57 @@ def services_seeded(establishment):
 # --- each item ---------------------------------------------------------------------------
 
 
-def test_services_without_a_degraded_procedure_are_named(establishment, services_seeded):
+def publish(establishment, by, service, review_due):
+    return continuity_services.procedure_create_published(
+        establishment=establishment,
+        by=by,
+        service=service,
+        title=f"Sans DPI — {service.name}",
+        body="x",
+        review_due=review_due,
+    )
+
+
+def test_services_without_a_published_degraded_procedure_are_named(establishment, director, services_seeded):
     found = item(establishment, "degraded_procedures")
-    assert not found.ok and "14 services sans procédure dégradée" in found.detail and found.url
+    assert not found.ok and found.detail.startswith("14 services sans procédure dégradée publiée : Urgences")
+    assert found.url == reverse("continuity:procedures", args=[establishment.pk])
     for service in services_seeded:
-        DegradedProcedure.objects.create(
-            establishment=establishment, service=service, title="P", body="x", reviewed_at=date.today()
-        )
+        publish(establishment, director, service, date.today() + timedelta(days=200))
     assert item(establishment, "degraded_procedures").ok
 
 
-def test_procedures_past_their_yearly_review_are_counted(establishment, services_seeded):
+def test_procedures_past_their_review_date_are_counted(establishment, director, services_seeded):
     urgences = services_seeded[0]
-    DegradedProcedure.objects.create(
-        establishment=establishment, service=urgences, title="A", body="x", reviewed_at=date.today()
-    )
+    publish(establishment, director, urgences, date.today() + timedelta(days=30))
     assert item(establishment, "procedures_review").ok
-    DegradedProcedure.objects.create(
-        establishment=establishment,
-        service=urgences,
-        title="B",
-        body="x",
-        reviewed_at=date.today() - timedelta(days=400),
-    )
-    DegradedProcedure.objects.create(establishment=establishment, service=urgences, title="C", body="x")
+    publish(establishment, director, urgences, date.today() - timedelta(days=1))
     found = item(establishment, "procedures_review")
-    assert not found.ok and found.detail == "2 procédures non revues depuis plus d'un an."
+    assert not found.ok and found.detail == "1 procédure a dépassé sa date de revue."
+
+
+def test_applications_without_a_verified_backup(establishment, director):
+    found = item(establishment, "applications")
+    assert not found.ok and found.detail == "La cartographie des applications est vide."
+    assert found.url == reverse("continuity:applications", args=[establishment.pk])
+    continuity_services.application_create(
+        establishment=establishment,
+        by=director,
+        name="DPI",
+        priority=1,
+        backup_verified_at=date.today() - timedelta(days=30),
+    )
+    assert item(establishment, "applications").ok
+    continuity_services.application_create(
+        establishment=establishment,
+        by=director,
+        name="Paie",
+        priority=3,
+        backup_verified_at=date.today() - timedelta(days=400),
+    )
+    continuity_services.application_create(establishment=establishment, by=director, name="GED", priority=4)
+    found = item(establishment, "applications")
+    assert not found.ok and found.detail == "2 applications sans sauvegarde vérifiée depuis un an : Paie, GED."
 
 
 def test_directory_entries_not_checked_for_six_months(establishment):
@@ -72,14 +97,6 @@ def test_directory_entries_not_checked_for_six_months(establishment):
     DirectoryEntry.objects.filter(pk=entry.pk).update(updated_at=timezone.now() - timedelta(days=200))
     found = item(establishment, "directory")
     assert not found.ok and found.detail == "1 entrée sur 2 non vérifiée depuis 6 mois."
-
-
-def test_units_without_beds(establishment, services_seeded):
-    found = item(establishment, "beds")
-    assert not found.ok and "Maternité" in found.detail and "Réanimation" in found.detail
-    for unit in Service.objects.filter(establishment=establishment, has_beds=True):
-        Bed.objects.create(unit=unit, label="1-A")
-    assert item(establishment, "beds").ok and item(establishment, "beds").detail == "2 lits dans 2 unités."
 
 
 def test_this_year_s_exercise_done_or_not(establishment, director, exercise):
