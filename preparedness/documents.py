@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from printing.declare import CrisisDocument, PrintableDocument, Rendered, register, render_html
 
 from . import access, readiness, selectors
+from .models import Campaign
 
 
 class ReadinessReport(PrintableDocument):
@@ -21,7 +22,7 @@ class ReadinessReport(PrintableDocument):
 
     def render(self, establishment, params: dict, *, generated_at) -> Rendered:
         result = readiness.readiness(establishment)
-        campaign = selectors.latest_campaign(establishment)
+        campaign = selectors.latest_campaign(establishment, Campaign.Kind.PHISHING)
         return render_html(
             "pdf/readiness_report.html",
             establishment=establishment,

@@ -72,8 +72,9 @@ def campaigns_of(establishment: Establishment) -> QuerySet[Campaign]:
     return Campaign.objects.filter(establishment=establishment)
 
 
-def latest_campaign(establishment: Establishment) -> Campaign | None:
-    return campaigns_of(establishment).first()
+def latest_campaign(establishment: Establishment, kind: str | None = None) -> Campaign | None:
+    campaigns = campaigns_of(establishment)
+    return (campaigns.filter(kind=kind) if kind else campaigns).first()
 
 
 def inject_counts(crisis_ids: list[int]) -> dict[int, dict]:
