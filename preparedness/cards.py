@@ -1,6 +1,7 @@
 """Preparedness's cards (crisis.plugins): readiness on the establishment's home (its main content when
 no crisis is open), the exercise's progress on an exercise crisis's dashboard."""
 
+from continuity.models import APPLICATIONS_TOPIC, PROCEDURES_TOPIC
 from crisis.models import Crisis
 from crisis.plugins import Scope, card
 
@@ -24,7 +25,10 @@ card(
     readiness_card,
     capability=access.READ,
     order=5,
-    topics=(TOPIC_CAMPAIGNS, "crisis", "prints", "rida"),
+    # What moves its items without a crisis: campaigns, prints, procedures, applications. Not the
+    # crises' topics: a RIDA line or a phase change during a crisis would re-render it at every poll
+    # (an exercise closed shows at the next page load).
+    topics=(TOPIC_CAMPAIGNS, "prints", PROCEDURES_TOPIC, APPLICATIONS_TOPIC),
 )
 card(
     Scope.CRISIS,
@@ -32,6 +36,6 @@ card(
     "preparedness/cards/exercise.html",
     exercise_card,
     capability=access.OBSERVE,
-    order=15,
+    order=25,
     topics=(TOPIC_INJECTS,),
 )

@@ -256,3 +256,19 @@ def test_the_ght_page_shows_scores_where_shared(client, establishment, other_est
     assert "Centre hospitalier B" in body and "non partagé" in body
     assert reverse("preparedness:readiness", args=[establishment.pk]) in body
     assert reverse("preparedness:readiness", args=[other_establishment.pk]) not in body
+
+
+def test_the_home_page_re_renders_the_readiness_card_when_a_campaign_is_recorded(
+    client, establishment, director, crisis
+):
+    from tests.crisis.test_card_polls import poll, poll_url, swapped
+
+    client.force_login(director)
+    url = poll_url(client.get(reverse("crisis:establishment", args=[establishment.pk])).content.decode())
+    crisis_services.journal_append(crisis=crisis, by=director, text="Rien pour la préparation")
+    assert poll(client, url).status_code == 204  # the crisis's journal does not move the card
+    services.campaign_create(
+        establishment=establishment, by=director, date=date.today(), kind="hameconnage", targeted=10, clicked=1
+    )
+    response = poll(client, url)
+    assert response.status_code == 200 and swapped(response) == {"card-readiness"}
