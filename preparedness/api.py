@@ -242,6 +242,8 @@ class InjectDeliverView(CrisisScopedView):
 
 
 class CampaignSerializer(ModelSerializer):
+    # Plain text, not an enum: "kind" is a choice set of several apps (the schema would name it by a hash).
+    kind = serializers.CharField(help_text="hameconnage, sensibilisation, formation")
     kind_label = api_fields.CharField(source="get_kind_display")
     click_rate = serializers.FloatField()
     report_rate = serializers.FloatField()
@@ -265,7 +267,9 @@ class CampaignSerializer(ModelSerializer):
 
 class CampaignCreateSerializer(serializers.Serializer):
     date = serializers.DateField(label=_("date"))
-    kind = serializers.ChoiceField(label=_("nature"), choices=Campaign.Kind.choices)
+    kind = serializers.CharField(
+        label=_("nature"), max_length=20, help_text="hameconnage, sensibilisation, formation"
+    )  # checked against Campaign.Kind by the service (a 400 on "kind")
     targeted = serializers.IntegerField(label=_("personnes ciblées"), min_value=1, max_value=1_000_000)
     clicked = serializers.IntegerField(label=_("clics"), min_value=0, max_value=1_000_000, default=0)
     reported = serializers.IntegerField(label=_("signalements"), min_value=0, max_value=1_000_000, default=0)
