@@ -57,6 +57,7 @@ class ObserveForm(forms.Form):
     inject = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     observation = forms.ChoiceField(label=_("Réaction"), choices=Inject.Observation.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Commentaire"), required=False, max_length=4000)
+    follow_up = forms.BooleanField(label=_("Action post-exercice au RIDA"), required=False)
 
 
 class CampaignForm(forms.Form):

@@ -13,8 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crisis.models import Crisis, Establishment
-from crisis.services import journal_append_for_cell
+from crisis.models import Crisis, Establishment, RidaLine
+from crisis.services import journal_append_for_cell, rida_create
 from crisis.services.records import record_create, record_update
 
 from .models import Campaign, Exercise, Inject, ReadinessSnapshot
@@ -159,8 +159,10 @@ def inject_deliver(*, inject: Inject, by) -> Inject:
     return inject
 
 
-def inject_observe(*, inject: Inject, by, observation: str, comment: str = "") -> list:
-    """An observer marks the expected reaction done, late or missed, with a comment."""
+def inject_observe(*, inject: Inject, by, observation: str, comment: str = "", follow_up: bool = False) -> list:
+    """An observer marks the expected reaction done, late or missed, with a comment; `follow_up` adds a
+    post-exercise action to the exercise's RIDA (a line that outlives the exercise: readiness counts it
+    until it is done)."""
     if not inject.crisis.is_exercise:
         raise ValidationError({"observation": _("Cette crise n'est pas un exercice.")})
     if observation not in Inject.Observation.values:
@@ -172,14 +174,31 @@ def inject_observe(*, inject: Inject, by, observation: str, comment: str = "") -
         if locked.delivered_at is None:
             raise ValidationError({"observation": _("Un inject non livré ne s'observe pas encore.")})
 
-    return record_update(
-        instance=inject,
-        by=by,
-        crisis=inject.crisis,
-        changes={"observation": observation, "observation_comment": comment.strip()},
-        derive=lambda locked, changed: {"observed_at": timezone.now(), "observed_by": by},
-        validate=validate,
-    )
+    with transaction.atomic():
+        changed = record_update(
+            instance=inject,
+            by=by,
+            crisis=inject.crisis,
+            changes={"observation": observation, "observation_comment": comment.strip()},
+            derive=lambda locked, changed: {"observed_at": timezone.now(), "observed_by": by},
+            validate=validate,
+        )
+        if follow_up:
+            rida_create(
+                crisis=inject.crisis,
+                by=by,
+                kind=RidaLine.Kind.ACTION,
+                theme=_("Post-exercice"),
+                text=_("Inject n° %(n)s (%(observation)s) : %(expected)s%(comment)s")
+                % {
+                    "n": inject.number,
+                    "observation": inject.get_observation_display(),
+                    "expected": inject.expected_reaction or inject.content,
+                    "comment": f" — {inject.observation_comment}" if inject.observation_comment else "",
+                },
+                source_label=_("Observation de l'exercice"),
+            )
+    return changed
 
 
 def campaign_create(

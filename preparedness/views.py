@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -211,7 +212,8 @@ def player_deliver(request: HttpRequest, exercise_id: int) -> HttpResponse:
 @require_POST
 def player_observe(request: HttpRequest, exercise_id: int) -> HttpResponse:
     crisis, membership = _exercise_crisis(request, exercise_id, access.OBSERVE)
-    form = ObserveForm(request.POST, auto_id=f"obs_{request.POST.get('inject', 'x')}_%s"[:40])
+    sent = request.POST.get("inject", "")
+    form = ObserveForm(request.POST, auto_id=f"obs_{sent if sent.isdigit() and len(sent) < 20 else 'x'}_%s")
     if form.is_valid():
         inject = object_of(crisis, Inject, form.cleaned_data["inject"])
         try:
@@ -220,9 +222,11 @@ def player_observe(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 by=request.user,
                 observation=form.cleaned_data["observation"],
                 comment=form.cleaned_data["comment"],
+                follow_up=form.cleaned_data["follow_up"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))  # also when the inject's form is not on the page
         else:
             messages.success(request, _("Observation de l'inject n° %(n)s enregistrée.") % {"n": inject.number})
             return redirect(f"{_player_url(crisis)}#inject-{inject.pk}")
@@ -230,8 +234,6 @@ def player_observe(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 def _player_url(crisis) -> str:
-    from django.urls import reverse
-
     return reverse("preparedness:player", args=[crisis.pk])
 
 

@@ -293,3 +293,28 @@ def test_the_exercises_page_opens_an_exercise_for_animators_only(client, establi
 
     crisis = Crisis.objects.get(title="Exercice de printemps")
     assert crisis.is_exercise and crisis.exercise.level == "confirme"
+
+
+def test_an_observation_may_open_a_post_exercise_action_that_outlives_the_exercise(client, played, director, scribe):
+    from crisis.models import RidaLine
+    from crisis.services import crisis_close
+    from preparedness import readiness
+
+    first = Inject.objects.get(crisis=played, number=1)
+    services.inject_deliver(inject=first, by=director)
+    client.force_login(scribe)
+    url = reverse("preparedness:player-observe", args=[played.pk])
+    sent = {
+        "inject": first.pk,
+        "observation": "manque",
+        "comment": "Personne n'a ouvert la main courante",
+        "follow_up": "on",
+    }
+    assert client.post(url, sent).status_code == 302
+    line = RidaLine.objects.get(crisis=played)
+    assert line.kind == RidaLine.Kind.ACTION and line.text.startswith(
+        "Inject n° 1 (manquée) : Ouvrir la main courante."
+    )
+    crisis_close(crisis=played, by=director, note="Fin de l'exercice")
+    found = next(i for i in readiness.readiness(played.establishment).items if i.key == "post_exercise_actions")
+    assert not found.ok and found.detail == "1 action post-exercice ouverte."
