@@ -1,0 +1,245 @@
+"""Reads of the beds: the map (current state), the map at any past time, replay, census comparison.
+
+The map at a time T is, for each bed, the effect of its latest movement at or before T (as the
+bed a movement starts from, or the bed a transfer arrives in): two index-backed subqueries per
+bed, whatever the length of the history. ``replay`` recomputes the current map from the
+movements alone, in order: the tests check it equals the state kept on the beds.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from crisis.models import Establishment, Service
+
+from .models import Bed, BedStatus, Movement, Patient, PendingSlip
+
+Kind = Movement.Kind
+
+
+@dataclass
+class Totals:
+    capacity: int = 0
+    occupied: int = 0
+    free: int = 0
+    blocked: int = 0  # blocked or being cleaned: in capacity, not available
+    closed: int = 0
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.occupied / self.capacity, 1) if self.capacity else 0.0
+
+    def add(self, status: str) -> None:
+        if status == BedStatus.CLOSED:
+            self.closed += 1
+            return
+        self.capacity += 1
+        if status == BedStatus.OCCUPIED:
+            self.occupied += 1
+        elif status == BedStatus.FREE:
+            self.free += 1
+        else:
+            self.blocked += 1
+
+
+@dataclass
+class Cell:
+    """A bed as a map shows it, now or at a past time."""
+
+    bed: Bed
+    status: str
+    patient: Patient | None = None
+    admitted_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return BedStatus(self.status).label
+
+
+@dataclass
+class UnitMap:
+    unit: Service
+    cells: list[Cell] = field(default_factory=list)
+    totals: Totals = field(default_factory=Totals)
+
+    @property
+    def rows(self) -> int:
+        return max((c.bed.row for c in self.cells), default=0)
+
+
+def units_of(establishment: Establishment) -> QuerySet[Service]:
+    return Service.objects.filter(establishment=establishment, has_beds=True, is_active=True)
+
+
+def beds_of(establishment: Establishment) -> QuerySet[Bed]:
+    return Bed.objects.filter(establishment=establishment).select_related("room", "unit")
+
+
+def _group(establishment: Establishment, cells: list[Cell]) -> tuple[list[UnitMap], Totals]:
+    maps = {u.pk: UnitMap(u) for u in units_of(establishment)}
+    hospital = Totals()
+    for cell in cells:
+        unit_map = maps.get(cell.bed.unit_id)
+        if unit_map is None:  # a unit deactivated or without beds any more: off the map
+            continue
+        unit_map.cells.append(cell)
+        unit_map.totals.add(cell.status)
+        hospital.add(cell.status)
+    return [m for m in maps.values() if m.cells], hospital
+
+
+def current_map(establishment: Establishment, *, with_patients: bool) -> tuple[list[UnitMap], Totals]:
+    """The map now: three queries (units, beds with rooms, patients), whatever the history."""
+    beds = beds_of(establishment).order_by("unit_id", "row", "col", "label")
+    if with_patients:
+        beds = beds.select_related("patient")
+    cells = [Cell(b, b.shown_status, b.patient if with_patients else None, b.admitted_at) for b in beds]
+    return _group(establishment, cells)
+
+
+def _effect(movement: Movement, bed_id: int) -> tuple[str, int | None]:
+    """What a movement leaves on one bed: (status, patient id)."""
+    if movement.kind == Kind.ADMISSION or (movement.kind == Kind.TRANSFER and movement.to_bed_id == bed_id):
+        return BedStatus.OCCUPIED, movement.patient_id
+    if movement.kind == Kind.BLOCK:
+        return BedStatus.BLOCKED, None
+    if movement.kind == Kind.CLEANING:
+        return BedStatus.CLEANING, None
+    return BedStatus.FREE, None
+
+
+def _latest(field_name: str, at: datetime) -> Subquery:
+    return Subquery(
+        Movement.objects.filter(**{field_name: OuterRef("pk")}, occurred_at__lte=at)
+        .order_by("-occurred_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def map_at(establishment: Establishment, at: datetime, *, with_patients: bool) -> tuple[list[UnitMap], Totals]:
+    """The map as it stood at `at`, from the movements (the beds' state now plays no part)."""
+    beds = list(
+        beds_of(establishment)
+        .order_by("unit_id", "row", "col", "label")
+        .annotate(left=_latest("bed", at), arrived=_latest("to_bed", at))
+    )
+    wanted = {pk for b in beds for pk in (b.left, b.arrived) if pk}
+    movements = Movement.objects.filter(pk__in=wanted)
+    if with_patients:
+        movements = movements.select_related("patient")
+    by_pk = {m.pk: m for m in movements}
+    cells = []
+    for bed in beds:
+        candidates = [by_pk[pk] for pk in (bed.left, bed.arrived) if pk]
+        last = max(candidates, key=lambda m: (m.occurred_at, m.pk), default=None)
+        status, patient_id = _effect(last, bed.pk) if last else (BedStatus.FREE, None)
+        if bed.is_closed:
+            status = BedStatus.CLOSED
+        patient = last.patient if with_patients and patient_id else None
+        cells.append(Cell(bed, status, patient, None))
+    return _group(establishment, cells)
+
+
+def replay(movements) -> dict[int, tuple[str, int | None]]:
+    """Each bed's (status, patient id) after these movements applied in order of time: the map, recomputed."""
+    state: dict[int, tuple[str, int | None]] = {}
+    for movement in sorted(movements, key=lambda m: (m.occurred_at, m.pk)):
+        state[movement.bed_id] = _effect(movement, movement.bed_id)
+        if movement.to_bed_id:
+            state[movement.to_bed_id] = _effect(movement, movement.to_bed_id)
+    return state
+
+
+@dataclass
+class Comparison:
+    """What changed between two censuses, by unit and for the hospital."""
+
+    entries: int = 0
+    exits: int = 0
+    transfers: int = 0
+    by_unit: dict = field(default_factory=lambda: defaultdict(lambda: {"entries": 0, "exits": 0, "transfers": 0}))
+
+
+def movements_between(establishment: Establishment, start: datetime, end: datetime) -> Comparison:
+    comparison = Comparison()
+    rows = Movement.objects.filter(
+        establishment=establishment,
+        occurred_at__gt=start,
+        occurred_at__lte=end,
+        kind__in=[Kind.ADMISSION, Kind.DISCHARGE, Kind.TRANSFER],
+    ).values_list("kind", "bed__unit_id", "to_bed__unit_id")
+    for kind, unit_id, to_unit_id in rows:
+        if kind == Kind.ADMISSION:
+            comparison.entries += 1
+            comparison.by_unit[unit_id]["entries"] += 1
+        elif kind == Kind.DISCHARGE:
+            comparison.exits += 1
+            comparison.by_unit[unit_id]["exits"] += 1
+        else:
+            comparison.transfers += 1
+            comparison.by_unit[unit_id]["transfers"] += 1
+            if to_unit_id != unit_id:
+                comparison.by_unit[to_unit_id]["transfers"] += 1
+    return comparison
+
+
+def previous_census_time(at: datetime) -> datetime:
+    """The census before `at`: the same hour the day before (a census is a daily round)."""
+    return at - timedelta(days=1)
+
+
+def pending_slips(establishment: Establishment) -> QuerySet[PendingSlip]:
+    return PendingSlip.objects.filter(establishment=establishment, movement=None).select_related("unit")
+
+
+def unit_history(establishment: Establishment, unit: Service, *, limit: int = 200) -> list[Movement]:
+    from django.db.models import Q
+
+    return list(
+        Movement.objects.filter(establishment=establishment)
+        .filter(Q(bed__unit=unit) | Q(to_bed__unit=unit))
+        .select_related("bed", "to_bed", "author", "patient")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def occupancy_series(establishment: Establishment, unit: Service, *, days: int = 7, step_hours: int = 6, now=None):
+    """(time, occupied, capacity) every `step_hours` over the last `days`, from the movements: the chart's points.
+
+    One query: the unit's movements of the window plus the state at its start, replayed in Python."""
+    now = now or timezone.now()
+    start = now - timedelta(days=days)
+    beds = list(
+        Bed.objects.filter(unit=unit, establishment=establishment).annotate(
+            left=_latest("bed", start), arrived=_latest("to_bed", start)
+        )
+    )
+    capacity = sum(1 for b in beds if not b.is_closed)
+    bed_ids = {b.pk for b in beds}
+    before = {pk for b in beds for pk in (b.left, b.arrived) if pk}
+    state: dict[int, str] = {}
+    for m in sorted(Movement.objects.filter(pk__in=before), key=lambda m: (m.occurred_at, m.pk)):
+        for bed_id in (m.bed_id, m.to_bed_id):
+            if bed_id in bed_ids:
+                state[bed_id] = _effect(m, bed_id)[0]
+    window = list(
+        Movement.objects.filter(establishment=establishment, occurred_at__gt=start, occurred_at__lte=now)
+        .filter(bed_id__in=bed_ids)
+        .union(Movement.objects.filter(occurred_at__gt=start, occurred_at__lte=now, to_bed_id__in=bed_ids))
+    )
+    window.sort(key=lambda m: (m.occurred_at, m.pk))
+    points, i = [], 0
+    t = start
+    while t <= now:
+        while i < len(window) and window[i].occurred_at <= t:
+            m = window[i]
+            for bed_id in (m.bed_id, m.to_bed_id):
+                if bed_id in bed_ids:
+                    state[bed_id] = _effect(m, bed_id)[0]
+            i += 1
+        points.append((t, sum(1 for s in state.values() if s == BedStatus.OCCUPIED), capacity))
+        t += timedelta(hours=step_hours)
+    return points
