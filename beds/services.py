@@ -333,6 +333,8 @@ def census_import(*, establishment: Establishment, by, text: str, dry_run: bool)
                     errors.append({"line": number, "message": _("Trop de lignes (5 000 au plus).")})
                     break
                 row = {(k or "").strip().lower(): v for k, v in raw.items()}
+                if not (row.get("ipp") or "").strip() and not (row.get("initiales") or "").strip():
+                    continue  # a free bed (the export lists every bed)
                 try:
                     values = _parse_line(row, beds, now)
                     with transaction.atomic():  # a savepoint: a refused line leaves the others to check

@@ -1,0 +1,24 @@
+"""The beds' card on the establishment's home and on the crisis dashboard: occupancy and free beds by unit,
+the slips waiting to be typed (totals only: no patient data)."""
+
+from crisis.models import Crisis
+from crisis.plugins import Scope, card
+
+from . import permissions as access
+from . import selectors
+from .models import TOPIC
+
+
+def occupancy(target, user) -> dict:
+    establishment = target.establishment if isinstance(target, Crisis) else target
+    maps, hospital = selectors.current_map(establishment, with_patients=False)
+    return {
+        "establishment": establishment,
+        "units": [(m.unit, m.totals) for m in maps],
+        "hospital": hospital,
+        "pending": selectors.pending_slips(establishment).count(),
+    }
+
+
+for scope in (Scope.ESTABLISHMENT, Scope.CRISIS):
+    card(scope, "beds", "beds/cards/beds.html", occupancy, capability=access.READ, order=45, topics=(TOPIC,))
