@@ -1,7 +1,7 @@
 """The beds' card on the establishment's home and on the crisis dashboard: occupancy and free beds by unit,
 the slips waiting to be typed (totals only: no patient data)."""
 
-from crisis.models import Crisis
+from crisis.models import Crisis, Membership
 from crisis.plugins import Scope, card
 
 from . import permissions as access
@@ -17,7 +17,12 @@ def occupancy(target, user) -> dict:
         "units": [(m.unit, m.totals) for m in maps],
         "hospital": hospital,
         "pending": selectors.pending_slips(establishment).count(),
+        "can_type": Membership(role=_role(establishment, user), is_active=True).has(access.WRITE),
     }
+
+
+def _role(establishment, user) -> str:
+    return Membership.objects.filter(establishment=establishment, user=user, is_active=True).values_list("role", flat=True).first() or ""
 
 
 for scope in (Scope.ESTABLISHMENT, Scope.CRISIS):
