@@ -22,7 +22,12 @@ def occupancy(target, user) -> dict:
 
 
 def _role(establishment, user) -> str:
-    return Membership.objects.filter(establishment=establishment, user=user, is_active=True).values_list("role", flat=True).first() or ""
+    return (
+        Membership.objects.filter(establishment=establishment, user=user, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+        or ""
+    )
 
 
 for scope in (Scope.ESTABLISHMENT, Scope.CRISIS):

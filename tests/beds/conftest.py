@@ -14,6 +14,7 @@ from beds import services
 from beds.models import Bed, Room
 from crisis.models import Membership, Role, Service
 from tests.conftest import make_user
+from tests.printing.conftest import inline_worker  # noqa: F401 — the print pipeline's worker, inline
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from beds.models import AccessLog, Movement
 from printing import registry
 from printing import services as printing_services
 from printing.models import PrintJob
-from tests.printing.conftest import inline_worker  # noqa: F401 — the print pipeline's worker, inline
 
 from .conftest import admit, ago
 
@@ -181,7 +180,7 @@ def test_the_inpatient_list_prints_the_patients_and_logs_it(
     director,
     occupied,
     inline_worker,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         job = printing_services.print_job_request(establishment=establishment, by=director, document="beds_inpatients")
@@ -194,7 +193,7 @@ def test_the_inpatient_list_prints_the_patients_and_logs_it(
 
 def test_the_census_and_the_blank_slips_print(
     establishment, director, occupied, inline_worker, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     for name, expected in (("beds_census", "Recensement — Gériatrie"), ("beds_fiche_navette", "Fiche navette")):
         with django_capture_on_commit_callbacks(execute=True):
             job = printing_services.print_job_request(establishment=establishment, by=director, document=name)
