@@ -12,6 +12,7 @@ import string
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from crisis import live
@@ -73,12 +74,12 @@ def _units(establishment) -> dict:
 
 def _beds(establishment, units) -> list[Bed]:
     beds = []
-    for floor, (_name, code, _location, count, kind, *_rest) in enumerate(UNITS, start=1):
+    for _name, code, _location, count, kind, *_rest in UNITS:
         unit = units[code]
         single = kind in (Bed.Kind.INTENSIVE, Bed.Kind.ISOLATION)
         rooms = {}
         for i in range(count):
-            number = f"{i + 1:02d}" if single else f"{floor}{i // 2 + 1:02d}"
+            number = f"{i + 1:02d}" if single else str(101 + i // 2)
             if number not in rooms:
                 rooms[number] = Room(establishment=establishment, unit=unit, label=number)
             label = f"{code}-{number}" if single else f"{code}-{number}{'AB'[i % 2]}"
@@ -230,6 +231,8 @@ def _history(establishment, beds, units, author, rng) -> None:
     for m in sim.movements:
         m.patient_id = m.patient.pk if m.patient else None
     Movement.objects.bulk_create(sim.movements, batch_size=2000)
+    # Typed a little after the fact (auto_now_add stamped them now): slips reach the cell late.
+    Movement.objects.filter(establishment=establishment).update(recorded_at=F("occurred_at") + timedelta(minutes=12))
     last = {}
     for m in sim.movements:
         for bed in (m.bed, m.to_bed):
