@@ -57,7 +57,7 @@ def _cell(cell, with_patients: bool) -> dict:
         "id": bed.pk,
         "label": bed.label,
         "unit": bed.unit_id,
-        "room": bed.room.label,
+        "room": bed.room_label,
         "kind": bed.kind,
         "status": cell.status,
         "row": bed.row,

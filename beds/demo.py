@@ -152,9 +152,10 @@ def _patient(establishment, unit_code, rng, n) -> Patient:
     )
 
 
-def _history(establishment, beds, units, author, rng) -> None:
+def _history(establishment, beds, units, author, rng, *, days: float = HISTORY_DAYS, step=(4, 14)) -> int:
+    """Simulate `days` of movements, one event every `step` minutes (bench/bed_map.py asks for more); how many."""
     now = timezone.now().replace(second=0, microsecond=0)
-    start = now - timedelta(days=HISTORY_DAYS)
+    start = now - timedelta(days=days)
     code_of = {u.pk: code for code, u in units.items()}
     sim = _Sim(establishment, beds, author, rng)
     patients: list[Patient] = []
@@ -181,7 +182,7 @@ def _history(establishment, beds, units, author, rng) -> None:
     later: list[tuple] = []
     t = start
     while t < now - timedelta(minutes=20):
-        t += timedelta(minutes=rng.randint(4, 14))
+        t += timedelta(minutes=rng.randint(*step))
         while later and later[0][0] <= t:
             at, _n, bed = heapq.heappop(later)
             sim.state[bed.pk] = (BedStatus.FREE, None, None, None)
@@ -245,3 +246,4 @@ def _history(establishment, beds, units, author, rng) -> None:
     Bed.objects.bulk_update(
         beds, ["status", "patient", "admitted_at", "expected_discharge", "last_movement_at"], batch_size=500
     )
+    return len(sim.movements)

@@ -8,14 +8,14 @@ movements alone, in order: the tests check it equals the state kept on the beds.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from crisis.models import Establishment, Service
 
-from .models import Bed, BedStatus, Movement, Patient, PendingSlip
+from .models import Bed, BedStatus, Movement, PendingSlip
 
 Kind = Movement.Kind
 
@@ -45,18 +45,51 @@ class Totals:
             self.blocked += 1
 
 
+@dataclass(slots=True)
+class BedRow:
+    """What the map needs of a bed: read as plain values (700 model instances, with their room and
+    patient, were most of the map's time)."""
+
+    pk: int
+    unit_id: int
+    label: str
+    row: int
+    col: int
+    kind: str
+    room_label: str
+    is_closed: bool
+    admitted_at: datetime | None = None
+    expected_discharge: date | None = None
+
+
+@dataclass(slots=True)
+class PatientRow:
+    ref: str
+    initials: str
+    birth_year: int
+    sex: str
+
+
+BED_FIELDS = ("pk", "unit_id", "label", "row", "col", "kind", "room__label", "is_closed")
+PATIENT_FIELDS = ("ref", "initials", "birth_year", "sex")
+
+
+def _patient_row(values) -> PatientRow | None:
+    return PatientRow(*values) if values[0] is not None else None
+
+
 @dataclass
 class Cell:
     """A bed as a map shows it, now or at a past time."""
 
-    bed: Bed
+    bed: BedRow
     status: str
-    patient: Patient | None = None
+    patient: PatientRow | None = None
     admitted_at: datetime | None = None
 
     @property
     def label(self) -> str:
-        return BedStatus(self.status).label
+        return str(BedStatus(self.status).label)
 
 
 @dataclass
@@ -92,11 +125,20 @@ def _group(establishment: Establishment, cells: list[Cell]) -> tuple[list[UnitMa
 
 
 def current_map(establishment: Establishment, *, with_patients: bool) -> tuple[list[UnitMap], Totals]:
-    """The map now: three queries (units, beds with rooms, patients), whatever the history."""
-    beds = beds_of(establishment).order_by("unit_id", "row", "col", "label")
+    """The map now: two queries (units; beds with their rooms and patients), whatever the history."""
+    fields = (*BED_FIELDS, "admitted_at", "expected_discharge", "status")
     if with_patients:
-        beds = beds.select_related("patient")
-    cells = [Cell(b, b.shown_status, b.patient if with_patients else None, b.admitted_at) for b in beds]
+        fields += tuple(f"patient__{f}" for f in PATIENT_FIELDS)
+    rows = (
+        Bed.objects.filter(establishment=establishment).order_by("unit_id", "row", "col", "label").values_list(*fields)
+    )
+    n = len(BED_FIELDS) + 2
+    cells = []
+    for values in rows:
+        bed = BedRow(*values[:n])
+        status = BedStatus.CLOSED if bed.is_closed else values[n]
+        patient = _patient_row(values[n + 1 :]) if with_patients else None
+        cells.append(Cell(bed, status, patient, bed.admitted_at))
     return _group(establishment, cells)
 
 
@@ -119,21 +161,39 @@ def _latest(field_name: str, at: datetime) -> Subquery:
     )
 
 
+@dataclass(slots=True)
+class MovementRow:
+    pk: int
+    kind: str
+    bed_id: int
+    to_bed_id: int | None
+    patient_id: int | None
+    occurred_at: datetime
+    patient: PatientRow | None = None
+
+
 def map_at(establishment: Establishment, at: datetime, *, with_patients: bool) -> tuple[list[UnitMap], Totals]:
-    """The map as it stood at `at`, from the movements (the beds' state now plays no part)."""
-    beds = list(
-        beds_of(establishment)
+    """The map as it stood at `at`, from the movements (the beds' state now plays no part): three queries."""
+    beds = (
+        Bed.objects.filter(establishment=establishment)
         .order_by("unit_id", "row", "col", "label")
         .annotate(left=_latest("bed", at), arrived=_latest("to_bed", at))
+        .values_list(*BED_FIELDS, "left", "arrived")
     )
-    wanted = {pk for b in beds for pk in (b.left, b.arrived) if pk}
-    movements = Movement.objects.filter(pk__in=wanted)
+    beds = [(BedRow(*values[:-2]), values[-2], values[-1]) for values in beds]
+    wanted = {pk for _b, left, arrived in beds for pk in (left, arrived) if pk}
+    fields = ("pk", "kind", "bed_id", "to_bed_id", "patient_id", "occurred_at")
     if with_patients:
-        movements = movements.select_related("patient")
-    by_pk = {m.pk: m for m in movements}
+        fields += tuple(f"patient__{f}" for f in PATIENT_FIELDS)
+    by_pk = {}
+    for values in Movement.objects.filter(pk__in=wanted).values_list(*fields):
+        row = MovementRow(*values[:6])
+        if with_patients:
+            row.patient = _patient_row(values[6:])
+        by_pk[row.pk] = row
     cells = []
-    for bed in beds:
-        candidates = [by_pk[pk] for pk in (bed.left, bed.arrived) if pk]
+    for bed, left, arrived in beds:
+        candidates = [by_pk[pk] for pk in (left, arrived) if pk]
         last = max(candidates, key=lambda m: (m.occurred_at, m.pk), default=None)
         status, patient_id = _effect(last, bed.pk) if last else (BedStatus.FREE, None)
         if bed.is_closed:

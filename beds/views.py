@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,7 @@ from crisis.permissions import get_establishment_for_user, object_of
 from web import live as web_live
 from web.forms import add_service_errors
 
-from . import charts, selectors, services
+from . import charts, rendering, selectors, services
 from . import permissions as access
 from .forms import CensusForm, ImportForm, MovementForm, ReceiveForm
 from .models import TOPIC, AccessLog, Bed, BedStatus, Movement
@@ -50,6 +51,9 @@ def bed_map(request: HttpRequest, establishment_id: int) -> HttpResponse:
     with_patients = membership.has(access.PATIENT)
     maps, hospital = selectors.current_map(establishment, with_patients=with_patients)
     _log(request, establishment, "carte des lits", sum(1 for m in maps for c in m.cells if c.patient))
+    prefix = reverse("beds:map", args=[establishment.pk])  # a bed's page is the map's URL and its id
+    for m in maps:
+        m.html = rendering.cells_html(m.cells, prefix)
     context = {
         "establishment": establishment,
         "membership": membership,
