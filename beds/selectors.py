@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from crisis.models import Establishment, Service
@@ -256,8 +256,6 @@ def pending_slips(establishment: Establishment) -> QuerySet[PendingSlip]:
 
 
 def unit_history(establishment: Establishment, unit: Service, *, limit: int = 200) -> list[Movement]:
-    from django.db.models import Q
-
     return list(
         Movement.objects.filter(establishment=establishment)
         .filter(Q(bed__unit=unit) | Q(to_bed__unit=unit))
@@ -286,9 +284,9 @@ def occupancy_series(establishment: Establishment, unit: Service, *, days: int =
             if bed_id in bed_ids:
                 state[bed_id] = _effect(m, bed_id)[0]
     window = list(
-        Movement.objects.filter(establishment=establishment, occurred_at__gt=start, occurred_at__lte=now)
-        .filter(bed_id__in=bed_ids)
-        .union(Movement.objects.filter(occurred_at__gt=start, occurred_at__lte=now, to_bed_id__in=bed_ids))
+        Movement.objects.filter(establishment=establishment, occurred_at__gt=start, occurred_at__lte=now).filter(
+            Q(bed_id__in=bed_ids) | Q(to_bed_id__in=bed_ids)
+        )
     )
     window.sort(key=lambda m: (m.occurred_at, m.pk))
     points, i = [], 0
