@@ -319,14 +319,14 @@ def units(request: HttpRequest, establishment_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def unit_history(request: HttpRequest, establishment_id: int, unit_id: int) -> HttpResponse:
-    """A unit's movements (latest first) and its occupancy over the last seven days (an SVG drawn here)."""
+    """A unit's movements (latest first) and its occupancy over the last three days (an SVG drawn here)."""
     establishment, membership = get_establishment_for_user(request.user, establishment_id, access.READ)
     unit = object_of(establishment, selectors.units_of(establishment), unit_id)
     with_patients = membership.has(access.PATIENT)
     movements = selectors.unit_history(establishment, unit)
     if with_patients:
         _log(request, establishment, "historique d'unité", sum(1 for m in movements if m.patient_id), detail=unit.name)
-    points = selectors.occupancy_series(establishment, unit, days=7, step_hours=3)
+    points = selectors.occupancy_series(establishment, unit, days=3, step_hours=1)
     context = {
         "establishment": establishment,
         "membership": membership,
