@@ -3,7 +3,7 @@
 Builds the demo hospital (beds.demo: ~690 beds in 18 units) and simulates --movements movements
 (50,000 by default, ~85 % occupancy throughout), then measures, through Django's test client:
 the map page for a member who sees patients (and is logged) and for one who does not, the "nothing
-new" poll, the beds API, and the census at a past time (now, and 30 days ago). Prints the median and
+new" poll, the beds API, and the census at a past time (now, and 20 hours ago). Prints the median and
 p95 server time per request and the queries per request, next to those of a hospital with a short
 history: the map must not cost more queries as history grows.
 
@@ -94,14 +94,14 @@ def run(establishment, users, requests: int) -> dict:
     director.force_login(users["directeur"])
     scribe.force_login(users["secretaire"])
     version = live.version(establishment, ["beds"])
-    past = (timezone.now() - timezone.timedelta(days=30)).isoformat()
+    past = (timezone.now() - timezone.timedelta(hours=20)).isoformat()
     figures = {
         "map, with patients (logged)": measure(director, base, requests),
         "map, statuses only": measure(scribe, base, requests),
         "map poll, nothing new (204)": measure(director, base, requests, data={"v": version}, HTTP_HX_REQUEST="true"),
         "API beds, with patients": measure(director, api + "beds/", requests),
         "API census now": measure(director, api + "census/", requests),
-        "API census 30 days ago": measure(scribe, api + "census/", requests, data={"at": past}),
+        "API census 20 hours ago": measure(scribe, api + "census/", requests, data={"at": past}),
         "census page (now vs the day before)": measure(scribe, base + "recensement/", requests),
     }
     for label, values in figures.items():
