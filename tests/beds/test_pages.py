@@ -13,7 +13,7 @@ from beds.models import AccessLog, BedStatus, Movement, PendingSlip
 from crisis import live, plugins
 from crisis.plugins import Scope
 
-from .conftest import admit
+from .conftest import admit, ago
 
 
 def url(name, establishment, *args):
@@ -229,3 +229,33 @@ def test_the_crisis_dashboard_shows_the_card_and_follows_the_establishment_s_top
     before = live.version(crisis, ["beds"])
     admit(crisis.establishment, director, ward[0])
     assert int(live.version(crisis, ["beds"])) > int(before)
+
+
+def test_the_map_costs_the_same_queries_whatever_the_history_and_escapes_labels(client, establishment, director, ward):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beds import services
+    from beds.models import Bed
+
+    Bed.objects.filter(pk=ward[2].pk).update(label="<b>CAR</b>")
+    client.force_login(director)
+    client.get(url("map", establishment))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("map", establishment)).status_code == 200
+        return len(captured)
+
+    admit(establishment, director, ward[0], n=1, minutes=600)
+    few = queries()
+    for minutes in range(590, 300, -20):  # the bed blocked and back in service, over and over
+        services.movement_record(
+            establishment=establishment, by=director, kind="blocage", bed=ward[1], occurred_at=ago(minutes)
+        )
+        services.movement_record(
+            establishment=establishment, by=director, kind="deblocage", bed=ward[1], occurred_at=ago(minutes - 5)
+        )
+    assert Movement.objects.count() > 25 and queries() == few
+    page = client.get(url("map", establishment)).content.decode()
+    assert "&lt;b&gt;CAR&lt;/b&gt;" in page and "<b>CAR</b>" not in page
