@@ -50,8 +50,8 @@ def hospital(name: str, movements: int):
         users[role] = user
     units = demo._units(establishment)
     beds = demo._beds(establishment, units)
-    # About 1.6 movements per event: the days that give the wanted count at one event every 1–3 minutes.
-    days = max(movements / 1.6 * 2 / 1440, 0.05)
+    # About 1.5 movements per event: the days that give the wanted count at one event every 1–3 minutes.
+    days = max(movements / 1.5 * 2 / 1440, 0.05)
     started = time.perf_counter()
     made = demo._history(establishment, beds, units, users["directeur"], random.Random(7), days=days, step=(1, 3))
     print(
