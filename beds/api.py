@@ -105,8 +105,8 @@ class UnitListView(_BedsView):
     capabilities = {"GET": access.READ}
 
     def get(self, request: Request, establishment_id: int) -> Response:
-        maps, _hospital = selectors.current_map(self.establishment, with_patients=False)
-        return Response([{"id": m.unit.pk, "name": m.unit.name, **_totals(m.totals)} for m in maps])
+        units, _hospital = selectors.unit_totals(self.establishment)
+        return Response([{"id": unit.pk, "name": unit.name, **_totals(totals)} for unit, totals in units])
 
 
 class BedListView(_BedsView):

@@ -11,10 +11,10 @@ from .models import TOPIC
 
 def occupancy(target, user) -> dict:
     establishment = target.establishment if isinstance(target, Crisis) else target
-    maps, hospital = selectors.current_map(establishment, with_patients=False)
+    units, hospital = selectors.unit_totals(establishment)
     return {
         "establishment": establishment,
-        "units": [(m.unit, m.totals) for m in maps],
+        "units": units,
         "hospital": hospital,
         "pending": selectors.pending_slips(establishment).count(),
         "can_type": Membership(role=_role(establishment, user), is_active=True).has(access.WRITE),

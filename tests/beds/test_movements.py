@@ -247,3 +247,12 @@ def test_two_slips_typed_at_once_cannot_both_admit_into_one_bed(establishment, d
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "refused"] and Movement.objects.count() == 1
+
+
+def test_the_units_totals_counted_by_the_database_are_the_map_s(establishment, director, ward):
+    _history(establishment, director, ward)
+    Bed.objects.filter(pk=ward[2].pk).update(is_closed=True)
+    maps, hospital = selectors.current_map(establishment, with_patients=False)
+    units, counted = selectors.unit_totals(establishment)
+    assert [(m.unit, vars(m.totals)) for m in maps] == [(u, vars(t)) for u, t in units]
+    assert vars(hospital) == vars(counted) and counted.closed == 1
