@@ -201,3 +201,26 @@ def test_the_census_and_the_blank_slips_print(
         assert job.status == PrintJob.Status.DONE, job.error
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(job.file.read())).pages)
         assert expected in text
+
+
+def test_the_import_takes_a_file_field_too_and_refuses_an_empty_request(establishment, director, ward):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = path(establishment, "census/import/") + "?dry_run=1"
+    upload = SimpleUploadedFile("r.csv", b"lit,ipp,initiales,annee_naissance,sexe\nCAR-101A,IPP1,AB,1950,F\n")
+    response = api(director).post(url, {"file": upload}, format="multipart")
+    assert response.status_code == 200 and response.json()["would_create"] == 1
+    assert api(director).post(url, {}, format="multipart").json() == {
+        "file": ["Envoyez le CSV en corps (text/csv) ou dans le champ « file »."]
+    }
+    assert not Movement.objects.exists()
+
+
+def test_every_answer_with_patient_references_is_logged_and_none_without(establishment, director, scribe, occupied):
+    for tail in ("beds/", "movements/", "census/"):
+        api(scribe).get(path(establishment, tail))
+    assert not AccessLog.objects.exists()
+    for tail in ("beds/", "movements/", "census/"):
+        api(director).get(path(establishment, tail))
+    assert sorted(AccessLog.objects.values_list("what", flat=True)) == ["api lits", "api mouvements", "api recensement"]
+    assert set(AccessLog.objects.values_list("user", flat=True)) == {director.pk}
