@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
@@ -21,7 +22,7 @@ from web.pagination import Pagination
 
 from . import permissions as access
 from . import selectors, services
-from .models import Bed, Movement
+from .models import Bed, BedStatus, Movement
 
 
 class PatientSerializer(serializers.Serializer):
@@ -41,6 +42,89 @@ class MovementInput(serializers.Serializer):
     slip_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     expected_discharge = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+# --- what the API answers, described for the schema (the views build plain dicts, for speed) ---------
+
+
+class TotalsSerializer(serializers.Serializer):
+    capacity = serializers.IntegerField(help_text=gettext_lazy("lits ouverts (hors lits fermés)"))
+    occupied = serializers.IntegerField()
+    free = serializers.IntegerField()
+    blocked = serializers.IntegerField(help_text=gettext_lazy("bloqués ou en nettoyage"))
+    rate = serializers.FloatField(help_text=gettext_lazy("occupés / capacité, en pourcentage"))
+
+
+class UnitSerializer(TotalsSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class BedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    unit = serializers.IntegerField()
+    room = serializers.CharField()
+    # Plain text, not an enum: the schema's enum names would collide with the movement's "kind".
+    kind = serializers.CharField(help_text=", ".join(Bed.Kind.values))
+    status = serializers.ChoiceField(choices=BedStatus.choices)
+    row = serializers.IntegerField()
+    col = serializers.IntegerField()
+    patient = PatientSerializer(
+        required=False, allow_null=True, help_text=gettext_lazy("seulement avec « voir les données des patients »")
+    )
+
+
+class MovementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Movement.Kind.choices)
+    bed = serializers.IntegerField()
+    to_bed = serializers.IntegerField(allow_null=True)
+    occurred_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    source = serializers.ChoiceField(choices=Movement.Source.choices)
+    slip_number = serializers.CharField()
+    expected_discharge = serializers.DateField(allow_null=True)
+    patient = PatientSerializer(required=False, allow_null=True)
+
+
+class CensusUnitSerializer(UnitSerializer):
+    entries = serializers.IntegerField()
+    exits = serializers.IntegerField()
+    transfers = serializers.IntegerField()
+    previous = TotalsSerializer(allow_null=True)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    entries = serializers.IntegerField()
+    exits = serializers.IntegerField()
+    transfers = serializers.IntegerField()
+
+
+class CensusSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    previous_at = serializers.DateTimeField()
+    totals = TotalsSerializer()
+    previous_totals = TotalsSerializer()
+    comparison = ComparisonSerializer()
+    units = CensusUnitSerializer(many=True)
+    beds = BedSerializer(many=True)
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    errors = ImportErrorSerializer(many=True)
+    would_create = serializers.IntegerField()
+    created = serializers.IntegerField(required=False)
+
+
+class ImportFileSerializer(serializers.Serializer):
+    file = serializers.FileField()
 
 
 def _patient(p) -> dict | None:
@@ -103,7 +187,9 @@ class UnitListView(_BedsView):
     """Each care unit: capacity (open beds), occupied, free, blocked (or being cleaned), rate in %."""
 
     capabilities = {"GET": access.READ}
+    serializer_class = UnitSerializer
 
+    @extend_schema(responses=UnitSerializer(many=True))
     def get(self, request: Request, establishment_id: int) -> Response:
         units, _hospital = selectors.unit_totals(self.establishment)
         return Response([{"id": unit.pk, "name": unit.name, **_totals(totals)} for unit, totals in units])
@@ -113,7 +199,9 @@ class BedListView(_BedsView):
     """Every bed, its status (libre, occupe, bloque, nettoyage, ferme) and place on its unit's grid."""
 
     capabilities = {"GET": access.READ}
+    serializer_class = BedSerializer
 
+    @extend_schema(responses=BedSerializer(many=True))
     def get(self, request: Request, establishment_id: int) -> Response:
         with_patients = self.with_patients
         maps, _hospital = selectors.current_map(self.establishment, with_patients=with_patients)
@@ -127,7 +215,9 @@ class MovementListView(_BedsView):
 
     capabilities = {"GET": access.READ, "POST": access.WRITE}
     pagination_class = Pagination
+    serializer_class = MovementSerializer
 
+    @extend_schema(responses=MovementSerializer(many=True))
     def get(self, request: Request, establishment_id: int) -> Response:
         movements = Movement.objects.filter(establishment=self.establishment).order_by("-occurred_at", "-pk")
         if self.with_patients:
@@ -137,7 +227,7 @@ class MovementListView(_BedsView):
         self.log("api mouvements", sum(1 for r in rows if r.get("patient")))
         return self.get_paginated_response(rows)
 
-    @extend_schema(request=MovementInput)
+    @extend_schema(request=MovementInput, responses={201: MovementSerializer})
     def post(self, request: Request, establishment_id: int) -> Response:
         data = validated(MovementInput, request.data)
         data["bed"] = self.referenced(Bed, data["bed"], "bed")
@@ -190,8 +280,9 @@ class CensusView(_BedsView):
     """The map at `at` (ISO; now by default) with totals, compared with the census 24 hours before."""
 
     capabilities = {"GET": access.READ}
+    serializer_class = CensusSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("at", str, description="ISO 8601")])
+    @extend_schema(parameters=[OpenApiParameter("at", str, description="ISO 8601")], responses=CensusSerializer)
     def get(self, request: Request, establishment_id: int) -> Response:
         query = CensusQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -216,7 +307,13 @@ class CensusImportView(_BedsView):
 
     capabilities = {"POST": access.WRITE}
     parser_classes = [CsvParser, MultiPartParser, FormParser]
+    serializer_class = ImportResultSerializer
 
+    @extend_schema(
+        request={"text/csv": OpenApiTypes.STR, "multipart/form-data": ImportFileSerializer},
+        parameters=[OpenApiParameter("dry_run", bool, description="1: check every line, write nothing")],
+        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+    )
     def post(self, request: Request, establishment_id: int) -> Response:
         text = _csv_text(request)
         dry_run = request.query_params.get("dry_run") in ("1", "true", "oui")
