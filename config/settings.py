@@ -371,6 +371,7 @@ SPECTACULAR_SETTINGS = {
         "JournalKindEnum": "crisis.models.JournalEntry.Kind",
         "RidaKindEnum": "crisis.models.RidaLine.Kind",
         "MeetingKindEnum": "crisis.models.Meeting.Kind",
+        "MovementKindEnum": "beds.models.Movement.Kind",
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
