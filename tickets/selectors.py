@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from crisis.models import Crisis, Establishment
+from crisis.models import Crisis
 
 from .models import Alert, Ticket
 
