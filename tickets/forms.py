@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from continuity.models import Application
 from crisis.models import Establishment, Membership, Service
 from web.forms import DATETIME_INPUT_FORMATS, DATETIME_LOCAL, BoundedDateTimeField, Unsuffixed
 
@@ -108,7 +109,15 @@ class TriageForm(Unsuffixed, forms.Form):
     category = forms.ChoiceField(label=_("Catégorie"), choices=Ticket.Category.choices)
     track = forms.ChoiceField(label=_("Filière"), choices=Ticket.Track.choices)
     service = forms.ModelChoiceField(label=_("Service, unité"), queryset=Service.objects.none(), required=False)
-    application_name = forms.CharField(label=_("Application concernée"), max_length=120, required=False)
+    application = forms.ModelChoiceField(
+        label=_("Application (cartographie)"), queryset=Application.objects.none(), required=False
+    )
+    application_name = forms.CharField(
+        label=_("Application (texte libre)"),
+        max_length=120,
+        required=False,
+        help_text=_("Pour une application absente de la cartographie."),
+    )
     patient_safety = forms.BooleanField(label=_("Impact sur la sécurité des patients"), required=False)
     assigned_to = MemberChoiceField(label=_("Attribué à"), queryset=get_user_model().objects.none(), required=False)
     assigned_team = forms.CharField(label=_("Équipe"), max_length=120, required=False)
@@ -119,6 +128,7 @@ class TriageForm(Unsuffixed, forms.Form):
     def __init__(self, *args, establishment: Establishment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = _services(establishment)
+        self.fields["application"].queryset = Application.objects.filter(establishment=establishment)
         self.fields["assigned_to"].queryset = _members(establishment)
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from continuity.models import Application
 from crisis.models import Crisis, Establishment, JournalEntry, RidaLine, Service
 
 TOPIC = "tickets"  # the triage board, the card, the agenda's section
@@ -81,6 +82,7 @@ class Ticket(models.Model):
         "reporter_phone",
         "service",
         "category",
+        "application",
         "application_name",
         "description",
         "patient_safety",
@@ -105,7 +107,15 @@ class Ticket(models.Model):
         Service, verbose_name=_("service ou unité"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     category = models.CharField(_("catégorie"), max_length=24, choices=Category.choices, default=Category.AUTRE)
-    # Free text for an application not on the map (or before the map exists).
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application (cartographie)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Free text for an application not on the map (a free text naming one of the map links it).
     application_name = models.CharField(_("application concernée"), max_length=120, blank=True)
     description = models.TextField(_("description"))
     patient_safety = models.BooleanField(_("impact sur la sécurité des patients"), default=False)
@@ -158,7 +168,8 @@ class Ticket(models.Model):
 
     @property
     def application_label(self) -> str:
-        return self.application_name
+        """The application as people name it: the map's name when linked, else the free text."""
+        return self.application.name if self.application_id else self.application_name
 
     @property
     def is_open(self) -> bool:

@@ -18,7 +18,7 @@ FILTERS = ("status", "priority", "category", "service", "track", "patient_safety
 
 def tickets_of(establishment_id: int, crisis: Crisis | None = None) -> QuerySet:
     tickets = Ticket.objects.filter(establishment_id=establishment_id).select_related(
-        "service", "assigned_to", "merged_into", "rida_line"
+        "service", "application", "assigned_to", "merged_into", "rida_line"
     )
     if crisis is not None:
         tickets = tickets.filter(crisis=crisis)
@@ -36,7 +36,7 @@ def filtered(tickets: QuerySet, filters: dict) -> QuerySet:
         tickets = tickets.filter(patient_safety=filters["patient_safety"])
     if q := (filters.get("q") or "").strip():
         words = Q()
-        for name in ("description", "reporter_name", "reporter_service", "application_name"):
+        for name in ("description", "reporter_name", "reporter_service", "application_name", "application__name"):
             words |= Q(**{f"{name}__icontains": q})
         if q.upper().startswith("T-") and q[2:].isdigit():
             words |= Q(seq=int(q[2:]))
@@ -87,13 +87,13 @@ def top_incidents(crisis: Crisis, *, hours: int = 72, now: datetime | None = Non
     tickets = (
         Ticket.objects.filter(crisis=crisis, created_at__gte=since)
         .exclude(status=Ticket.Status.REJETE)
-        .select_related("service")
+        .select_related("service", "application")
         .order_by("priority", "created_at", "pk")
     )
     groups: dict[tuple[str, str], dict] = {}
     for ticket in tickets:
         application = ticket.application_label.strip()
-        key = (ticket.category, application.casefold())
+        key = (ticket.category, application.casefold())  # the map's name, or the same words typed freely
         group = groups.get(key)
         if group is None:
             group = groups[key] = {

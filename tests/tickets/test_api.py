@@ -201,7 +201,14 @@ def test_list_patch_and_report(source, establishment, dsi, observer, outsider):
     assert api_for(dsi).patch(f"{base}{alert_id}/", {"status": "nouvelle"}, format="json").status_code == 400
     report = api_for(dsi).get(f"{base}report/", {"month": "2026-12"}).json()
     assert report["received"] == 1 and report["by_severity"]["critique"] == 1
-    assert set(report) >= {"received", "resolved", "false_positives", "by_severity", "by_host", "median_minutes_to_resolve"}
+    assert set(report) >= {
+        "received",
+        "resolved",
+        "false_positives",
+        "by_severity",
+        "by_host",
+        "median_minutes_to_resolve",
+    }
     assert api_for(dsi).get(f"{base}report/", {"month": "2026-13"}).status_code == 400
 
 
@@ -226,3 +233,15 @@ def test_concurrent_pushes_of_one_alert_leave_one_row(establishment):
         thread.join()
     assert sorted(codes) == [200] * 5 + [201]
     assert Alert.objects.count() == 1
+
+
+def test_application_by_id_of_the_map_or_free_text(crisis, establishment, other_establishment, nurse):
+    from continuity.models import Application
+
+    dpi = Application.objects.create(establishment=establishment, name="DPI")
+    pacs = Application.objects.create(establishment=other_establishment, name="PACS")
+    body = {"reporter_name": "Inès", "description": "Lenteur", "application_id": dpi.pk}
+    created = api_for(nurse).post(tickets_url(crisis), body, format="json").json()
+    assert created["application"] == "DPI" and created["application_id"] == dpi.pk
+    refused = api_for(nurse).post(tickets_url(crisis), body | {"application_id": pacs.pk}, format="json")
+    assert refused.status_code == 400 and "application_id" in refused.json()

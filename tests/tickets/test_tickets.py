@@ -143,3 +143,25 @@ def test_the_card_counts_open_tickets_by_priority(crisis, establishment, ticket,
     summary = selectors.card_summary(establishment.pk, crisis)
     assert summary["total"] == 2 and dict(summary["by_priority"])[1] == 1 and summary["safety"] == 1
     assert summary["oldest_p1"].priority == 1
+
+
+def test_free_text_naming_an_application_of_the_map_links_it(crisis, establishment, nurse, dsi):
+    from continuity.models import Application
+
+    dpi = Application.objects.create(establishment=establishment, name="DPI")
+    linked = file(establishment, nurse, application_name="dpi")
+    unknown = file(establishment, nurse, application_name="Logiciel de la cuisine")
+    assert linked.application == dpi and linked.application_label == "DPI"
+    assert unknown.application is None and unknown.application_label == "Logiciel de la cuisine"
+    services.ticket_update(ticket=unknown, by=dsi, application=dpi)
+    unknown.refresh_from_db()
+    assert unknown.application == dpi
+
+
+def test_an_application_of_another_establishment_is_refused(establishment, other_establishment, nurse):
+    from continuity.models import Application
+
+    elsewhere = Application.objects.create(establishment=other_establishment, name="PACS")
+    with pytest.raises(ValidationError) as refused:
+        file(establishment, nurse, application=elsewhere)
+    assert "application" in refused.value.message_dict

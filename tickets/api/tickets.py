@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from continuity.models import Application
 from crisis.api import CrisisScopedView
 from crisis.api.base import _member
 from crisis.models import Service
@@ -36,6 +37,7 @@ class TicketSerializer(ModelSerializer):
             "service",
             "category",
             "application",
+            "application_id",
             "description",
             "patient_safety",
             "priority",
@@ -79,6 +81,7 @@ class TicketCreateSerializer(serializers.Serializer):
     service = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
     category = serializers.ChoiceField(choices=Ticket.Category.choices, default=Ticket.Category.AUTRE)
     application = api_fields.CharField(max_length=120, required=False, allow_blank=True, default="")
+    application_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
     description = api_fields.CharField(max_length=5000)
     patient_safety = serializers.BooleanField(default=False)
     priority = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
@@ -92,6 +95,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     service = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
     category = serializers.ChoiceField(choices=Ticket.Category.choices, required=False)
     application = api_fields.CharField(max_length=120, required=False, allow_blank=True)
+    application_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
     description = api_fields.CharField(max_length=5000, required=False)
     patient_safety = serializers.BooleanField(required=False)
     priority = serializers.IntegerField(min_value=1, max_value=4, required=False)
@@ -125,6 +129,10 @@ class TopIncidentSerializer(serializers.Serializer):
 
 
 class TicketScopedView(CrisisScopedView):
+    def _application(self, application_id: int | None) -> Application | None:
+        """The map's application a body names by id (of this crisis's establishment), else a 400."""
+        return self.referenced(Application, application_id, "application_id")
+
     def _tickets(self):
         return selectors.tickets_of(self.crisis.establishment_id, self.crisis).prefetch_related("merged")
 
@@ -152,6 +160,7 @@ class TicketListView(TicketScopedView):
         if self.crisis.closed_at is not None:
             raise ValidationError({"crisis": _("La crise est close : les signalements vont à l'établissement.")})
         data["service"] = self.referenced(Service, data.get("service"), "service")
+        data["application"] = self._application(data.pop("application_id", None))
         data["application_name"] = data.pop("application")
         ticket = services.ticket_create(
             establishment=self.crisis.establishment, crisis=self.crisis, by=request.user, **data
@@ -180,6 +189,8 @@ class TicketView(TicketScopedView):
             data["assigned_to"] = _member(self.crisis, data["assigned_to"], "assigned_to")
         if "application" in data:
             data["application_name"] = data.pop("application")
+        if "application_id" in data:
+            data["application"] = self._application(data.pop("application_id"))
         services.ticket_update(ticket=ticket, by=request.user, **data)
         return Response(TicketSerializer(self._ticket(ticket_id)).data)
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuity.models import Application
 from crisis.models import Crisis, Establishment, Membership, RidaLine, Service
 from crisis.services.records import record_create, record_update
 from crisis.services.rida import rida_create
@@ -38,6 +39,7 @@ CREATED_FIELDS = (
     "channel",
     "service",
     "category",
+    "application",
     "application_name",
     "description",
     "patient_safety",
@@ -105,6 +107,14 @@ def _validate(ticket: Ticket) -> None:
         raise ValidationError(errors)
 
 
+def application_named(establishment_id: int, name: str) -> Application | None:
+    """The map's application this free text names (its exact name, case aside), if any."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return Application.objects.filter(establishment_id=establishment_id, name__iexact=name).first()
+
+
 def _strip(values: dict) -> dict:
     return {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
 
@@ -120,6 +130,7 @@ def ticket_create(
     channel: str = Ticket.Channel.FORMULAIRE,
     service: Service | None = None,
     category: str = Ticket.Category.AUTRE,
+    application: Application | None = None,
     application_name: str = "",
     patient_safety: bool = False,
     priority: int | None = None,
@@ -143,6 +154,7 @@ def ticket_create(
         channel=channel,
         service=service,
         category=category,
+        application=application or application_named(establishment.pk, application_name),
         patient_safety=bool(patient_safety),
         priority=priority or DEFAULT_PRIORITY[bool(patient_safety)],
         track=track,
@@ -196,6 +208,8 @@ def ticket_update(*, ticket: Ticket, by, source: str = "", **changes) -> list:
     if unknown:
         raise ValidationError({name: _("Ce champ ne se modifie pas ici.") for name in sorted(unknown)})
     changes = _strip(changes)
+    if "application_name" in changes and "application" not in changes and ticket.application_id is None:
+        changes["application"] = application_named(ticket.establishment_id, changes["application_name"])
     if ticket.merged_into_id is not None and set(changes) - {"answer"}:
         raise ValidationError({"status": _("Ce ticket est fusionné dans un autre : traitez celui-ci.")})
     with transaction.atomic():
