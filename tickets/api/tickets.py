@@ -160,8 +160,8 @@ class TicketListView(TicketScopedView):
         if self.crisis.closed_at is not None:
             raise ValidationError({"crisis": _("La crise est close : les signalements vont à l'établissement.")})
         data["service"] = self.referenced(Service, data.get("service"), "service")
-        data["application"] = self._application(data.pop("application_id", None))
         data["application_name"] = data.pop("application")
+        data["application"] = self._application(data.pop("application_id", None))
         ticket = services.ticket_create(
             establishment=self.crisis.establishment, crisis=self.crisis, by=request.user, **data
         )
