@@ -85,12 +85,18 @@ def _validate(ticket: Ticket) -> None:
         ).exists()
     ):
         errors["assigned_to"] = _("Cette personne n'est pas membre de l'établissement.")
+    if (
+        ticket.application_id is not None
+        and not Application.objects.filter(pk=ticket.application_id, establishment_id=ticket.establishment_id).exists()
+    ):
+        errors["application"] = _("Cette application n'est pas sur la cartographie de cet établissement.")
     try:
         ticket.full_clean(
             exclude=[
                 "establishment",
                 "crisis",
                 "service",
+                "application",
                 "assigned_to",
                 "merged_into",
                 "rida_line",
