@@ -45,7 +45,7 @@ def alerts(request: HttpRequest, establishment_id: int) -> HttpResponse:
         "filters": filters,
         "can_triage": membership.has(access.ALERTS_TRIAGE),
         "live_version": version,
-        "poll_url": f"{request.path}?{query.urlencode() + '&' if query else ''}{web_live.PARAM}={version}",
+        "poll_url": f"{request.path}?{web_live.PARAM}={version}{'&' + query.urlencode() if query else ''}",
         "back": request.get_full_path(),
         "month": timezone.localtime().strftime("%Y-%m"),
     }

@@ -130,7 +130,7 @@ def _board(request: HttpRequest, establishment, membership, crisis, status: int 
         "can_triage": can_triage,
         "members": list(_members(establishment)) if can_triage else [],
         "live_version": version,
-        "poll_url": f"{request.path}?{query.urlencode() + '&' if query else ''}{web_live.PARAM}={version}",
+        "poll_url": f"{request.path}?{web_live.PARAM}={version}{'&' + query.urlencode() if query else ''}",
         "back": request.get_full_path(),
     }
     template = "tickets/board.html"
