@@ -161,7 +161,9 @@ class MergeForm(Unsuffixed, forms.Form):
 
 
 class BoardFilterForm(Unsuffixed, forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label="—"
+    )
     category = forms.ChoiceField(label=_("Catégorie"), choices=[("", "—"), *Ticket.Category.choices], required=False)
     priority = forms.TypedChoiceField(
         label=_("Priorité"), choices=[("", "—"), *Ticket.Priority.choices], coerce=int, empty_value=None, required=False

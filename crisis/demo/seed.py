@@ -70,7 +70,6 @@ def seed_demo(*, password: str) -> dict:
             for username, role, first, last, position in DEMO_PEOPLE
         }
         _admin(password)
-    _seed_other_apps(establishment, users)
     created = []
     now = timezone.now()
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_PAST_TITLE).exists():
@@ -90,6 +89,7 @@ def seed_demo(*, password: str) -> dict:
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)
+    _seed_other_apps(establishment, users)  # after the crises: an app's demo may fill tonight's (tickets)
     return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE] + [DEMO_ADMIN], "created": created}
 
 

@@ -10,8 +10,8 @@ from crisis.models import Service
 from tickets import services
 from tickets.models import Alert, Ticket
 
-from .test_api import ALERT
 from .conftest import source_client
+from .test_api import ALERT
 
 pytestmark = pytest.mark.django_db
 
