@@ -238,4 +238,4 @@ def test_a_critical_alert_shows_on_every_page_of_the_rssi_until_taken(client, es
     client.force_login(rssi)
     alert = Alert.objects.get(external_id="EDR-1")
     services.alert_update(alert=alert, by=rssi, status="en_analyse")
-    assert "Chiffrement massif" not in client.get(banner).content.decode()
+    assert "Chiffrement massif" not in client.get(banner, HTTP_HX_REQUEST="true").content.decode()

@@ -135,7 +135,10 @@ def alert_report(request: HttpRequest, establishment_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def banner(request: HttpRequest) -> HttpResponse:
-    """The banner's poll (every page of the RSSI and DSI): 204 after one query when no alert moved."""
+    """The banner's poll (every page of the RSSI and DSI): 204 after one query when no alert moved.
+    Only htmx polls here; a page shows its banner when it renders (crisis.plugins.banner)."""
+    if not request.htmx:
+        return HttpResponse(status=204)
     if web_live.is_poll(request) and (
         unchanged := web_live.nothing_new(request, selectors.banner_version(request.user))
     ):
@@ -153,4 +156,6 @@ def banner_context(request: HttpRequest) -> dict | None:
         return None
     version = selectors.banner_version(request.user)
     count, shown = selectors.banner_alerts(establishment_ids)
-    return {"version": version, "count": count, "alerts": shown, "back": request.get_full_path()}
+    # "Je la prends" comes back to the page the banner is on (its poll's own URL is not a page).
+    back = (request.htmx.current_url_abs_path if request.htmx else None) or request.get_full_path()
+    return {"version": version, "count": count, "alerts": shown, "back": back}
