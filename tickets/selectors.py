@@ -49,26 +49,36 @@ class Column:
     status: str
     label: str
     tickets: list = field(default_factory=list)
+    count: int = 0
 
     @property
-    def count(self) -> int:
-        return len(self.tickets)
+    def more(self) -> int:
+        return self.count - len(self.tickets)
 
 
-def board(tickets: QuerySet, *, closed_days: int = 3) -> list[Column]:
-    """Columns by status, the oldest P1 on top of each (priority, then age). Merged duplicates
+COLUMN_SIZE = 60  # cards shown per column; the count says how many there are
+
+
+def board(tickets: QuerySet, *, closed_days: int = 3, size: int = COLUMN_SIZE) -> list[Column]:
+    """Columns by status, the oldest P1 on top of each (priority, then age), each cut at `size` cards
+    (one count query and one query per column, whatever the number of tickets). Merged duplicates
     stay off the board (their survivor carries them); closed and rejected ones of the last days only."""
     since = timezone.now() - timedelta(days=closed_days)
-    rows = (
-        tickets.filter(merged_into__isnull=True)
-        .filter(Q(status__in=Ticket.OPEN_STATUSES + (Ticket.Status.RESOLU,)) | Q(updated_at__gte=since))
-        .annotate(duplicates=Count("merged"))
-        .order_by("priority", "created_at", "pk")
+    shown = tickets.filter(merged_into__isnull=True).filter(
+        Q(status__in=Ticket.OPEN_STATUSES + (Ticket.Status.RESOLU,)) | Q(updated_at__gte=since)
     )
-    columns = {status: Column(status, label) for status, label in Ticket.Status.choices}
-    for ticket in rows:
-        columns[ticket.status].tickets.append(ticket)
-    return list(columns.values())
+    counts = dict(shown.order_by().values_list("status").annotate(n=Count("pk")))
+    columns = []
+    for status, label in Ticket.Status.choices:
+        column = Column(status, label, count=counts.get(status, 0))
+        if column.count:
+            column.tickets = list(
+                shown.filter(status=status)
+                .annotate(duplicates=Count("merged"))
+                .order_by("priority", "created_at", "pk")[:size]
+            )
+        columns.append(column)
+    return columns
 
 
 def reporters_of(ticket: Ticket) -> list[Ticket]:
