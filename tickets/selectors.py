@@ -56,7 +56,7 @@ class Column:
         return self.count - len(self.tickets)
 
 
-COLUMN_SIZE = 60  # cards shown per column; the count says how many there are
+COLUMN_SIZE = 40  # cards shown per column; the count says how many there are
 
 
 def board(tickets: QuerySet, *, closed_days: int = 3, size: int = COLUMN_SIZE) -> list[Column]:
@@ -98,6 +98,7 @@ def top_incidents(crisis: Crisis, *, hours: int = 72, now: datetime | None = Non
         Ticket.objects.filter(crisis=crisis, created_at__gte=since)
         .exclude(status=Ticket.Status.REJETE)
         .select_related("service", "application")
+        .prefetch_related("merged")
         .order_by("priority", "created_at", "pk")
     )
     groups: dict[tuple[str, str], dict] = {}
