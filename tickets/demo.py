@@ -1,4 +1,5 @@
-"""Demo signalements and SOC/EDR alerts (manage.py seed_demo runs it after the crises are replayed).
+"""Demo signalements and SOC/EDR alerts (manage.py seed_demo calls seed_demo_after_crises once the
+crises are replayed: the tickets belong to tonight's).
 
 About a hundred tickets filed during tonight's crisis, from the 09:00 message to the services until
 now (the hotline is saturated, then closed: the field files online, by phone, on paper), triaged by
@@ -121,7 +122,7 @@ ALERT_TITLES = [
 ]
 
 
-def seed_demo_data(*, establishment, users) -> None:
+def seed_demo_after_crises(*, establishment, users) -> None:
     rng = random.Random(17)
     crisis = Crisis.objects.filter(establishment=establishment, closed_at__isnull=True, is_exercise=False).first()
     if crisis is not None and not Ticket.objects.filter(establishment=establishment).exists():
