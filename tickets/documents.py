@@ -48,6 +48,7 @@ class AlertsMonthlyReport(PrintableDocument):
             data_label=timezone.localtime(generated_at).strftime("%d/%m/%Y %H:%M"),
             report=report,
             chart=report_chart(report),
+            pdf=True,
         )
 
 

@@ -8,7 +8,7 @@ gets the winner's row back.
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -90,14 +90,22 @@ def alert_ingest(
     try:
         with transaction.atomic():
             record_create(instance=alert, by=None, source=source.name, fields=ALERT_FIELDS)
+            _seen(source)
     except IntegrityError:
         # Pushed twice at once: the other push won the unique constraint; its row is the answer.
         known = Alert.objects.filter(source=source, external_id=external_id).first()
         if known is None:
             raise
         return known, False
-    AlertSource.objects.filter(pk=source.pk).update(last_used_at=timezone.now())
     return alert, True
+
+
+def _seen(source: AlertSource) -> None:
+    """When the source last pushed, to the minute: one write a minute at most, in the push's transaction."""
+    now = timezone.now()
+    if source.last_used_at is None or now - source.last_used_at > timedelta(minutes=1):
+        AlertSource.objects.filter(pk=source.pk).update(last_used_at=now)
+        source.last_used_at = now
 
 
 def _derive(by):
