@@ -245,3 +245,37 @@ def test_application_by_id_of_the_map_or_free_text(crisis, establishment, other_
     assert created["application"] == "DPI" and created["application_id"] == dpi.pk
     refused = api_for(nurse).post(tickets_url(crisis), body | {"application_id": pacs.pk}, format="json")
     assert refused.status_code == 400 and "application_id" in refused.json()
+
+
+def test_the_command_prints_the_token_once_and_keeps_its_hash(establishment, capsys):
+    from django.core.management import CommandError, call_command
+
+    from tickets.models import AlertSource
+
+    call_command("create_alert_source", establishment.short_name, "SOC Régional")
+    token = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    source = AlertSource.objects.get()
+    assert token.startswith("soc_") and source.token_hash == services.token_digest(token)
+    assert token not in str(AlertSource.objects.values_list().get())
+    assert source_client(token).post("/api/alerts/", ALERT, format="json").status_code == 201
+    with pytest.raises(CommandError):
+        call_command("create_alert_source", establishment.short_name, "SOC Régional")
+    with pytest.raises(CommandError):
+        call_command("create_alert_source", "NOPE", "EDR")
+
+
+def test_a_source_created_in_the_admin_shows_its_token_once(client, establishment):
+    from django.contrib.auth import get_user_model
+
+    from tickets.models import AlertSource
+
+    admin = get_user_model().objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    answer = client.post(
+        "/admin/tickets/alertsource/add/",
+        {"establishment": establishment.pk, "name": "EDR", "is_active": "on"},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    token = next(str(m) for m in answer.context["messages"]).rsplit(" ", 1)[-1]
+    assert AlertSource.objects.get().token_hash == services.token_digest(token)
