@@ -96,6 +96,7 @@ class PaperSlipForm(SignalementForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].widget.attrs["autofocus"] = True  # the next slip starts at once
+        self.fields["description"].widget.attrs["data-submit-on-enter"] = ""  # Enter saves, Shift+Enter: new line
 
     def ticket_values(self) -> dict:
         data = super().ticket_values()
