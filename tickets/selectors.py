@@ -56,7 +56,7 @@ class Column:
         return self.count - len(self.tickets)
 
 
-COLUMN_SIZE = 40  # cards shown per column; the count says how many there are
+COLUMN_SIZE = 30  # cards shown per column; the count says how many there are
 
 
 def board(tickets: QuerySet, *, closed_days: int = 3, size: int = COLUMN_SIZE) -> list[Column]:
@@ -72,12 +72,17 @@ def board(tickets: QuerySet, *, closed_days: int = 3, size: int = COLUMN_SIZE) -
     for status, label in Ticket.Status.choices:
         column = Column(status, label, count=counts.get(status, 0))
         if column.count:
-            column.tickets = list(
-                shown.filter(status=status)
-                .annotate(duplicates=Count("merged"))
-                .order_by("priority", "created_at", "pk")[:size]
-            )
+            column.tickets = list(shown.filter(status=status).order_by("priority", "created_at", "pk")[:size])
         columns.append(column)
+    cards = [ticket for column in columns for ticket in column.tickets]
+    duplicates = dict(
+        Ticket.objects.filter(merged_into__in=[t.pk for t in cards])
+        .values_list("merged_into")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for ticket in cards:
+        ticket.duplicates = duplicates.get(ticket.pk, 0)
     return columns
 
 
