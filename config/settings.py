@@ -375,6 +375,11 @@ SPECTACULAR_SETTINGS = {
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
+        # Continuity's procedures and applications have a "kind", procedures and statuses a "status".
+        "ProcedureKindEnum": "continuity.models.Procedure.Kind",
+        "ApplicationKindEnum": "continuity.models.Application.Kind",
+        "ProcedureStatusEnum": "continuity.models.Procedure.Status",
+        "ApplicationStatusEnum": "continuity.models.ApplicationStatus.Status",
     },
 }
 

@@ -3,7 +3,7 @@ the 14 reference services (administrative ones included), the first-hours ransom
 re-entry backlog, and tonight's demo crisis with applications down and workarounds.
 
 Discovered by crisis.demo.seed (the core imports no other app); idempotent. The demo crisis is created
-after the apps are seeded: its statuses are set when it appears (or at once, on a second run).
+after the apps are seeded: its statuses are set when it appears.
 """
 
 from datetime import date, timedelta
@@ -261,14 +261,13 @@ def seed_demo_data(*, establishment, users) -> None:
     applications = _applications(establishment, by)
     _procedures(establishment, publisher, applications)
     _reentry(establishment, by)
-    crisis = Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE, closed_at=None).first()
-    if crisis is not None:
-        _crisis_situation(crisis, by)
-        return
 
-    def on_crisis(sender, instance, created, **kwargs):  # tonight's crisis, created after the apps' data
+    # Tonight's crisis is created by crisis.demo.seed after the apps' data: its statuses and
+    # workarounds are set once it is committed. A second seed finds it created and adds nothing
+    # (seeding twice changes nothing); the receiver is replaced, not stacked, by its dispatch_uid.
+    def on_crisis(sender, instance, created, **kwargs):
         if created and instance.title == DEMO_CRISIS_TITLE and instance.establishment_id == establishment.pk:
-            post_save.disconnect(on_crisis, sender=Crisis, dispatch_uid="continuity-demo")
+            post_save.disconnect(sender=Crisis, dispatch_uid="continuity-demo")
             transaction.on_commit(lambda: _crisis_situation(instance, by))
 
     post_save.connect(on_crisis, sender=Crisis, weak=False, dispatch_uid="continuity-demo")

@@ -71,7 +71,7 @@ def _render(document, establishment, title, versions, generated_at, **context) -
 class ServiceForm(forms.Form):
     service = forms.ChoiceField(
         label=gettext_lazy("Service"),
-        error_messages={"invalid_choice": gettext_lazy("Aucune procédure publiée pour ce service.")},
+        error_messages={"invalid_choice": gettext_lazy("Aucune procédure pour ce service.")},
     )
 
 
@@ -139,7 +139,6 @@ class ProcedureDocument(PrintableDocument):
     templates = (TEMPLATE,)
     form_class = ProcedureForm
     required_capability = access.READ
-    printed_from = "continuity:procedures"
 
     def clean_params(self, establishment: Establishment, params: dict) -> dict:
         cleaned = super().clean_params(establishment, params)
@@ -193,7 +192,11 @@ class LibraryDocument(PrintableDocument):
         return Item(self.name, params, self.label(establishment, params), chunks)
 
     def data(self, establishment: Establishment, params: dict):
-        return [console_origin(), _stamps(selectors.published_procedures(establishment))]
+        # A chunk's data is its service's versions: the same as item() computes for it.
+        versions = selectors.published_procedures(establishment)
+        if params.get("service") is not None:
+            versions = versions.filter(procedure__service__name=params["service"])
+        return [console_origin(), _stamps(versions)]
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         versions = selectors.published_procedures(establishment)

@@ -41,6 +41,7 @@ from .models import (
     Application,
     Procedure,
     ReentryKind,
+    Workaround,
 )
 
 MAX_IMPORT_BYTES = 2_000_000
@@ -433,6 +434,15 @@ def workarounds(request: HttpRequest, crisis_id: int) -> HttpResponse:
     capability = access.REPORT if request.method == "POST" else access.READ
     crisis, membership = get_crisis_for_user(request.user, crisis_id, capability)
     form = None
+    if request.method == "POST" and "end" in request.POST:
+        try:
+            ended = object_of(crisis, Workaround, int(request.POST["end"]))
+        except ValueError:
+            raise Http404 from None
+        if ended.until is None:
+            services.workaround_update(workaround=ended, by=request.user, until=timezone.now())
+            messages.success(request, _("Contournement terminé."))
+        return redirect("continuity:workarounds", crisis.pk)
     if request.method == "POST":
         form = WorkaroundForm(request.POST, establishment=crisis.establishment, prefix="wa")
         if form.is_valid():
@@ -449,6 +459,7 @@ def workarounds(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "establishment": crisis.establishment,
         "membership": membership,
         "workarounds": list(selectors.workarounds_of(crisis)),
+        "can_end": membership.has(access.REPORT) and crisis.is_open,
         "form": (form or WorkaroundForm(establishment=crisis.establishment, prefix="wa"))
         if membership.has(access.REPORT) and crisis.is_open
         else None,

@@ -37,6 +37,16 @@ def carry_procedures_over(apps, schema_editor):
         )
 
 
+def legacy_bed_index_name(apps, schema_editor):
+    """Backwards only, after 0006 recreated the bed table: give its unit index the name 0003 left it, so
+    unapplying 0003 (which renames that column and adds a new unit_id) does not meet a second index of
+    the same name on PostgreSQL (SQLite rebuilds the table instead)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            'ALTER INDEX IF EXISTS "continuity_bed_unit_id_b9339061" RENAME TO "continuity_bed_service_unit_legacy"'
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -182,4 +192,5 @@ class Migration(migrations.Migration):
         migrations.DeleteModel(
             name='DegradedProcedure',
         ),
+        migrations.RunPython(migrations.RunPython.noop, legacy_bed_index_name),
     ]

@@ -54,6 +54,10 @@ def test_the_library_is_one_chunk_per_service_and_one_change_moves_one_chunk(est
     document = registry.get("procedure_library")
     before = document.item(establishment, {})
     assert [c.params for c in before.chunks] == [{"service": "Laboratoire"}, {"service": "Urgences"}]
+    # the renderer's own fingerprint of a chunk is the planned one (else the cache never hits)
+    assert [document.fingerprint(establishment, c.params) for c in before.chunks] == [
+        c.fingerprint for c in before.chunks
+    ]
     services.procedure_update(procedure=procedures[1], by=director, body="changé")
     services.procedure_publish(procedure=procedures[1], by=director)
     after = document.item(establishment, {})

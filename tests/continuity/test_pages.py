@@ -204,3 +204,19 @@ def test_workarounds_and_reentry_pages(client, crisis, establishment, pris, dpi)
     assert client.post(url, {"kind-kind": "", "kind-total": -1}).status_code == 400
     assert ReentryDay.objects.get().count == 200
     assert "200" in client.get(url).content.decode()
+
+
+def test_a_workaround_is_ended_once(client, crisis, pris, observer, director):
+    workaround = services.workaround_create(crisis=crisis, by=director, description="Clé 4G")
+    url = reverse("continuity:workarounds", args=[crisis.pk])
+    login(client, observer)
+    assert client.post(url, {"end": workaround.pk}).status_code == 403
+    login(client, pris)
+    assert client.post(url, {"end": "x"}).status_code == 404
+    assert client.post(url, {"end": workaround.pk}).status_code == 302
+    workaround.refresh_from_db()
+    ended = workaround.until
+    assert ended is not None
+    client.post(url, {"end": workaround.pk})
+    workaround.refresh_from_db()
+    assert workaround.until == ended

@@ -28,9 +28,7 @@ def test_an_application_down_shows_its_procedures_on_the_open_board_and_a_proced
 ):
     establishment = crisis.establishment
     ad = services.application_create(establishment=establishment, by=director, name="Active Directory", priority=1)
-    dpi = services.application_create(
-        establishment=establishment, by=director, name="DPI", priority=1, depends_on=[ad]
-    )
+    dpi = services.application_create(establishment=establishment, by=director, name="DPI", priority=1, depends_on=[ad])
     procedure = services.procedure_create_published(
         establishment=establishment,
         by=director,
