@@ -279,3 +279,17 @@ def test_a_source_created_in_the_admin_shows_its_token_once(client, establishmen
     assert answer.status_code == 200
     token = next(str(m) for m in answer.context["messages"]).rsplit(" ", 1)[-1]
     assert AlertSource.objects.get().token_hash == services.token_digest(token)
+
+
+def test_the_meeting_agenda_api_lists_new_signalements_through_the_core_hook(crisis, ticket, director):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crisis.models import Meeting
+
+    meeting = Meeting.objects.create(crisis=crisis, scheduled_at=timezone.now() + timedelta(minutes=10))
+    agenda = api_for(director).get(f"/api/crises/{crisis.pk}/meetings/{meeting.pk}/agenda/").json()
+    section = next(s for s in agenda["sections"] if s["key"] == "new_signalements")
+    assert [(i["type"], i["id"]) for i in section["items"]] == [("signalement", ticket.pk)]
+    assert section["items"][0]["label"].startswith("T-0001")

@@ -176,9 +176,18 @@ def test_merge_and_escalate_pages(client, establishment, crisis, ticket, nurse, 
 
 
 def test_the_dashboard_card_and_the_meeting_agenda_show_tickets(client, crisis, ticket, director):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crisis.models import Meeting
+
     client.force_login(director)
     body = client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode()
-    assert 'id="card-tickets"' in body
+    assert 'id="card-tickets"' in body and "ouverts en P2" in body
+    meeting = Meeting.objects.create(crisis=crisis, scheduled_at=timezone.now() + timedelta(minutes=10))
+    agenda = client.get(reverse("crisis:meeting", args=[crisis.pk, meeting.pk])).content.decode()
+    assert "T-0001" in agenda
 
 
 # --- alerts pages and the banner --------------------------------------------------------
