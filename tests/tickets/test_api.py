@@ -293,3 +293,11 @@ def test_the_meeting_agenda_api_lists_new_signalements_through_the_core_hook(cri
     section = next(s for s in agenda["sections"] if s["key"] == "new_signalements")
     assert [(i["type"], i["id"]) for i in section["items"]] == [("signalement", ticket.pk)]
     assert section["items"][0]["label"].startswith("T-0001")
+
+
+@pytest.mark.parametrize("body", ['{"external_id": ', "[1, 2, 3]", '"text"', "null"])
+def test_malformed_pushes_are_400_never_500(source, body):
+    _source, token = source
+    answer = source_client(token).post("/api/alerts/", body, content_type="application/json")
+    assert answer.status_code == 400
+    assert not Alert.objects.exists()
