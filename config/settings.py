@@ -326,6 +326,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 API_TOKEN_TTL = env_int("API_TOKEN_TTL", 30 * 24 * 3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tickets.authentication.SourceTokenRefusal",  # a SOC/EDR source's token: 403 but on POST /api/alerts/
         "crisis.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
