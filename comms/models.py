@@ -134,7 +134,9 @@ class CallList(models.Model):
         help_text=_("Envoyé aux personnes non encore jointes. Réponse attendue : « OUI 20 min » ou « NON »."),
     )
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -233,14 +235,26 @@ class FlashInfo(models.Model):
         Service, verbose_name=_("service du zoom"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     next_due_at = models.DateTimeField(_("prochain numéro prévu le"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("validé par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("publié par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -308,14 +322,26 @@ class Message(models.Model):
     body = models.TextField(_("texte"))
     values = models.JSONField(_("valeurs des champs"), default=dict, blank=True)
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approuvé par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approuvé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("approuvé le"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("publié par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices, blank=True)
@@ -340,7 +366,9 @@ class Acknowledgement(models.Model):
     service = models.ForeignKey(Service, verbose_name=_("unité"), on_delete=models.CASCADE, related_name="+")
     acknowledged_at = models.DateTimeField(_("reçu confirmé le"), null=True, blank=True)
     acknowledged_by = models.CharField(_("confirmé par"), max_length=120, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("accusé de réception")
@@ -375,7 +403,9 @@ class ContactLogEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

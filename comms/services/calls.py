@@ -112,6 +112,7 @@ def sms_deliver(*, sms_ids: list[int]) -> dict:
     (raises GatewayDown after recording why, so the task retries)."""
     delivered = 0
     for pk in sms_ids:
+        down = None
         with transaction.atomic():
             message = Sms.objects.select_for_update().filter(pk=pk, status=Sms.Status.QUEUED).first()
             if message is None:
@@ -120,19 +121,18 @@ def sms_deliver(*, sms_ids: list[int]) -> dict:
             try:
                 ref = sms.send(message.number, message.text)
             except sms.GatewayDown as exc:
+                down = exc
                 message.error = str(exc)[:300]
                 if message.attempts >= MAX_SMS_ATTEMPTS:
                     message.status = Sms.Status.FAILED
                 message.save(update_fields=["attempts", "error", "status"])
-                raise
-            message.status, message.gateway_ref, message.sent_at, message.error = (
-                Sms.Status.SENT,
-                ref,
-                timezone.now(),
-                "",
-            )
-            message.save(update_fields=["attempts", "status", "gateway_ref", "sent_at", "error"])
-            delivered += 1
+            else:
+                message.status, message.gateway_ref, message.sent_at = Sms.Status.SENT, ref, timezone.now()
+                message.error = ""
+                message.save(update_fields=["attempts", "status", "gateway_ref", "sent_at", "error"])
+                delivered += 1
+        if down is not None:
+            raise down  # after the attempt is saved: the task retries, the rest stay queued
     return {"delivered": delivered}
 
 

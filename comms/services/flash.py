@@ -17,6 +17,11 @@ EDITABLE = ("headline", "incidents", "restored", "still_down", "zoom", "zoom_ser
 DEFAULT_INTERVAL = timedelta(hours=24)  # one issue a day, as at the hospitals that published twenty
 
 
+def _locked_status(flash: FlashInfo) -> str:
+    """The issue's status under its row lock (the record kit's validate sees the row already changed)."""
+    return FlashInfo.objects.select_for_update().values_list("status", flat=True).get(pk=flash.pk)
+
+
 def _check_incidents(incidents) -> None:
     if not isinstance(incidents, list) or len(incidents) > 10:
         raise ValidationError({"incidents": [_("Une liste de dix incidents au plus.")]})
@@ -67,21 +72,18 @@ def flash_create(*, crisis: Crisis, by, **fields) -> FlashInfo:
 
 
 def flash_update(*, flash: FlashInfo, by, **changes) -> list:
-    if flash.status == FlashInfo.Status.PUBLISHED:
-        raise ValidationError({"status": [_("Un numéro publié ne change plus : préparez le suivant.")]})
     if "incidents" in changes:
         _check_incidents(changes["incidents"])
     changes = {k: v for k, v in changes.items() if k in EDITABLE}
-
-    def validate(locked: FlashInfo) -> None:
-        if locked.status == FlashInfo.Status.PUBLISHED:
-            raise ValidationError({"status": [_("Un numéro publié ne change plus : préparez le suivant.")]})
 
     # An edited issue goes back to draft: what was validated is no longer what will be posted.
     def derive(locked, changed):
         return {"status": FlashInfo.Status.DRAFT, "validated_by": None, "validated_at": None} if changed else {}
 
-    return record_update(instance=flash, by=by, changes=changes, derive=derive, validate=validate)
+    with transaction.atomic():
+        if _locked_status(flash) == FlashInfo.Status.PUBLISHED:
+            raise ValidationError({"status": [_("Un numéro publié ne change plus : préparez le suivant.")]})
+        return record_update(instance=flash, by=by, changes=changes, derive=derive)
 
 
 def _has_content(flash: FlashInfo) -> bool:
@@ -90,14 +92,14 @@ def _has_content(flash: FlashInfo) -> bool:
 
 def flash_validate(*, flash: FlashInfo, by) -> list:
     def validate(locked: FlashInfo) -> None:
-        if locked.status == FlashInfo.Status.PUBLISHED:
-            raise ValidationError({"status": [_("Ce numéro est déjà publié.")]})
         if not _has_content(locked):
             raise ValidationError({"status": [_("Ce numéro est vide : rien à valider.")]})
 
-    now = timezone.now()
-    changes = {"status": FlashInfo.Status.VALIDATED, "validated_by": by, "validated_at": now}
-    return record_update(instance=flash, by=by, changes=changes, validate=validate)
+    with transaction.atomic():
+        if _locked_status(flash) == FlashInfo.Status.PUBLISHED:
+            raise ValidationError({"status": [_("Ce numéro est déjà publié.")]})
+        changes = {"status": FlashInfo.Status.VALIDATED, "validated_by": by, "validated_at": timezone.now()}
+        return record_update(instance=flash, by=by, changes=changes, validate=validate)
 
 
 def flash_publish(*, flash: FlashInfo, by, next_due_at=None) -> list:
@@ -111,12 +113,12 @@ def flash_publish(*, flash: FlashInfo, by, next_due_at=None) -> list:
         return extra
 
     def validate(locked: FlashInfo) -> None:
-        if flash.status == FlashInfo.Status.PUBLISHED:
-            raise ValidationError({"status": [_("Ce numéro est déjà publié.")]})
         if not _has_content(locked):
             raise ValidationError({"status": [_("Ce numéro est vide : rien à publier.")]})
 
     with transaction.atomic():
+        if _locked_status(flash) == FlashInfo.Status.PUBLISHED:
+            raise ValidationError({"status": [_("Ce numéro est déjà publié.")]})
         changes = {"status": FlashInfo.Status.PUBLISHED, "published_by": by, "published_at": now}
         if next_due_at is not None:
             changes["next_due_at"] = next_due_at

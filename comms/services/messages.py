@@ -75,8 +75,6 @@ def message_create(
 
 
 def message_update(*, message: Message, by, **changes) -> list:
-    if message.status == Message.Status.PUBLISHED:
-        raise ValidationError({"status": [_("Un message publié ne change plus : rédigez-en un nouveau.")]})
     if "values" in changes:
         changes["values"] = _check_values(changes["values"])
     changes = {k: v for k, v in changes.items() if k in ("title", "body", "values")}
@@ -84,22 +82,31 @@ def message_update(*, message: Message, by, **changes) -> list:
     def derive(locked, changed):  # an edited message must be approved again
         return {"status": Message.Status.DRAFT, "approved_by": None, "approved_at": None} if changed else {}
 
-    return record_update(instance=message, by=by, changes=changes, derive=derive)
+    with transaction.atomic():
+        if _locked_status(message) == Message.Status.PUBLISHED:
+            raise ValidationError({"status": [_("Un message publié ne change plus : rédigez-en un nouveau.")]})
+        return record_update(instance=message, by=by, changes=changes, derive=derive)
+
+
+def _locked_status(message: Message) -> str:
+    """The message's status under its row lock (the record kit's validate sees the row already changed)."""
+    return Message.objects.select_for_update().values_list("status", flat=True).get(pk=message.pk)
 
 
 def message_approve(*, message: Message, by) -> list:
     """Approve a draft: refused while a placeholder is unfilled (never a blank in print)."""
 
     def validate(locked: Message) -> None:
-        if locked.status != Message.Status.DRAFT:
-            raise ValidationError({"status": [_("Seul un brouillon s'approuve.")]})
         left = missing(locked)
         if left:
             names = ", ".join("{" + p + "}" for p in left)
             raise ValidationError({"values": [_("Champs à remplir avant l'approbation : %(p)s") % {"p": names}]})
 
-    changes = {"status": Message.Status.APPROVED, "approved_by": by, "approved_at": timezone.now()}
-    return record_update(instance=message, by=by, changes=changes, validate=validate)
+    with transaction.atomic():
+        if _locked_status(message) != Message.Status.DRAFT:
+            raise ValidationError({"status": [_("Seul un brouillon s'approuve.")]})
+        changes = {"status": Message.Status.APPROVED, "approved_by": by, "approved_at": timezone.now()}
+        return record_update(instance=message, by=by, changes=changes, validate=validate)
 
 
 def message_publish(*, message: Message, by, channel: str, next_update_at=None, units: list[Service] = ()) -> list:
@@ -110,8 +117,6 @@ def message_publish(*, message: Message, by, channel: str, next_update_at=None, 
         raise ValidationError({"units": [_("Ce service n'est pas de cet établissement.")]})
 
     def validate(locked: Message) -> None:
-        if locked.status != Message.Status.APPROVED:
-            raise ValidationError({"status": [_("Un message est approuvé avant d'être publié.")]})
         if next_update_at is not None and next_update_at <= timezone.now():
             raise ValidationError({"next_update_at": [_("La prochaine mise à jour est à venir.")]})
 
@@ -123,6 +128,8 @@ def message_publish(*, message: Message, by, channel: str, next_update_at=None, 
         "next_update_at": next_update_at,
     }
     with transaction.atomic():
+        if _locked_status(message) != Message.Status.APPROVED:
+            raise ValidationError({"status": [_("Un message est approuvé avant d'être publié.")]})
         changed = record_update(
             instance=message,
             by=by,
