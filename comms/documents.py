@@ -34,15 +34,15 @@ def _columns() -> list[Column]:
     # Every character is printed: a value wider than its column wraps onto more lines of the
     # same row, between "function" and "service" first (see sheets.wrap_parts).
     return [
-        Column(_("Nom, prénom"), 42, lambda e: (e.last_name.upper(), e.first_name), separator=" "),
-        Column(_("Fonction · service"), 50, _function_service),
+        Column(_("Nom, prénom"), 40, lambda e: (e.last_name.upper(), e.first_name), separator=" "),
+        Column(_("Fonction · service"), 58, _function_service),
         # One column per number, each under its own heading: on paper a phone and a mobile run
         # together ("04 90 00 10 01  06 70 00 10 01") cannot be told apart.
-        Column(_("Poste"), 12, lambda e: e.extension, "digits"),
+        Column(_("Poste"), 10, lambda e: e.extension, "digits"),
         Column(_("DECT"), 12, lambda e: e.dect, "digits"),
         Column(_("Ligne directe"), 25, lambda e: e.direct_line, "digits"),
         Column(_("Mobile"), 25, lambda e: e.mobile, "digits"),
-        Column(_("Crise"), 20, lambda e: (e.crisis_role, _("astreinte") if e.on_call else ""), separator=" · "),
+        Column(_("Crise"), 16, lambda e: (e.crisis_role, _("astreinte") if e.on_call else ""), separator=" · "),
     ]
 
 
@@ -314,16 +314,20 @@ class PocketCardsDocument(PrintableDocument):
     description = gettext_lazy("Une carte par membre de la cellule : son rôle, son suppléant, les numéros utiles.")
     templates = ("pdf/comms_pocket_cards.html",)
     kit_order = 13
-    KEY_CATEGORIES = ("cert_sante", "ars", "samu", "pris", "prefecture", "police")
+    KEY_CATEGORIES = ("cert_sante", "ars", "samu", "pris", "prefecture")
 
     def holders(self, establishment: Establishment) -> list:
         entries = DirectoryEntry.objects.filter(establishment=establishment, is_external=False).exclude(crisis_role="")
         return list(entries.select_related("deputy").order_by("sort_name", "pk"))
 
     def key_numbers(self, establishment: Establishment) -> list:
+        """One number per key outside contact (the first checked entry of each category)."""
         contacts = DirectoryEntry.objects.filter(establishment=establishment, category__in=self.KEY_CATEGORIES)
-        order = {c: i for i, c in enumerate(self.KEY_CATEGORIES)}
-        return sorted(contacts, key=lambda e: (order[e.category], e.sort_name))[:8]
+        contacts = contacts.exclude(direct_line="", mobile="").order_by("-checked_at", "sort_name", "pk")
+        first = {}
+        for contact in contacts:
+            first.setdefault(contact.category, contact)
+        return [first[c] for c in self.KEY_CATEGORIES if c in first]
 
     def data(self, establishment: Establishment, params: dict):
         rows = self.holders(establishment) + self.key_numbers(establishment)
@@ -343,7 +347,7 @@ class PocketCardsDocument(PrintableDocument):
             generated_at=generated_at,
             data_label=_("À jour du %(at)s") % {"at": local_day(latest)} if latest else "",
             holders=holders,
-            cell=cell[:12],
+            cell=cell[:10],
             key_numbers=self.key_numbers(establishment),
             day=local_day(latest) if latest else "",
         )
