@@ -83,6 +83,9 @@ class ShownCard:
 
 _nav: list[NavEntry] = []
 _cards: list[Card] = []
+# Where the roster finds the holders' phone numbers (the crisis directory, in comms): functions
+# (establishment_id, user_ids) -> {user_id: [(label, number), ...]}, declared from an app's cards.py.
+_phone_books: list[Callable[[int, list[int]], dict]] = []
 _discovered = False
 _lock = Lock()
 
@@ -121,6 +124,23 @@ def card(
         raise ValueError(f"a {scope} card named {name!r} is already declared")
     _cards.append(declared)
     return declared
+
+
+def phone_book(provider: Callable[[int, list[int]], dict]) -> Callable:
+    """Declare where members' phone numbers are found (from an app's cards.py); the roster shows them."""
+    if provider not in _phone_books:
+        _phone_books.append(provider)
+    return provider
+
+
+def phones_for(establishment_id: int, user_ids) -> dict[int, list[tuple[str, str]]]:
+    """The numbers of these members, from every declared phone book (none: an empty dict)."""
+    discover()
+    found: dict[int, list[tuple[str, str]]] = {}
+    for provider in _phone_books:
+        for user_id, numbers in provider(establishment_id, list(user_ids)).items():
+            found.setdefault(user_id, numbers)
+    return found
 
 
 def discover() -> None:

@@ -150,3 +150,15 @@ def test_the_dashboard_shows_the_comms_card(client, crisis, director, flash):
     client.force_login(director)
     page = client.get(f"/crises/{crisis.pk}/").content.decode()
     assert 'id="card-comms"' in page and "Flash info n°1" in page
+
+
+def test_the_roster_shows_the_holders_numbers_from_the_directory(client, crisis, establishment, director, people):
+    from crisis.models import Role
+    from crisis.services import shift_start
+
+    DirectoryEntryModel = type(people[0])
+    DirectoryEntryModel.objects.filter(pk=people[0].pk).update(user=director, extension="1299")
+    shift_start(crisis=crisis, by=director, role=Role.DIRECTEUR, holder=director)
+    client.force_login(director)
+    page = client.get(f"/crises/{crisis.pk}/cellule/").content.decode()
+    assert "1299" in page and "06 12 34 56 01" in page
