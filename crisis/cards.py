@@ -46,7 +46,7 @@ def crises(establishment, user) -> dict:
 
 
 card(Scope.CRISIS, "decisions", "crisis/cards/decisions.html", decisions, order=10, topics=("decisions", "rida"))
-card(Scope.CRISIS, "situation", "crisis/cards/situation.html", situation, order=20, topics=("crisis", "journal"))
+card(Scope.CRISIS, "situation", "crisis/cards/situation.html", situation, order=20, topics=("crisis",))
 card(Scope.CRISIS, "journal", "crisis/cards/journal.html", journal, order=30, topics=("journal",))
 card(Scope.CRISIS, "roster", "crisis/cards/roster.html", roster, order=40, topics=("roster",))
 card(Scope.CRISIS, "urgent", "crisis/cards/urgent.html", urgent, order=50, topics=("journal",), wide=True)

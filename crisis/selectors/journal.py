@@ -193,6 +193,7 @@ def journal_counters(crisis: Crisis, now: datetime | None = None) -> dict:
 
 
 def latest_urgent(crisis: Crisis, limit: int = 5) -> list[JournalEntry]:
-    """The latest urgent entries in event-time order, with their corrected flags."""
-    urgent = journal_in_time_order(crisis).filter(priority=JournalEntry.Priority.URGENT).reverse()
-    return journal_mark_corrected(list(urgent[:limit]))
+    """The latest urgent entries in event-time order: what the dashboard's card shows of them, no more
+    (it follows the journal, so it is read again after every entry)."""
+    urgent = JournalEntry.objects.filter(crisis=crisis, priority=JournalEntry.Priority.URGENT)
+    return list(urgent.order_by("-occurred_at", "-seq").only("seq", "occurred_at", "kind", "text")[:limit])

@@ -30,6 +30,9 @@ JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
 POLL_MAX_NEW = 200
 
+# The filter form's fields, as they appear in the page's query string.
+FILTER_KEYS = ("kind", "priority", "author", "since", "until", "q")
+
 # What the journal page shows: the entries (a RIDA change does not re-render it).
 JOURNAL_TOPICS = (Topic.JOURNAL,)
 
@@ -124,10 +127,15 @@ def _entries_html(
         "can_decide": crisis.is_open and membership.has(Cap.DECIDE),
     }
     context_key = f"{fragments.context_key()}:{int(links['can_follow_up'])}{int(links['can_decide'])}"
-    # Décision entries already recorded as decisions offer no "enregistrer comme décision".
+    # Décision entries already recorded as decisions offer no "enregistrer comme décision". Keys read
+    # for the page carry no type: all are asked; a poll's new entries, only those typed décision.
     recorded = set()
-    if links["can_decide"]:
-        pks = [entry.pk for entry in entries]
+    pks = [
+        entry.pk
+        for entry in entries
+        if getattr(entry, "kind", JournalEntry.Kind.DECISION) == JournalEntry.Kind.DECISION
+    ]
+    if links["can_decide"] and pks:
         recorded = set(Decision.objects.filter(journal_entry_id__in=pks).values_list("journal_entry_id", flat=True))
 
     def key(entry) -> str:
@@ -192,11 +200,9 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if crisis.journal_last_seq - after > POLL_MAX_NEW:
         # A laptop back from a long sleep: reloading the page is cheaper than a huge fragment.
         return HttpResponseClientRefresh()
-    filters = JournalFilterForm(request.GET, authors=selectors.journal_authors(crisis)).filters()
+    filters = _poll_filters(request, crisis)
     order = _order(request)
-    new_entries = selectors.journal_mark_corrected(
-        list(selectors.journal_entries(crisis, filters).filter(seq__gt=after))
-    )
+    new_entries = _mark_corrected_new(list(selectors.journal_entries(crisis, filters).filter(seq__gt=after)), filters)
     context = {
         "crisis": crisis,
         "last_seq": max([crisis.journal_last_seq] + [entry.seq for entry in new_entries]),
@@ -225,6 +231,24 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "corrected_html": _entries_html(crisis, corrected, oob=True, membership=membership),
     }
     return render(request, "crisis/journal.html#poll-response", context)
+
+
+def _mark_corrected_new(new_entries: list, filters: selectors.JournalFilters) -> list:
+    """Which new entries are corrected already. A correction comes after what it corrects, so
+    unfiltered, the corrections of new entries are among the new entries: no query to ask."""
+    if filters.active:
+        return selectors.journal_mark_corrected(new_entries)
+    corrected = {entry.corrects_id for entry in new_entries}
+    for entry in new_entries:
+        entry.is_corrected = entry.pk in corrected
+    return new_entries
+
+
+def _poll_filters(request: HttpRequest, crisis: Crisis) -> selectors.JournalFilters:
+    """The filters a poll carries; most carry none, and then neither the form nor its authors' query is built."""
+    if not any(request.GET.get(key) for key in FILTER_KEYS):
+        return selectors.JournalFilters()
+    return JournalFilterForm(request.GET, authors=selectors.journal_authors(crisis)).filters()
 
 
 def _lands_below_the_top(crisis: Crisis, filters, after: int, new_entries: list) -> bool:
@@ -259,7 +283,7 @@ def _positive_int(raw) -> int | None:
 
 
 def _filter_query(request: HttpRequest, keep_order: bool = True) -> str:
-    keep = ("kind", "priority", "author", "since", "until", "q") + (("order",) if keep_order else ())
+    keep = FILTER_KEYS + (("order",) if keep_order else ())
     return urlencode({k: request.GET[k] for k in keep if request.GET.get(k)})
 
 

@@ -53,10 +53,17 @@ def test_a_journal_entry_rerenders_the_cards_following_the_journal_and_not_the_o
     response = poll(client, dashboard)
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
-    assert swapped(response) == {"card-situation", "card-journal", "card-urgent"}
+    assert swapped(response) == {"card-journal", "card-urgent"}
     assert "Messagerie chiffrée" in body  # the urgent card's new entry
     assert 'id="decisions-card"' not in body and 'id="card-roster"' not in body and 'id="card-kit"' not in body
     assert poll(client, poll_url(body)).status_code == 204  # the new poller shows the new counters
+
+
+def test_a_phase_change_rerenders_the_situation_card(client, crisis, director, dashboard):
+    services.crisis_change_phase(crisis=crisis, by=director, phase="endiguement", note="Réseau isolé")
+    response = poll(client, dashboard)
+    assert response.status_code == 200
+    assert "card-situation" in swapped(response)  # the crisis's own topic moved, beside the journal's entry
 
 
 def test_a_rida_change_rerenders_the_card_following_the_rida_only(client, crisis, director, dashboard):

@@ -253,6 +253,30 @@ def test_the_poll_marks_a_corrected_entry_in_place(client, crisis, scribe):
     assert "corrigée" in body
 
 
+def test_the_poll_marks_a_new_entry_corrected_by_another_new_one_with_or_without_filters(client, crisis, scribe):
+    client.force_login(scribe)
+    crisis.refresh_from_db()
+    seen, version = crisis.journal_last_seq, journal_version(crisis)
+    original = services.journal_append(crisis=crisis, by=scribe, text="Serveur arrêté à 03:00")
+    services.journal_correct(original=original, by=scribe, text="Serveur arrêté à 02:50")
+    for query in (f"?v={version}&after={seen}", f"?v={version}&after={seen}&q=serveur"):
+        body = client.get(journal_url(crisis) + query, HTTP_HX_REQUEST="true").content.decode()
+        entry = body[body.index(f'id="entry-{original.seq}"') :]
+        assert "corrigée" in entry[: entry.index("</article>")]
+
+
+def test_a_poll_with_a_filter_sends_only_matching_new_entries(client, crisis, scribe):
+    client.force_login(scribe)
+    crisis.refresh_from_db()
+    seen, version = crisis.journal_last_seq, journal_version(crisis)
+    services.journal_append(crisis=crisis, by=scribe, text="Décision de couper internet", kind="decision")
+    services.journal_append(crisis=crisis, by=scribe, text="Appel de la presse", kind="communication")
+    body = client.get(
+        journal_url(crisis) + f"?v={version}&after={seen}&kind=decision", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Décision de couper internet" in body and "Appel de la presse" not in body
+
+
 def test_filters_narrow_the_list(client, crisis, scribe, director):
     services.journal_append(crisis=crisis, by=scribe, text="Décision de couper internet", kind="decision")
     services.journal_append(

@@ -48,7 +48,7 @@ def test_a_dashboard_refresh_held_while_the_phase_form_is_focused_is_said_and_ap
 ):
     page = logged_in_page(browser, live_server, "director", PASSWORD)
     page.goto(f"{live_server.url}/crises/{crisis.pk}/")
-    page.focus("#card-situation input[name=note]")  # the phase form's reason, in a card the journal moves
+    page.focus("#card-situation input[name=note]")  # the phase form's reason: a form of the cards has the focus
     services.journal_append(crisis=crisis, by=director, text="Le standard ne répond plus.", priority="urgent")
     note = page.locator("#dashboard-cards-paused")
     note.wait_for(timeout=15000)
