@@ -59,7 +59,7 @@ class EntryForm(Unsuffixed, forms.ModelForm):
 class ImportForm(Unsuffixed, forms.Form):
     file = forms.FileField(
         label=_("Fichier CSV"),
-        help_text=_("Colonnes : nom;prenom;fonction;service;poste;dect;ligne_directe;mobile;… (celles de l'export)."),
+        help_text=_("Les colonnes de l'export : nom, prenom, fonction, service, poste, dect, ligne_directe, mobile…"),
     )
     dry_run = forms.BooleanField(label=_("Essai à blanc (ne rien enregistrer)"), required=False, initial=True)
 

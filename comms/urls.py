@@ -29,6 +29,7 @@ urlpatterns = [
     path(f"{C}/contacts-log/", api.ContactsLogView.as_view(), name="api-contacts-log"),
     # pages
     path("etablissements/<id:establishment_id>/annuaire/", views.directory, name="directory"),
+    path("etablissements/<id:establishment_id>/annuaire/<id:entry_id>/", views.directory_entry, name="directory-entry"),
     path("etablissements/<id:establishment_id>/annuaire/export.csv", views.directory_export, name="directory-export"),
     path("crises/<id:crisis_id>/communication/", views.comms_home, name="home"),
     path("crises/<id:crisis_id>/communication/appels/", views.call_lists, name="call-lists"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crisis import live
 from crisis.permissions import get_crisis_for_user, get_establishment_for_user, object_of
+from crisis.services.records import record_history
 from web import live as web_live
 from web.forms import add_service_errors
 
@@ -125,6 +126,49 @@ def _searched(establishment, search: SearchForm) -> tuple[list, str]:
     elif kind == "perime":
         entries = [e for e in entries if selectors.is_stale(e)]
     return entries, query
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directory_entry(request: HttpRequest, establishment_id: int, entry_id: int) -> HttpResponse:
+    """One entry: its numbers, its history; members who write correct it or mark it checked today."""
+    capability = access.WRITE if request.method == "POST" else access.READ
+    establishment, membership = get_establishment_for_user(request.user, establishment_id, capability)
+    entry = object_of(establishment, selectors.directory_of(establishment), entry_id)
+    form = None
+    if request.method == "POST":
+        if "checked" in request.POST:
+            services.entry_update(entry=entry, by=request.user, checked_at=timezone.localdate())
+            messages.success(request, _("Entrée vérifiée aujourd'hui."))
+            return redirect("comms:directory-entry", establishment.pk, entry.pk)
+        form = EntryForm(
+            request.POST,
+            instance=DirectoryEntry(establishment=establishment),
+            establishment=establishment,
+            auto_id="fiche_%s",
+        )
+        if form.is_valid():
+            try:
+                services.entry_update(entry=entry, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Entrée enregistrée."))
+                return redirect("comms:directory-entry", establishment.pk, entry.pk)
+    can_write = membership.has(access.WRITE)
+    context = {
+        "establishment": establishment,
+        "membership": membership,
+        "entry": entry,
+        "stale": selectors.is_stale(entry),
+        "history": record_history(entry),
+        "form": (form or EntryForm(instance=entry, establishment=establishment, auto_id="fiche_%s"))
+        if can_write
+        else None,
+    }
+    return render(
+        request, "comms/directory_entry.html", context, status=400 if form is not None and form.errors else 200
+    )
 
 
 @login_required

@@ -152,3 +152,35 @@ def test_the_sms_api_answers_sent_and_failed(crisis, recall, scribe, observer, o
     assert api_for(outsider).post(path).status_code == 404
     services.call_list_close(call_list=recall, by=scribe)
     assert api_for(scribe).post(path).status_code == 400
+
+
+def test_the_http_provider_posts_each_message_and_a_refusal_keeps_it_queued(settings):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received, answers = [], [200, 503]
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(answers.pop(0))
+            self.end_headers()
+            self.wfile.write(b'{"id": "abc"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    settings.COMMS_SMS_GATEWAY = "http"
+    settings.COMMS_SMS_HTTP_URL = f"http://127.0.0.1:{server.server_port}/sms"
+    try:
+        assert sms.send("06 12 34 56 78", "Venez") == "abc"
+        assert received == [{"to": "+33612345678", "text": "Venez"}]
+        with pytest.raises(sms.GatewayDown):
+            sms.send("06 12 34 56 78", "Venez")
+    finally:
+        server.server_close()
+    assert sms.status()["ready"] and sms.replies() == []

@@ -162,3 +162,25 @@ def test_the_roster_shows_the_holders_numbers_from_the_directory(client, crisis,
     client.force_login(director)
     page = client.get(f"/crises/{crisis.pk}/cellule/").content.decode()
     assert "1299" in page and "06 12 34 56 01" in page
+
+
+def test_an_entry_is_corrected_and_marked_checked_from_its_page(
+    client, establishment, people, scribe, observer, outsider
+):
+    entry = people[1]
+    page = url("directory-entry", establishment.pk, entry.pk)
+    client.force_login(scribe)
+    assert client.get(page).status_code == 200
+    DirectoryEntry.objects.filter(pk=entry.pk).update(checked_at=None)
+    assert client.post(page, {"checked": "1"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.checked_at is not None
+    body = {"last_name": "Carpentier", "first_name": "Inès", "mobile": "06 99 99 99 99"}
+    assert client.post(page, body).status_code == 302
+    entry.refresh_from_db()
+    assert entry.mobile == "06 99 99 99 99" and "06 99 99 99 99" in client.get(page).content.decode()
+    assert client.post(page, {"last_name": "", "mobile": "x"}).status_code == 400
+    client.force_login(observer)
+    assert client.get(page).status_code == 200 and client.post(page, {"checked": "1"}).status_code == 403
+    client.force_login(outsider)
+    assert client.get(page).status_code == 404
