@@ -184,3 +184,21 @@ def test_an_entry_is_corrected_and_marked_checked_from_its_page(
     assert client.get(page).status_code == 200 and client.post(page, {"checked": "1"}).status_code == 403
     client.force_login(outsider)
     assert client.get(page).status_code == 404
+
+
+def test_the_call_list_s_poll_is_a_204_until_a_call_is_recorded(
+    client, crisis, recall, scribe, django_assert_max_num_queries
+):
+    from crisis import live
+
+    client.force_login(scribe)
+    page = url("call-list", crisis.pk, recall.pk)
+    version = live.version(crisis, ("comms",))
+    with django_assert_max_num_queries(4):  # the session, the user, the counters
+        assert client.get(page, {"v": version}, HTTP_HX_REQUEST="true").status_code == 204
+    call = recall.calls.first()
+    call.call_list = recall
+    services.call_record(call=call, by=scribe, outcome="joint")
+    fresh = client.get(page, {"v": version}, HTTP_HX_REQUEST="true")
+    assert fresh.status_code == 200 and 'id="call-list-live"' in fresh.content.decode()
+    assert "<html" not in fresh.content.decode()  # the live partial only
