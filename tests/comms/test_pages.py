@@ -202,3 +202,9 @@ def test_the_call_list_s_poll_is_a_204_until_a_call_is_recorded(
     fresh = client.get(page, {"v": version}, HTTP_HX_REQUEST="true")
     assert fresh.status_code == 200 and 'id="call-list-live"' in fresh.content.decode()
     assert "<html" not in fresh.content.decode()  # the live partial only
+
+
+def test_the_establishment_s_home_counts_the_entries_to_check(client, establishment, people, observer):
+    client.force_login(observer)
+    page = client.get(f"/etablissements/{establishment.pk}/").content.decode()
+    assert 'id="card-directory"' in page and "6 entrées" in page and "1 à vérifier" in page
