@@ -85,12 +85,10 @@ def call_list_send_sms(*, call_list: CallList, by) -> dict:
             if not sms.is_mobile(person.mobile):
                 failed.append({"person": person.pk, "name": str(person), "reason": _("pas de numéro de mobile")})
                 continue
-            if Sms.objects.filter(call=call, status=Sms.Status.QUEUED).exists():
-                failed.append(
-                    {"person": person.pk, "name": str(person), "reason": _("un SMS attend déjà d'être envoyé")}
-                )
-                continue
-            message = Sms.objects.create(call=call, number=sms.msisdn(person.mobile), text=call_list.message)
+            # A message still queued (its task gave up while the gateway was down) is sent again, not doubled.
+            message = Sms.objects.filter(call=call, status=Sms.Status.QUEUED).first() or Sms.objects.create(
+                call=call, number=sms.msisdn(person.mobile), text=call_list.message
+            )
             queued.append(message.pk)
             if gateway["ready"]:
                 sent.append({"person": person.pk, "name": str(person), "number": message.number, "sms": message.pk})
