@@ -374,6 +374,10 @@ SPECTACULAR_SETTINGS = {
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
+        # comms: a message's kind and channel beside the journal's.
+        "JournalChannelEnum": "crisis.models.JournalEntry.Channel",
+        "MessageKindEnum": "comms.models.MessageTemplate.Kind",
+        "MessageChannelEnum": "comms.models.Message.Channel",
     },
 }
 
