@@ -174,6 +174,16 @@ def _key(fields: dict) -> tuple:
     )
 
 
+def _differences(entry: DirectoryEntry, fields: dict) -> dict:
+    """The fields of a line that differ from the entry: an unchanged person costs no lock nor history."""
+    changes = {}
+    for name, value in fields.items():
+        current = getattr(entry, DirectoryEntry._meta.get_field(name).attname)
+        if (value.pk if hasattr(value, "pk") else value) != current:
+            changes[name] = value
+    return changes
+
+
 def directory_import(*, establishment: Establishment, by, text: str, dry_run: bool = True) -> ImportReport:
     """Read a CSV directory: each problem reported with its line; nothing written on a dry run, nor
     when any line is wrong (all or nothing). A person already there (same name, first name and
@@ -211,7 +221,7 @@ def directory_import(*, establishment: Establishment, by, text: str, dry_run: bo
             if entry is None:
                 entry_create(establishment=establishment, by=by, **fields)
                 report.created += 1
-            elif entry_update(entry=entry, by=by, **fields):
+            elif (changes := _differences(entry, fields)) and entry_update(entry=entry, by=by, **changes):
                 report.updated += 1
     return report
 
