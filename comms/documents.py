@@ -52,17 +52,23 @@ def _function_service(e) -> tuple[str, ...]:
     return (e.function, e.service.name if e.service_id else "")
 
 
+_CHUNKED: dict[str, "DirectoryDocument"] = {}  # the chunked lists, by name: _page_starts lays them out
+
+
 @lru_cache(maxsize=16)
-def _page_starts(establishment_id: int, count: int, updated_at, services_at, lines_per_page: int) -> tuple[int, ...]:
-    """Index of the first entry of every page, the whole directory laid out once.
+def _page_starts(
+    name: str, establishment_id: int, count: int, updated_at, services_at, lines_per_page: int
+) -> tuple[int, ...]:
+    """Index of the first row of every page, the whole list laid out once.
 
     Rows wrap, so how many people fit on a page depends on their text: numbering chunk pages
     ("page 27 / 56") needs the whole layout. The dashboard plans the kit on every page, hence
     the cache; its key changes with any added, edited or removed entry (count, latest change), and
     with a renamed service (the services' latest change).
     """
-    entries = DirectoryDocument.entries(establishment_id).only(*DirectoryDocument.FIELDS)
-    return tuple(sheets.page_starts(list(entries), _columns(), style=DirectoryDocument.STYLE, font_size=FONT_SIZE))
+    document = _CHUNKED[name]
+    rows = document.rows(establishment_id, slice(None))
+    return tuple(sheets.page_starts(rows, document.columns(), style=document.STYLE, font_size=FONT_SIZE))
 
 
 class DirectoryDocument(PrintableDocument):
@@ -71,7 +77,7 @@ class DirectoryDocument(PrintableDocument):
     name = "directory"
     title = gettext_lazy("Annuaire de crise")
     templates = ("pdf/blank_sheet.html",)
-    version = "3"
+    version = "4"
     kit_order = 10
     weight = 20
     CHUNK_PAGES = 26  # about 1,500 people: two chunks for 3,000, one per worker process
@@ -80,6 +86,7 @@ class DirectoryDocument(PrintableDocument):
         "last_name",
         "first_name",
         "function",
+        "service",
         "service__name",
         "extension",
         "dect",
@@ -91,6 +98,9 @@ class DirectoryDocument(PrintableDocument):
         "organisation",
     )
 
+    def __init__(self):
+        _CHUNKED[self.name] = self
+
     @staticmethod
     def entries(establishment_id: int):
         return (
@@ -98,6 +108,19 @@ class DirectoryDocument(PrintableDocument):
             .select_related("service")
             .order_by("sort_name", "pk")
         )
+
+    def columns(self) -> list[Column]:
+        return _columns()
+
+    def rows(self, establishment_id: int, rows: slice) -> list:
+        """These rows of the list, as printed (a slice of the whole list's order)."""
+        return list(self.entries(establishment_id).only(*self.FIELDS)[rows])
+
+    def meta(self, count: int) -> str:
+        return _(
+            "%(count)s personnes et contacts, par ordre alphabétique (accents ignorés). "
+            "Astreinte : joignable hors heures ouvrables."
+        ) % {"count": count}
 
     def _summary(self, establishment: Establishment) -> dict:
         """How many entries, their latest change, and the latest change of the services they name
@@ -108,11 +131,16 @@ class DirectoryDocument(PrintableDocument):
 
     def _pages(self, establishment: Establishment, summary: dict) -> tuple[int, ...]:
         return _page_starts(
-            establishment.pk, summary["n"], summary["at"], summary["services_at"], sheets.rows_per_page(self.STYLE)
+            self.name,
+            establishment.pk,
+            summary["n"],
+            summary["at"],
+            summary["services_at"],
+            sheets.rows_per_page(self.STYLE),
         )
 
     def _chunk(self, establishment: Establishment, chunk: int) -> dict:
-        """The chunk's rows (slice of the directory), its first page number and the page total."""
+        """The chunk's rows (slice of the list), its first page number and the page total."""
         summary = self._summary(establishment)
         starts = self._pages(establishment, summary)
         bounds = (*starts, summary["n"])
@@ -138,6 +166,7 @@ class DirectoryDocument(PrintableDocument):
         summary = chunk["summary"]
         rows = self.entries(establishment.pk)[chunk["rows"]].values_list("pk", "updated_at")
         return [
+            self.name,
             summary["n"],
             local_day(summary["at"]),
             chunk["first_number"],
@@ -150,8 +179,8 @@ class DirectoryDocument(PrintableDocument):
         chunk = self._chunk(establishment, params.get("chunk", 0))
         summary = chunk["summary"]
         pages = sheets.layout(
-            list(self.entries(establishment.pk)[chunk["rows"]]),
-            _columns(),
+            self.rows(establishment.pk, chunk["rows"]),
+            self.columns(),
             style=self.STYLE,
             heading=str(self.title),
             first_number=chunk["first_number"],
@@ -169,11 +198,7 @@ class DirectoryDocument(PrintableDocument):
             orientation="portrait",
             numbered=True,
             body_class="numbered directory",
-            sheet_meta=_(
-                "%(count)s personnes et contacts, par ordre alphabétique (accents ignorés). "
-                "Astreinte : joignable hors heures ouvrables."
-            )
-            % {"count": summary["n"]},
+            sheet_meta=self.meta(summary["n"]),
         )
 
 
@@ -239,13 +264,24 @@ class _GroupedSheet(PrintableDocument):
         )
 
 
-class DirectoryByServiceDocument(_GroupedSheet):
+class DirectoryByServiceDocument(DirectoryDocument):
+    """The staff service by service (in the list's order), alphabetical within each; chunked like the
+    alphabetical directory. The service is named on its first row."""
+
     name = "directory_by_service"
     title = gettext_lazy("Annuaire de crise par service")
     description = gettext_lazy("Le personnel service par service, dans l'ordre de la liste des services.")
+    version = "1"
     kit_order = 11
-    weight = 12
-    meta = gettext_lazy("%(count)s personnes, par service puis par ordre alphabétique.")
+    weight = 18
+
+    @staticmethod
+    def entries(establishment_id: int):
+        return (
+            DirectoryEntry.objects.filter(establishment_id=establishment_id, is_external=False, service__isnull=False)
+            .select_related("service")
+            .order_by("service__position", "service__name", "sort_name", "pk")
+        )
 
     def columns(self) -> list[Column]:
         return [
@@ -258,17 +294,14 @@ class DirectoryByServiceDocument(_GroupedSheet):
             Column(_("Mobile"), 25, lambda e: e.mobile, "digits"),
         ]
 
-    def rows(self, establishment: Establishment) -> list:
-        entries = (
-            DirectoryEntry.objects.filter(establishment=establishment, is_external=False, service__isnull=False)
-            .select_related("service")
-            .order_by("service__position", "service__name", "sort_name", "pk")
-        )
-        return _grouped(list(entries), lambda e: e.service.name)
+    def rows(self, establishment_id: int, rows: slice) -> list:
+        # The whole list is labelled before it is cut: a chunk's first row names its service only
+        # where it opens it, exactly as the whole layout (and its page numbers) counted it.
+        everyone = list(self.entries(establishment_id).only(*self.FIELDS))
+        return _grouped(everyone, lambda e: e.service.name)[rows]
 
-    def kit_params(self, establishment: Establishment) -> list[dict]:
-        internal = DirectoryEntry.objects.filter(establishment=establishment, is_external=False, service__isnull=False)
-        return [{}] if internal.exists() else []
+    def meta(self, count: int) -> str:
+        return _("%(count)s personnes, par service puis par ordre alphabétique.") % {"count": count}
 
 
 class ExternalContactsDocument(_GroupedSheet):

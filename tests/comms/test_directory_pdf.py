@@ -186,3 +186,22 @@ def test_the_direct_line_the_mobile_and_the_dect_each_have_their_own_labelled_co
     assert column["Ligne directe"][:2] == ["04 90 00 10 01", ""]
     assert column["Mobile"][:2] == ["06 70 00 10 01", "06 70 00 20 02"]
     assert column["DECT"][:2] == ["4321", ""]
+
+
+def test_the_directory_by_service_is_chunked_numbered_as_one_document_and_prints_everyone_once(
+    establishment, long_directory, small_chunks
+):
+    document = registry.get("directory_by_service")
+    chunks = document.chunks(establishment, {})
+    assert len(chunks) > 1
+    texts = []
+    for params in chunks:
+        html = document.render(establishment, params, generated_at=timezone.now()).html
+        texts += [page.extract_text() for page in PdfReader(io.BytesIO(_layout(html).write_pdf())).pages]
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} / {total}" in text and "À jour du" in text
+    printed = _squeeze("".join(texts))
+    for entry in long_directory:
+        assert printed.count(_squeeze(f"{entry.last_name.upper()}{entry.first_name}")) == 1
+        assert _squeeze(entry.service.name) in printed
