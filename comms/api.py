@@ -492,6 +492,8 @@ class MessagesView(CrisisScopedView):
             template = self.referenced(templates, data["template"], "template")
         else:
             template = templates.filter(kind=data["kind"]).first()
+            if template is None:
+                raise exceptions.ValidationError({"kind": [_("Aucun modèle de ce type dans l'établissement.")]})
         try:
             message = services.message_create(
                 crisis=self.crisis,
