@@ -110,6 +110,16 @@ class FlashForm(Unsuffixed, forms.ModelForm):
     answer_3 = forms.CharField(label=_("Réponse donnée (incident 3)"), max_length=1000, required=False)
     next_due_at = local_datetime_field(_("Prochain numéro prévu le"), required=False)
 
+    field_order = [
+        "headline",
+        *[f"{name}_{i}" for i in (1, 2, 3) for name in ("incident", "answer")],
+        "restored",
+        "still_down",
+        "zoom_service",
+        "zoom",
+        "next_due_at",
+    ]
+
     class Meta:
         model = FlashInfo
         fields = ["headline", "restored", "still_down", "zoom_service", "zoom", "next_due_at"]
