@@ -317,9 +317,9 @@ class ExternalContactsDocument(_GroupedSheet):
             Column(
                 _("Organisme · interlocuteur"), 52, lambda e: (e.organisation, f"{e.last_name} {e.first_name}".strip())
             ),
-            Column(_("À appeler pour"), 56, lambda e: e.call_for),
-            Column(_("Téléphone"), 24, lambda e: e.direct_line or e.extension, "digits"),
-            Column(_("Mobile"), 24, lambda e: e.mobile, "digits"),
+            Column(_("À appeler pour"), 54, lambda e: e.call_for),
+            Column(_("Téléphone"), 25, lambda e: e.direct_line or e.extension, "digits"),
+            Column(_("Mobile"), 25, lambda e: e.mobile, "digits"),
         ]
 
     def rows(self, establishment: Establishment) -> list:

@@ -88,3 +88,14 @@ def test_a_draft_message_does_not_print(establishment, crisis, director):
     draft = services.message_create(crisis=crisis, by=director, template=template)
     with pytest.raises(ValidationError):
         registry.get("message").clean_params(establishment, {"crisis_id": crisis.pk, "message": draft.pk})
+
+
+def test_every_ruled_list_fills_the_page_width_and_prints_a_phone_number_on_one_line():
+    from printing import sheets
+
+    for name in ("directory", "directory_by_service", "external_contacts"):
+        columns = registry.get(name).columns()
+        assert sum(c.width for c in columns) == 186, name
+        for column in columns:
+            if column.css == "digits" and column.width > 20:
+                assert sheets.wrap("04 90 00 10 01", column.width, 8.0) == ["04 90 00 10 01"], (name, column.label)
