@@ -15,7 +15,7 @@ from django.utils import timezone
 from crisis.models import Crisis, Service
 from crisis.services import service_named
 
-from . import services
+from . import services, sms
 from .models import CallList, ContactLogEntry, DirectoryEntry, FlashInfo, Message
 
 LAST_NAMES = (
@@ -469,6 +469,7 @@ def seed_demo_data(*, establishment, users) -> None:
     from crisis.demo.seed import DEMO_CRISIS_TITLE
 
     seed_directory(establishment, users)
+    sms.ensure_spool()  # the SMS gateway on Gammu's dummy driver (docs/comms-sms.md)
     night = Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).first()
     if night is not None:
         seed_crisis(night, users)
