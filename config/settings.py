@@ -381,6 +381,10 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "continuity.models.Application.Kind",
         "ProcedureStatusEnum": "continuity.models.Procedure.Status",
         "ApplicationStatusEnum": "continuity.models.ApplicationStatus.Status",
+        # comms: a message's kind and channel beside the journal's.
+        "JournalChannelEnum": "crisis.models.JournalEntry.Channel",
+        "MessageKindEnum": "comms.models.MessageTemplate.Kind",
+        "MessageChannelEnum": "comms.models.Message.Channel",
     },
 }
 
