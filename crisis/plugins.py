@@ -169,6 +169,8 @@ def banners_for(request) -> list[tuple[Banner, dict]]:
         return []
     shown = [(b, b.context(request)) for b in sorted(_banners, key=lambda b: (b.order, b.name))]
     return [(b, context) for b, context in shown if context is not None]
+
+
 def phone_book(provider: Callable[[int, list[int]], dict]) -> Callable:
     """Declare where members' phone numbers are found (from an app's cards.py); the roster shows them."""
     if provider not in _phone_books:
