@@ -1,6 +1,7 @@
 """Preparedness's cards (crisis.plugins): readiness on the establishment's home (its main content when
 no crisis is open), the exercise's progress on an exercise crisis's dashboard."""
 
+from comms.models import DIRECTORY_TOPIC
 from continuity.models import APPLICATIONS_TOPIC, PROCEDURES_TOPIC
 from crisis.models import Crisis
 from crisis.plugins import Scope, card
@@ -25,10 +26,10 @@ card(
     readiness_card,
     capability=access.READ,
     order=5,
-    # What moves its items without a crisis: campaigns, prints, procedures, applications. Not the
-    # crises' topics: a RIDA line or a phase change during a crisis would re-render it at every poll
-    # (an exercise closed shows at the next page load).
-    topics=(TOPIC_CAMPAIGNS, "prints", PROCEDURES_TOPIC, APPLICATIONS_TOPIC),
+    # What moves its items outside a crisis: campaigns, prints, procedures, applications, the directory.
+    # Not the topics that move all night during a crisis (its RIDA and phases, beds, alerts): they would
+    # re-render it at every poll (their items show at the next page load).
+    topics=(TOPIC_CAMPAIGNS, "prints", PROCEDURES_TOPIC, APPLICATIONS_TOPIC, DIRECTORY_TOPIC),
 )
 card(
     Scope.CRISIS,

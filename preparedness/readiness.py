@@ -11,24 +11,27 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beds.models import Bed
+from comms import selectors as comms_selectors
 from comms.models import DirectoryEntry
 from continuity import selectors as continuity_selectors
 from continuity.models import Application
-from crisis.models import Crisis, Establishment, RidaLine
+from crisis.models import Crisis, Establishment, RidaLine, Service
 from printing.selectors import kit_freshness
+from tickets.models import Alert, AlertSource
 from web.moments import moment
 
 from .models import Campaign, ReadinessSnapshot
 from .services import readiness_snapshot_keep
 
 BACKUP_CHECK_EVERY = timedelta(days=365)  # a backup is verified (restored on a test) at least once a year
-DIRECTORY_CHECK_EVERY = timedelta(days=183)  # a directory entry is checked at least every six months
+SOC_SILENT_AFTER = timedelta(days=30)  # a source that sent nothing for a month may be disconnected
 CAMPAIGN_EVERY = timedelta(days=365)
 
 
@@ -171,7 +174,7 @@ def applications_ready(establishment: Establishment) -> Item:
 def directory_checked(establishment: Establishment) -> Item:
     entries = DirectoryEntry.objects.filter(establishment=establishment)
     total = entries.count()
-    old = entries.filter(updated_at__lt=timezone.now() - DIRECTORY_CHECK_EVERY).count()
+    old = entries.filter(Q(checked_at__isnull=True) | Q(checked_at__lt=comms_selectors.stale_before())).count()
     if not total:
         detail = _("L'annuaire de crise est vide.")
     elif old:
@@ -187,8 +190,28 @@ def directory_checked(establishment: Establishment) -> Item:
         _("Annuaire de crise vérifié"),
         total > 0 and old == 0,
         detail,
-        url_of("comms:directory", args=[establishment.pk]) or url_of("admin:comms_directoryentry_changelist"),
+        url_of("comms:directory", args=[establishment.pk]),
     )
+
+
+def beds_configured(establishment: Establishment) -> Item:
+    units = Service.objects.filter(establishment=establishment, is_active=True, has_beds=True)
+    empty = list(units.annotate(n=Count("unit_beds")).filter(n=0).values_list("name", flat=True))
+    if not units.exists():
+        detail, ok = _("Aucune unité d'hospitalisation déclarée."), False
+    elif empty:
+        detail, ok = (
+            ngettext("%(n)s unité sans lits : %(names)s.", "%(n)s unités sans lits : %(names)s.", len(empty))
+            % {"n": len(empty), "names": ", ".join(empty[:6])},
+            False,
+        )
+    else:
+        detail, ok = (
+            _("%(beds)s lits dans %(units)s unités.")
+            % {"beds": Bed.objects.filter(establishment=establishment, unit__in=units).count(), "units": units.count()},
+            True,
+        )
+    return Item("beds", _("Lits et unités configurés"), ok, detail, url_of("beds:map", args=[establishment.pk]))
 
 
 def exercise_this_year(establishment: Establishment) -> Item:
@@ -269,18 +292,42 @@ def last_campaign(establishment: Establishment) -> Item:
     )
 
 
+def soc_source(establishment: Establishment) -> Item:
+    """A SOC/EDR source connected (active) and its last alert received: a silent source may be a broken one."""
+    sources = AlertSource.objects.filter(establishment=establishment, is_active=True)
+    last = (
+        Alert.objects.filter(establishment=establishment)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    if not sources.exists():
+        detail, ok = _("Aucune source SOC/EDR connectée."), False
+    elif last is None:
+        detail, ok = _("Source connectée, mais aucune alerte reçue : à tester."), False
+    else:
+        ok = last >= timezone.now() - SOC_SILENT_AFTER
+        detail = _("Dernière alerte reçue le %(at)s.") % {"at": moment(last, "date_time")}
+        if not ok:
+            detail += " " + _("Plus de 30 jours sans alerte : vérifier la connexion.")
+    return Item(
+        "soc_source", _("Source SOC/EDR connectée"), ok, detail, url_of("tickets:alerts", args=[establishment.pk])
+    )
+
+
 # In the page's order. Each function takes the establishment and returns its Item. Not here yet
-# (their apps had not landed on this branch): beds and units configured (beds), the PRIS contract
-# (obligations), the SOC/EDR source and its last alert (tickets).
+# (its app had not landed on this branch): the PRIS contract on file (obligations).
 ITEMS: list[Callable[[Establishment], Item]] = [
     paper_kit,
     procedures_cover_services,
     procedures_reviewed,
     applications_ready,
     directory_checked,
+    beds_configured,
     exercise_this_year,
     post_exercise_actions,
     last_campaign,
+    soc_source,
 ]
 
 

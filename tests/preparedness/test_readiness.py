@@ -91,12 +91,41 @@ def test_applications_without_a_verified_backup(establishment, director):
 
 def test_directory_entries_not_checked_for_six_months(establishment):
     assert item(establishment, "directory").detail == "L'annuaire de crise est vide."
-    entry = DirectoryEntry.objects.create(establishment=establishment, last_name="Martin")
-    DirectoryEntry.objects.create(establishment=establishment, last_name="Durand")
-    assert item(establishment, "directory").ok
-    DirectoryEntry.objects.filter(pk=entry.pk).update(updated_at=timezone.now() - timedelta(days=200))
+    entry = DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", checked_at=date.today())
+    DirectoryEntry.objects.create(establishment=establishment, last_name="Durand", checked_at=date.today())
+    found = item(establishment, "directory")
+    assert found.ok and found.url == reverse("comms:directory", args=[establishment.pk])
+    DirectoryEntry.objects.filter(pk=entry.pk).update(checked_at=date.today() - timedelta(days=200))
     found = item(establishment, "directory")
     assert not found.ok and found.detail == "1 entrée sur 2 non vérifiée depuis 6 mois."
+
+
+def test_units_without_beds(establishment, services_seeded):
+    from beds.models import Bed, Room
+
+    found = item(establishment, "beds")
+    assert not found.ok and "Maternité" in found.detail and "Réanimation" in found.detail
+    assert found.url == reverse("beds:map", args=[establishment.pk])
+    for unit in Service.objects.filter(establishment=establishment, has_beds=True):
+        room = Room.objects.create(establishment=establishment, unit=unit, label="101")
+        Bed.objects.create(establishment=establishment, unit=unit, room=room, label=f"{unit.code}-101A")
+    found = item(establishment, "beds")
+    assert found.ok and found.detail == "2 lits dans 2 unités."
+
+
+def test_the_soc_source_connected_and_its_last_alert(establishment, clock):
+    from tickets.services.alerts import alert_ingest, alert_source_create
+
+    assert item(establishment, "soc_source").detail == "Aucune source SOC/EDR connectée."
+    source, _token = alert_source_create(establishment=establishment, name="EDR")
+    found = item(establishment, "soc_source")
+    assert not found.ok and "aucune alerte reçue" in found.detail
+    assert found.url == reverse("tickets:alerts", args=[establishment.pk])
+    alert_ingest(source=source, external_id="a1", severity="haute", title="Test", detected_at=timezone.now())
+    assert item(establishment, "soc_source").ok
+    clock.move(days=31)
+    found = item(establishment, "soc_source")
+    assert not found.ok and "Plus de 30 jours sans alerte" in found.detail
 
 
 def test_this_year_s_exercise_done_or_not(establishment, director, exercise):
