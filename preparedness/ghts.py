@@ -14,7 +14,7 @@ from crisis.models import Establishment, Ght, Membership
 from crisis.permissions import MAX_ID
 
 from . import access
-from .readiness import Readiness, readiness
+from .readiness import Readiness, readiness_cached
 
 
 @dataclass
@@ -50,7 +50,7 @@ def ght_readiness_for_user(user, ght_id: int) -> tuple[Ght, list[GhtRow]]:
     ght = ght_for_user(user, ght_id)
     readable = _readable_ids(user)
     rows = [
-        GhtRow(e, e.pk in readable, readiness(e) if e.pk in readable else None)
+        GhtRow(e, e.pk in readable, readiness_cached(e) if e.pk in readable else None)
         for e in Establishment.objects.filter(ght=ght).order_by("name")
     ]
     return ght, rows

@@ -11,23 +11,25 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from django.core.cache import caches
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from beds.models import Bed
 from comms import selectors as comms_selectors
-from comms.models import DirectoryEntry
+from comms.models import DIRECTORY_TOPIC, DirectoryEntry
 from continuity import selectors as continuity_selectors
-from continuity.models import Application
+from continuity.models import APPLICATIONS_TOPIC, PROCEDURES_TOPIC, Application
+from crisis import live
 from crisis.models import Crisis, Establishment, RidaLine, Service
 from printing.selectors import kit_freshness
 from tickets.models import Alert, AlertSource
 from web.moments import moment
 
-from .models import Campaign, ReadinessSnapshot
+from .models import TOPIC_CAMPAIGNS, Campaign, ReadinessSnapshot
 from .services import readiness_snapshot_keep
 
 BACKUP_CHECK_EVERY = timedelta(days=365)  # a backup is verified (restored on a test) at least once a year
@@ -333,6 +335,35 @@ ITEMS: list[Callable[[Establishment], Item]] = [
 
 def score_of(items: list[Item]) -> int:
     return round(100 * sum(item.ok for item in items) / len(items)) if items else 0
+
+
+# What moves the items outside a crisis: campaigns, prints, procedures, applications, the directory.
+# Not the topics that move all night during a crisis (its RIDA and phases, beds, alerts): the home
+# page's card would re-render at every poll. The card follows these; its cached value is keyed by them.
+FOLLOWS = (TOPIC_CAMPAIGNS, "prints", PROCEDURES_TOPIC, APPLICATIONS_TOPIC, DIRECTORY_TOPIC)
+CACHE_SECONDS = 600  # what the followed topics do not see (beds, alerts, exercises) shows within ten minutes
+
+
+def readiness_cached(establishment: Establishment) -> Readiness:
+    """The readiness as the home page's card and the GHT view show it: computed once per process for the
+    current counters of FOLLOWS (a campaign or a procedure changed shows at once), else for ten minutes.
+    The readiness page, the API and the printed report compute it afresh."""
+    key = ":".join(
+        [
+            "readiness",
+            str(establishment.pk),
+            get_language() or "",
+            str(timezone.localdate()),
+            live.version(establishment, FOLLOWS),
+        ]
+    )
+    cache = caches["fragments"]
+    found = cache.get(key)
+    if found is None:
+        found = readiness(establishment)
+        cache.set(key, found, CACHE_SECONDS)
+    found.establishment = establishment
+    return found
 
 
 def readiness(establishment: Establishment, *, keep: bool = False) -> Readiness:

@@ -301,3 +301,14 @@ def test_the_home_page_re_renders_the_readiness_card_when_a_campaign_is_recorded
     )
     response = poll(client, url)
     assert response.status_code == 200 and swapped(response) == {"card-readiness"}
+
+
+def test_the_cached_readiness_of_the_card_and_the_ght_moves_with_what_it_follows(establishment, director):
+    def campaign_ok():
+        return next(i for i in readiness.readiness_cached(establishment).items if i.key == "campaign").ok
+
+    assert not campaign_ok() and not campaign_ok()  # the second from the cache
+    services.campaign_create(
+        establishment=establishment, by=director, date=date.today(), kind="hameconnage", targeted=10, clicked=1
+    )
+    assert campaign_ok()
