@@ -312,3 +312,12 @@ def test_the_cached_readiness_of_the_card_and_the_ght_moves_with_what_it_follows
         establishment=establishment, by=director, date=date.today(), kind="hameconnage", targeted=10, clicked=1
     )
     assert campaign_ok()
+
+
+def test_nothing_is_shown_to_an_anonymous_visitor(client, establishment, ght):
+    assert APIClient().get("/api/ghts/").status_code in (401, 403)
+    assert APIClient().get(f"/api/ghts/{ght.pk}/readiness/").status_code in (401, 403)
+    assert APIClient().get(f"/api/establishments/{establishment.pk}/readiness/").status_code in (401, 403)
+    for name, args in (("readiness", [establishment.pk]), ("ght", [ght.pk]), ("campaigns", [establishment.pk])):
+        response = client.get(reverse(f"preparedness:{name}", args=args))
+        assert response.status_code == 302 and "/connexion/" in response["Location"]
