@@ -10,7 +10,7 @@ from crisis.models import Crisis, Establishment, Membership, RidaLine, Role
 from crisis.services import crisis_create, rida_create, services_seed_defaults
 
 from . import scenarios, services
-from .models import Campaign, Exercise, Inject
+from .models import Campaign, Exercise, Inject, ReadinessSnapshot
 
 SCENARIO = Path(__file__).with_name("scenarios_data") / "ransomware-night.json"
 EXERCISE_TITLE = "Exercice rançongiciel de nuit (chronogramme partagé)"
@@ -42,6 +42,7 @@ NEIGHBOUR = ("Centre hospitalier voisin du GHT", "CH-VOISIN")
 
 def seed_demo_data(*, establishment, users) -> None:
     _campaigns(establishment, users["directeur"])
+    _snapshots(establishment)
     _neighbour(establishment, users["rssi"])
     if not Crisis.objects.filter(establishment=establishment, title=EXERCISE_TITLE).exists():
         _exercise(establishment, users)
@@ -68,6 +69,15 @@ def _neighbour(establishment, rssi) -> None:
             clicked=110,
             reported=22,
             services_affected="Admissions",
+        )
+
+
+def _snapshots(establishment) -> None:
+    """Past readings of the score, so the page shows a trend from the first visit."""
+    today = timezone.localdate()
+    for days, score in ((90, 20), (30, 30)):
+        ReadinessSnapshot.objects.get_or_create(
+            establishment=establishment, day=today - timedelta(days=days), defaults={"score": score, "missing": []}
         )
 
 
