@@ -33,13 +33,14 @@ def test_a_job_goes_from_queued_to_done_with_a_real_pdf(client, crisis, director
 
 def test_a_kit_renders_its_parts_on_both_worker_processes(establishment, director, worker):
     from comms.models import DirectoryEntry
-    from continuity.models import DegradedProcedure
+    from continuity.services import procedure_create_published
     from crisis.services import service_named
     from printing import registry
 
     for service in ("Urgences", "Laboratoire", "Pharmacie", "Imagerie", "Pédiatrie", "Maternité"):
-        DegradedProcedure.objects.create(
+        procedure_create_published(
             establishment=establishment,
+            by=director,
             service=service_named(establishment=establishment, name=service),
             title=service,
             body="Sans DPI.",

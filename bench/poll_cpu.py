@@ -1,0 +1,147 @@
+"""CPU per call of the requests a full cell repeats most: the journal and dashboard polls, their floor.
+
+Each request goes through Django's WSGI handler in this process (the deployed settings and
+middleware, no HTTP server), timed with the process's CPU clock: unlike wall time under load,
+it barely moves when other work shares the machine, so a change to a poll's path can be
+priced on a busy machine. bench/load.py measures the same requests through gunicorn.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/poll_cpu.py [--entries 10000] [--calls 300]
+"""
+
+import argparse
+import html
+import io
+import os
+import sys
+import time
+from urllib.parse import urlsplit
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.template import Template  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test import utils as test_utils  # noqa: E402
+
+from bench.common import throwaway_database  # noqa: E402
+from bench.load import POLL_PATTERNS, seed_cell  # noqa: E402
+
+SMOKE_ARGS = ["--entries", "200", "--calls", "20"]
+
+
+class Browser:
+    """One member's session, sending requests straight to the WSGI handler."""
+
+    handler = None
+
+    def __init__(self, user):
+        client = Client()
+        client.force_login(user)
+        self.cookie = f"sessionid={client.cookies['sessionid'].value}"
+        self.polls: dict[str, str] = {}
+
+    def get(self, path: str, htmx: bool = False) -> tuple[int, bytes]:
+        url = urlsplit(path)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": url.path,
+            "QUERY_STRING": url.query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "443",
+            "HTTP_HOST": "testserver",
+            "HTTP_COOKIE": self.cookie,
+            "wsgi.url_scheme": "https",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
+        }
+        status = []
+        body = b"".join(self.handler(environ, lambda s, headers, exc_info=None: status.append(int(s[:3]))))
+        return status[0], body
+
+    def page(self, kind: str, path: str) -> None:
+        self._follow(kind, self.get(path)[1])
+
+    def poll(self, kind: str) -> int:
+        status, body = self.get(self.polls[kind], htmx=True)
+        if status == 200:
+            self._follow(kind, body)
+        return status
+
+    def _follow(self, kind: str, body: bytes) -> None:
+        found = POLL_PATTERNS[kind].search(body.decode())
+        if found:
+            self.polls[kind] = html.unescape(found.group(1))
+
+
+def cpu_ms(call, n: int, before=None) -> tuple[float, float]:
+    """Median and mean CPU milliseconds of `call`, `before` (not timed) run ahead of each."""
+    for _ in range(max(n // 10, 2)):  # warm: templates loaded, connections open
+        if before:
+            before()
+        call()
+    times = []
+    for _ in range(n):
+        if before:
+            before()
+        start = time.process_time()
+        call()
+        times.append((time.process_time() - start) * 1000)
+    times.sort()
+    return times[n // 2], sum(times) / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--calls", type=int, default=300)
+    args = parser.parse_args()
+    settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    settings.ROOT_URLCONF = "bench.urls"
+    Browser.handler = WSGIHandler()
+    with throwaway_database("poll_cpu"):
+        # The test environment instruments every template render (for assertions): not in production.
+        Template._render = test_utils._TestState.saved_data.template_render
+        from crisis import services
+        from crisis.permissions import get_crisis_for_user
+
+        crisis, users = seed_cell(4, args.entries, max(args.entries // 20, 5))
+        writer, reader, other = users[2], Browser(users[1]), Browser(users[3])
+        reader.page("journal", f"/crises/{crisis.pk}/main-courante/")
+        other.page("journal", f"/crises/{crisis.pk}/main-courante/")
+        reader.page("dashboard", f"/crises/{crisis.pk}/")
+
+        def append():
+            services.journal_append(crisis=crisis, by=writer, text="Le standard rappelle les services.")
+
+        def append_seen_by_other():
+            append()
+            other.poll("journal")
+
+        n = args.calls
+        rows = [
+            ("bare view (middleware only)", cpu_ms(lambda: reader.get("/bench/bare/"), n)),
+            ("bare view, logged in", cpu_ms(lambda: reader.get("/bench/bare-authenticated/"), n)),
+            ("crisis access helper", cpu_ms(lambda: get_crisis_for_user(users[1], crisis.pk), n)),
+            ("journal poll, nothing new (204)", cpu_ms(lambda: reader.poll("journal"), n)),
+            ("journal poll, one new entry", cpu_ms(lambda: reader.poll("journal"), n, append)),
+            (
+                "journal poll, entry rendered for another",
+                cpu_ms(lambda: reader.poll("journal"), n, append_seen_by_other),
+            ),
+            ("dashboard poll, nothing new (204)", cpu_ms(lambda: reader.poll("dashboard"), n)),
+            ("dashboard poll, one new entry", cpu_ms(lambda: reader.poll("dashboard"), n, append)),
+        ]
+    print(f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.entries} entries, {n} calls each")
+    print(f"  {'request':42} {'CPU p50 ms':>10} {'mean ms':>8}")
+    for label, (p50, mean) in rows:
+        print(f"  {label:42} {p50:10.2f} {mean:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
