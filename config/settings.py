@@ -385,6 +385,13 @@ SPECTACULAR_SETTINGS = {
         "JournalChannelEnum": "crisis.models.JournalEntry.Channel",
         "MessageKindEnum": "comms.models.MessageTemplate.Kind",
         "MessageChannelEnum": "comms.models.Message.Channel",
+        # comms's other choices, beside the tickets' category and everyone's status.
+        "DirectoryCategoryEnum": "comms.models.DirectoryEntry.Category",
+        "CallOutcomeEnum": "comms.models.Call.Outcome",
+        "CallListStatusEnum": "comms.models.CallList.Status",
+        "FlashStatusEnum": "comms.models.FlashInfo.Status",
+        "MessageStatusEnum": "comms.models.Message.Status",
+        "ContactDirectionEnum": "comms.models.ContactLogEntry.Direction",
     },
 }
 
