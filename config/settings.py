@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "RidaKindEnum": "crisis.models.RidaLine.Kind",
         "MeetingKindEnum": "crisis.models.Meeting.Kind",
         "MovementKindEnum": "beds.models.Movement.Kind",
+        "BedStatusEnum": "beds.models.BedStatus",
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
