@@ -254,7 +254,7 @@ def test_the_board_s_cached_cards_follow_their_ticket_and_carry_the_viewer_s_tok
     client.force_login(dsi)
     first = client.get(board_url(establishment)).content.decode()
     assert "slot-->" not in first and 'name="csrfmiddlewaretoken"' in first
-    assert f'<option value="nouveau" selected>' in first
+    assert '<option value="nouveau" selected>' in first
     services.ticket_update(ticket=ticket, by=dsi, status="en_cours", assigned_to=dsi)
     again = client.get(board_url(establishment)).content.decode()
     assert '<option value="en_cours" selected>' in again and f'<option value="{dsi.pk}" selected>' in again
