@@ -270,11 +270,11 @@ def seed(services: int, people: int, beds: int):
             first_name=random.choice(FIRST),
             function=random.choice(FUNCTIONS),
             service=service(random.choice(SERVICES)),
-            phone=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
+            direct_line=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
             mobile=""
             if random.random() < 0.3
             else f"06 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
-            bip=str(random.randint(1000, 9999)),
+            dect=str(random.randint(1000, 9999)),
             on_call=random.random() < 0.1,
         )
         for _ in range(people)
@@ -408,7 +408,7 @@ def content_facts(establishment) -> list[str]:
     facts = []
     for e in DirectoryEntry.objects.filter(establishment=establishment).select_related("service"):
         service = e.service.name if e.service else ""
-        facts += [e.last_name.upper(), e.first_name, e.function, service, e.phone, e.mobile, e.bip]
+        facts += [e.last_name.upper(), e.first_name, e.function, service, e.direct_line, e.mobile, e.dect]
     for v in published_procedures(establishment):
         facts += [v.title, v.owner]
         facts += strip_tags(render_markdown(v.body)).splitlines()

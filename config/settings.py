@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
         "JournalKindEnum": "crisis.models.JournalEntry.Kind",
         "RidaKindEnum": "crisis.models.RidaLine.Kind",
         "MeetingKindEnum": "crisis.models.Meeting.Kind",
+        "MovementKindEnum": "beds.models.Movement.Kind",
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
@@ -380,6 +381,10 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "continuity.models.Application.Kind",
         "ProcedureStatusEnum": "continuity.models.Procedure.Status",
         "ApplicationStatusEnum": "continuity.models.ApplicationStatus.Status",
+        # comms: a message's kind and channel beside the journal's.
+        "JournalChannelEnum": "crisis.models.JournalEntry.Channel",
+        "MessageKindEnum": "comms.models.MessageTemplate.Kind",
+        "MessageChannelEnum": "comms.models.Message.Channel",
     },
 }
 

@@ -2,7 +2,8 @@
 
 - ``procedures``: one service's set, one paper-kit item per service that has a published procedure;
 - ``procedure``: one procedure, from its page;
-- ``procedure_library``: the whole library, one chunk per service (after one change, one chunk renders).
+- ``procedure_library``: the whole library, one chunk per service (after one change, one chunk renders);
+- ``restart_plan``: the restart plan, wave by wave, a box to tick per application.
 
 Every procedure starts with a QR code linking back to its online page and carries its version number
 in the running head of every page. The Markdown goes through continuity.markdown (no raw HTML).
@@ -205,6 +206,33 @@ class LibraryDocument(PrintableDocument):
         return _render(self, establishment, str(self.title), list(versions), generated_at, numbered=True)
 
 
+class RestartPlanDocument(PrintableDocument):
+    """The restart plan on paper, with a box to tick per application: the cell restarts without the map."""
+
+    name = "restart_plan"
+    title = gettext_lazy("Plan de redémarrage")
+    description = gettext_lazy("L'ordre de redémarrage des applications, vague par vague, avec ce que chacune attend.")
+    templates = ("pdf/restart_plan.html",)
+    required_capability = access.READ
+
+    def data(self, establishment: Establishment, params: dict):
+        apps, deps = selectors.dependency_graph(establishment)
+        return [
+            [[a.pk, a.name, a.priority, a.rto_hours] for a in apps.values()],
+            sorted((source, sorted(targets)) for source, targets in deps.items()),
+        ]
+
+    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
+        return render_html(
+            "pdf/restart_plan.html",
+            establishment=establishment,
+            title=str(self.title),
+            generated_at=generated_at,
+            plan=selectors.restart_plan(establishment),
+        )
+
+
 register(ProceduresDocument())
+register(RestartPlanDocument())
 register(ProcedureDocument())
 register(LibraryDocument())

@@ -289,6 +289,9 @@ def application_status_set(
         return f"{text} — {comment}" if comment else text
 
     with transaction.atomic():
+        # The application's row is the lock: two first reports of the same application at once
+        # are serialised (the second updates the first's row) instead of one failing on the unique pair.
+        list(Application.objects.select_for_update().filter(pk=application.pk).values_list("pk"))
         current = ApplicationStatus.objects.select_for_update().filter(crisis=crisis, application=application).first()
         if current is None:
             row = ApplicationStatus(crisis=crisis, application=application, status=status, comment=comment, eta=eta)

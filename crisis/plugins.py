@@ -98,6 +98,9 @@ _nav: list[NavEntry] = []
 _cards: list[Card] = []
 _sections: dict[str, list[Callable]] = {}
 _banners: list[Banner] = []
+# Where the roster finds the holders' phone numbers (the crisis directory, in comms): functions
+# (establishment_id, user_ids) -> {user_id: [(label, number), ...]}, declared from an app's cards.py.
+_phone_books: list[Callable[[int, list[int]], dict]] = []
 _discovered = False
 _lock = Lock()
 
@@ -166,6 +169,23 @@ def banners_for(request) -> list[tuple[Banner, dict]]:
         return []
     shown = [(b, b.context(request)) for b in sorted(_banners, key=lambda b: (b.order, b.name))]
     return [(b, context) for b, context in shown if context is not None]
+
+
+def phone_book(provider: Callable[[int, list[int]], dict]) -> Callable:
+    """Declare where members' phone numbers are found (from an app's cards.py); the roster shows them."""
+    if provider not in _phone_books:
+        _phone_books.append(provider)
+    return provider
+
+
+def phones_for(establishment_id: int, user_ids) -> dict[int, list[tuple[str, str]]]:
+    """The numbers of these members, from every declared phone book (none: an empty dict)."""
+    discover()
+    found: dict[int, list[tuple[str, str]]] = {}
+    for provider in _phone_books:
+        for user_id, numbers in provider(establishment_id, list(user_ids)).items():
+            found.setdefault(user_id, numbers)
+    return found
 
 
 def discover() -> None:

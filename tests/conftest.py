@@ -157,9 +157,9 @@ def directory(establishment):
             first_name="Marie",
             function="Infirmière",
             service=urgences,
-            phone="01 23 45 67 89",
+            direct_line="01 23 45 67 89",
             mobile="" if i % 3 else "06 12 34 56 78",
-            bip="4321",
+            dect="4321",
             on_call=i % 7 == 0,
         )
         for i in range(20)

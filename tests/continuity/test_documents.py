@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_continuity_declares_its_documents_in_its_documents_module():
     declared = {d.name for d in registry.all_documents() if type(d).__module__ == "continuity.documents"}
-    assert declared == {"procedures", "procedure", "procedure_library"}
+    assert declared == {"procedures", "procedure", "procedure_library", "restart_plan"}
 
 
 def test_an_empty_establishment_has_no_procedures_to_print(establishment):
@@ -63,3 +63,14 @@ def test_the_library_is_one_chunk_per_service_and_one_change_moves_one_chunk(est
     after = document.item(establishment, {})
     assert before.chunks[0].fingerprint == after.chunks[0].fingerprint
     assert before.chunks[1].fingerprint != after.chunks[1].fingerprint
+
+
+def test_the_restart_plan_prints_its_waves_and_moves_with_a_dependency(establishment, director):
+    ad = services.application_create(establishment=establishment, by=director, name="Active Directory", priority=1)
+    dpi = services.application_create(establishment=establishment, by=director, name="DPI", priority=1)
+    document = registry.get("restart_plan")
+    before = document.fingerprint(establishment, {})
+    services.application_update(application=dpi, by=director, depends_on=[ad])
+    assert document.fingerprint(establishment, {}) != before
+    html = document.render(establishment, {}, generated_at=timezone.now()).html
+    assert "Vague 2" in html and "attend Active Directory" in html

@@ -45,7 +45,7 @@ def test_a_kit_renders_its_parts_on_both_worker_processes(establishment, directo
             title=service,
             body="Sans DPI.",
         )
-    DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", phone="01 02 03 04 05")
+    DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", direct_line="01 02 03 04 05")
     chunks = sum(len(item.chunks) for item in registry.kit_items(establishment))  # all stale: the cache is empty
     job = wait_for(services.kit_build(establishment=establishment, by=director))
     assert job.status == PrintJob.Status.DONE, job.error

@@ -152,7 +152,9 @@ def make_kit_data(establishment) -> None:
             body=body,
         )
     DirectoryEntry.objects.bulk_create(
-        DirectoryEntry(establishment=establishment, last_name=f"Nom{i:04d}", first_name="Marie", phone="01 23 45 67 89")
+        DirectoryEntry(
+            establishment=establishment, last_name=f"Nom{i:04d}", first_name="Marie", direct_line="01 23 45 67 89"
+        )
         for i in range(600)
     )
 
