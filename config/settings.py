@@ -467,6 +467,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comms.tasks.receive_sms",
         "schedule": env_schedule("SMS_RECEIVE_SCHEDULE", "60"),
     },
+    # After the nightly paper kits: the readiness score of the day, for its trend (preparedness).
+    "keep-readiness-readings": {
+        "task": "preparedness.tasks.keep_readiness_readings",
+        "schedule": env_schedule("READINESS_SCHEDULE", "0 5 * * *"),
+    },
 }
 # The call lists' SMS gateway (comms.sms, docs/comms-sms.md): "gammu" (Gammu's SMS daemon and its
 # folder) or "http" (a provider's URL).

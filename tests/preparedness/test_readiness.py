@@ -321,3 +321,12 @@ def test_nothing_is_shown_to_an_anonymous_visitor(client, establishment, ght):
     for name, args in (("readiness", [establishment.pk]), ("ght", [ght.pk]), ("campaigns", [establishment.pk])):
         response = client.get(reverse(f"preparedness:{name}", args=args))
         assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_the_nightly_task_keeps_every_establishment_s_reading(establishment, other_establishment):
+    from preparedness.tasks import keep_readiness_readings
+
+    assert keep_readiness_readings() == 2  # called as the worker does: no argument, a small result
+    days = ReadinessSnapshot.objects.filter(day=timezone.localdate())
+    assert sorted(days.values_list("establishment_id", flat=True)) == sorted([establishment.pk, other_establishment.pk])
+    assert keep_readiness_readings() == 2 and days.count() == 2  # once a day
