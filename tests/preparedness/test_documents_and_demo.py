@@ -87,3 +87,26 @@ def test_preparedness_s_migrations_are_up_to_date(db):
 @pytest.mark.parametrize("name", ["readiness_report", "observation_grid"])
 def test_the_documents_are_declared_in_the_app(name):
     assert type(registry.get(name)).__module__ == "preparedness.documents"
+
+
+def test_the_paper_kit_item_follows_the_last_kit_printed_and_what_changed_since(
+    establishment,
+    director,
+    kit_data,
+    inline_worker,  # noqa: F811 — the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    from comms.models import DirectoryEntry
+    from preparedness import readiness
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = printing_services.print_job_request(establishment=establishment, by=director, document="kit")
+    job.refresh_from_db()
+    assert job.status == PrintJob.Status.DONE, job.error
+    found = readiness.paper_kit(establishment)
+    assert found.ok and found.detail.endswith("rien n'a changé depuis."), found.detail
+    entry = DirectoryEntry.objects.filter(establishment=establishment).first()
+    entry.last_name = "Changé"
+    entry.save()  # the printed directory is now stale
+    found = readiness.paper_kit(establishment)
+    assert not found.ok and "documents ont changé depuis" in found.detail, found.detail
