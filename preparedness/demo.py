@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from crisis.models import Crisis, Establishment, Membership, RidaLine, Role
+from crisis.models import Crisis, Establishment, RidaLine
 from crisis.services import crisis_create, rida_create, services_seed_defaults
 
 from . import scenarios, services
@@ -49,8 +49,8 @@ def seed_demo_data(*, establishment, users) -> None:
 
 
 def _neighbour(establishment, rssi) -> None:
-    """A second establishment of the GHT, of which the demo's RSSI (the GHT's) is a member: the GHT view
-    shows its score to her, and only its name to the others."""
+    """A second establishment of the GHT, of which no demo account is a member: the GHT view shows its
+    name and not its readiness (a member of both would see both scores)."""
     if establishment.ght_id is None:
         return
     neighbour, created = Establishment.objects.get_or_create(
@@ -59,7 +59,6 @@ def _neighbour(establishment, rssi) -> None:
     )
     if created:
         services_seed_defaults(establishment=neighbour)
-        Membership.objects.get_or_create(user=rssi, establishment=neighbour, defaults={"role": Role.RSSI})
         services.campaign_create(
             establishment=neighbour,
             by=rssi,
