@@ -174,7 +174,7 @@ def player_clock(request: HttpRequest, exercise_id: int) -> HttpResponse:
     }.get(action, (None, None))
     if form_class is None:
         return _player_page(request, crisis, membership, status=400)
-    form = form_class(request.POST, auto_id=None if key == "level" else f"{key}_%s")
+    form = form_class(request.POST, auto_id="id_%s" if key == "level" else f"{key}_%s")
     if form.is_valid():
         try:
             if key == "level":
@@ -185,6 +185,7 @@ def player_clock(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 services.exercise_advance(crisis=crisis, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))  # also when that form is not on the page
         else:
             messages.success(request, _("Horloge de l'exercice enregistrée."))
             return redirect("preparedness:player", crisis.pk)

@@ -318,3 +318,17 @@ def test_an_observation_may_open_a_post_exercise_action_that_outlives_the_exerci
     crisis_close(crisis=played, by=director, note="Fin de l'exercice")
     found = next(i for i in readiness.readiness(played.establishment).items if i.key == "post_exercise_actions")
     assert not found.ok and found.detail == "1 action post-exercice ouverte."
+
+
+def test_the_clock_s_forms_say_what_is_wrong(client, exercise, director):
+    client.force_login(director)
+    url = reverse("preparedness:player-clock", args=[exercise.pk])
+    response = client.post(url, {"action": "advance", "minutes": 5})
+    assert response.status_code == 400 and "lancez d&#x27;abord son horloge" in response.content.decode()
+    response = client.post(url, {"action": "level", "level": "expert"})
+    assert response.status_code == 400 and 'id="id_level"' in response.content.decode()
+    assert client.post(url, {"action": "n'importe"}).status_code == 400
+    assert client.post(url, {"action": "start", "minutes_before_now": 240}).status_code == 302
+    assert client.post(url, {"action": "level", "level": "confirme"}).status_code == 302
+    exercise.exercise.refresh_from_db()
+    assert exercise.exercise.level == "confirme" and exercise.exercise.started_at is not None
