@@ -131,6 +131,11 @@ def _player_page(request, crisis, membership, *, forms: dict | None = None, stat
         "start_form": forms.get("start") or StartForm(auto_id="start_%s") if can_animate else None,
         "advance_form": forms.get("advance") or AdvanceForm(auto_id="advance_%s") if can_animate else None,
         "next_due_label": moment(state.next_due_at, "day_time") if state.next_due_at else "",
+        # Folded once the chronogramme plays; open when there is nothing to play yet or a form came back in error.
+        "animation_open": not state.total
+        or exercise is None
+        or exercise.started_at is None
+        or any(key in forms for key in ("import", "start", "advance", "level")),
     }
     template = "preparedness/player.html"
     if request.htmx and web_live.is_poll(request):

@@ -120,6 +120,7 @@ def test_the_page_imports_a_file_and_says_what_is_wrong(client, exercise, direct
     url = reverse("preparedness:player-import", args=[exercise.pk])
     bad = client.post(url, {"file": SimpleUploadedFile("x.json", b'{"injects": [{"t": 1}]}')})
     assert bad.status_code == 400 and "ligne 1" in bad.content.decode()
+    assert '<details class="card" id="animation" open>' in bad.content.decode()
     upload = SimpleUploadedFile("nuit.json", SHARED.read_bytes(), content_type="application/json")
     assert client.post(url, {"file": upload}).status_code == 302
     assert Inject.objects.filter(crisis=exercise).count() == 23
