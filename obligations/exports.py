@@ -31,11 +31,11 @@ def costs_xlsx(crisis: Crisis) -> bytes:
         sheet.append(
             [
                 cost.date,
-                cost.get_category_display(),
+                str(cost.get_category_display()),
                 cost.label,
                 cost.supplier,
                 cost.reference,
-                cost.get_covered_by_display() if cost.covered_by else "",
+                str(cost.get_covered_by_display()) if cost.covered_by else "",
                 float(cost.amount),
             ]
         )
@@ -47,7 +47,7 @@ def costs_xlsx(crisis: Crisis) -> bytes:
         cell.font = Font(bold=True)
     figures = selectors.cost_totals(crisis)
     for _value, label, amount in figures["categories"]:
-        totals.append([label, float(amount)])
+        totals.append([str(label), float(amount)])
     totals.append([_("Total"), float(figures["total"])])
     totals.append([_("dont pris en charge par l'assureur"), float(figures["covered"]["assureur"])])
     totals.append([_("dont pris en charge par l'ARS"), float(figures["covered"]["ars"])])
