@@ -5,11 +5,15 @@ The evidence file (a collection: a zip with a signed manifest) is declared in ob
 
 from django import forms
 from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from printing.declare import CrisisDocument, Rendered, local, register, render_html
+from crisis.models import Crisis
+from crisis.permissions import Cap
+from printing.declare import Collection, CrisisDocument, Item, Rendered, local, register, render_html
 
-from . import access, drafts, retex
+from . import access, drafts, evidence, retex
 from .models import Kind, Obligation, Retex
 
 
@@ -87,5 +91,94 @@ class RetexDocument(CrisisDocument):
         )
 
 
+class EvidenceData(CrisisDocument):
+    """The evidence file's data (JSON of every record, spreadsheets, attachments), as one part: a zip."""
+
+    name = "evidence_data"
+    title = gettext_lazy("Données du dossier de preuves")
+    description = gettext_lazy("Les enregistrements de la crise (JSON), tableurs et pièces jointes.")
+    extension = "zip"
+    required_capability = access.EXPORT
+    weight = 3
+
+    def data(self, establishment, params: dict):
+        return timezone.now().isoformat()  # evidence is taken now, never from a cache
+
+    def render(self, establishment, params: dict, *, generated_at) -> Rendered:
+        crisis = self.crisis_of(establishment, params)
+        return Rendered(content=evidence.pack(evidence.data_parts(crisis, include_patient_data=False)))
+
+
+class EvidencePatientData(EvidenceData):
+    """The bed movements and other patient data of the evidence file: only for a requester allowed to see them."""
+
+    name = "evidence_patient_data"
+    title = gettext_lazy("Données patients du dossier de preuves")
+    description = gettext_lazy("Mouvements de patients de la crise (réservé aux personnes habilitées).")
+    required_capability = Cap.SEE_PATIENT_DATA
+
+    def render(self, establishment, params: dict, *, generated_at) -> Rendered:
+        return Rendered(content=evidence.pack(evidence.patient_parts(self.crisis_of(establishment, params))))
+
+
+PDF_FILES = {"journal": "journal/main-courante.pdf", "rida": "rida/rida.pdf", "retex": "obligations/retex.pdf"}
+
+
+class EvidenceFile(CrisisDocument, Collection):
+    """The crisis's evidence file: the PDFs rendered as parts by the workers, the data, a signed manifest."""
+
+    name = "evidence"
+    title = gettext_lazy("Dossier de preuves")
+    description = gettext_lazy(
+        "Un zip : main courante (PDF et JSON avec sa chaîne vérifiée), RIDA, points, décisions, obligations, "
+        "coûts, données des applications, pièces jointes, manifeste SHA-256 signé. Vérifiable hors ligne "
+        "(verify_export)."
+    )
+    extension = "zip"
+    required_capability = access.EXPORT
+
+    def members(self):
+        from printing import registry
+
+        return [registry.get(name) for name in (*PDF_FILES, "evidence_data", "evidence_patient_data")]
+
+    def member_items(self, establishment, params: dict, granted) -> list[Item]:
+        from printing import registry
+
+        crisis_params = {"crisis_id": params["crisis_id"]}
+        documents = [d for d in self.members() if registry.allowed(d, granted)]
+        return [d.item(establishment, crisis_params) for d in documents]
+
+    def assemble(self, establishment, title, items, generated_at):
+        from printing.assembly import Output
+
+        parts, patient_data = [], False
+        for item in items:
+            if item.document in PDF_FILES:
+                parts.append(evidence.Part(PDF_FILES[item.document], item.content()))
+            else:
+                parts += evidence.unpack(item.content())
+                patient_data = patient_data or item.document == "evidence_patient_data"
+        crisis_id = _crisis_of_parts(parts)
+        crisis = Crisis.objects.select_related("establishment").get(pk=crisis_id, establishment=establishment)
+        content = evidence.write_zip(crisis, parts, generated_at=generated_at, patient_data=patient_data)
+        return Output(content, None, "zip")
+
+    def label(self, establishment, params: dict) -> str:
+        return _("Dossier de preuves — %(crisis)s") % {"crisis": self.crisis_of(establishment, params).title}
+
+
+def _crisis_of_parts(parts) -> int | None:
+    import json
+
+    for part in parts:
+        if part.name == "journal/journal.json":
+            return json.loads(part.read())["crisis"]
+    return None
+
+
 register(ObligationFormDocument())
 register(RetexDocument())
+register(EvidenceData())
+register(EvidencePatientData())
+register(EvidenceFile())

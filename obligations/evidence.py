@@ -213,6 +213,34 @@ class Contents:
     patient_data: bool = False
 
 
+def patient_parts(crisis: Crisis) -> list[Part]:
+    """The patient data of the evidence file alone (bed movements...): for a requester allowed to see them."""
+    without = _related_closure(crisis, False)
+    needed = {model: ids - without.get(model, set()) for model, ids in _related_closure(crisis, True).items()}
+    needed = {model: ids for model, ids in needed.items() if ids}
+    parts = [
+        Part(f"data/{_label(model)}.json", _fixture(model, ids))
+        for model, ids in sorted(needed.items(), key=lambda item: _label(item[0]))
+    ]
+    for zip_name, storage_name in _attachments(needed):
+        parts.append(Part(zip_name, lambda storage_name=storage_name: _read_storage(storage_name)))
+    return parts
+
+
+def pack(parts: list[Part]) -> bytes:
+    """Parts in a plain zip (no manifest): how a rendered part of the collection carries several files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for part in parts:
+            archive.writestr(part.name, part.read())
+    return out.getvalue()
+
+
+def unpack(content: bytes) -> list[Part]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return [Part(name, archive.read(name)) for name in archive.namelist()]
+
+
 def data_parts(crisis: Crisis, *, include_patient_data: bool) -> list[Part]:
     """Every file of the evidence file but the PDFs and the manifest: JSON, spreadsheets, attachments."""
     needed = _related_closure(crisis, include_patient_data)

@@ -180,3 +180,36 @@ def test_import_refuses_a_database_that_already_has_the_crisis(filled, tmp_path)
     path.write_bytes(export(filled))
     with pytest.raises(CommandError, match="existe déjà"):
         call_command("import_crisis", str(path))
+
+
+def test_the_evidence_collection_built_by_the_print_pipeline_verifies_offline(
+    filled, director, inline_worker, django_capture_on_commit_callbacks
+):
+    from printing import services as printing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = printing.print_job_request(
+            establishment=filled.establishment, by=director, document="evidence", params={"crisis_id": filled.pk}
+        )
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    content = job.file.read()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = set(archive.namelist())
+    assert {"journal/main-courante.pdf", "rida/rida.pdf", "journal/journal.json", "manifest.sig"} <= names
+    assert evidence.verify_zip(io.BytesIO(content)).ok
+    assert job.left_out == []  # the director sees patient data: nothing left out
+
+
+def test_the_evidence_collection_leaves_patient_data_out_for_a_member_without_the_capability(
+    filled, scribe, inline_worker, django_capture_on_commit_callbacks
+):
+    from printing import services as printing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = printing.print_job_request(
+            establishment=filled.establishment, by=scribe, document="evidence", params={"crisis_id": filled.pk}
+        )
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert [entry["document"] for entry in job.left_out] == ["evidence_patient_data"]
