@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from web.forms import local_datetime_field
@@ -29,7 +30,7 @@ class ObligationForm(forms.Form):
 
     def __init__(self, *args, obligation: Obligation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reference"].label = obligation.reference_label.capitalize()
+        self.fields["reference"].label = capfirst(obligation.reference_label)
         if obligation.kind != "cnil":
             del self.fields["complement_at"]
             del self.fields["complement_reference"]

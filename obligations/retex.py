@@ -1,6 +1,7 @@
 """The RETEX's computed part: the figures and the chronology of key events, from the crisis's data."""
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
 from crisis.models import Crisis, Decision, JournalEntry, RidaLine
@@ -38,9 +39,7 @@ def figures(crisis: Crisis) -> dict:
 
 def chronology(crisis: Crisis, limit: int = 60) -> list[JournalEntry]:
     """Key events: decisions and urgent facts of the journal (latest versions only), in time order."""
-    entries = (
-        JournalEntry.objects.filter(crisis=crisis, corrects__isnull=True)
-        .filter(kind=JournalEntry.Kind.DECISION)
-        .union(JournalEntry.objects.filter(crisis=crisis, corrects__isnull=True, priority=JournalEntry.Priority.URGENT))
+    key = Q(kind=JournalEntry.Kind.DECISION) | Q(priority=JournalEntry.Priority.URGENT)
+    return list(
+        JournalEntry.objects.filter(key, crisis=crisis, corrects__isnull=True).order_by("occurred_at", "seq")[:limit]
     )
-    return sorted(entries, key=lambda e: (e.occurred_at, e.seq))[:limit]

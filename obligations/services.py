@@ -126,7 +126,8 @@ def obligation_update(*, obligation: Obligation, by, attachment: UploadedFile | 
         crisis=obligation.crisis,
         derive=derive,
         validate=validate,
-        journal=lambda changed: _journal_text(obligation, changed),
+        # A crisis closed has its journal sealed: an insurer declared afterwards is kept in the history only.
+        journal=(lambda changed: _journal_text(obligation, changed)) if obligation.crisis.is_open else None,
         journal_kind=JournalEntry.Kind.ACTION,
     )
 

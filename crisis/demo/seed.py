@@ -90,6 +90,7 @@ def seed_demo(*, password: str) -> dict:
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)
+    _seed_other_apps(establishment, users, hook="seed_demo_crisis_data")
     return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE] + [DEMO_ADMIN], "created": created}
 
 
@@ -112,8 +113,12 @@ def dated(moment: datetime):
         RidaLine.objects.filter(created_at__gte=started).update(created_at=moment)
 
 
-def _seed_other_apps(establishment, users) -> None:
-    """Each app may ship a demo.py with seed_demo_data(establishment=, users=): the core imports none of them."""
+def _seed_other_apps(establishment, users, hook: str = "seed_demo_data") -> None:
+    """Each app may ship a demo.py with seed_demo_data(establishment=, users=): the core imports none of them.
+
+    seed_demo_data runs before the demo crises exist; seed_demo_crisis_data (same arguments), after them,
+    for an app whose demo data belong to the crises (obligations, costs, a RETEX).
+    """
     for config in apps.get_app_configs():
         try:
             module = import_module(f"{config.name}.demo")
@@ -121,8 +126,8 @@ def _seed_other_apps(establishment, users) -> None:
             if exc.name != f"{config.name}.demo":
                 raise
             continue
-        if hasattr(module, "seed_demo_data"):
-            module.seed_demo_data(establishment=establishment, users=users)
+        if hasattr(module, hook):
+            getattr(module, hook)(establishment=establishment, users=users)
 
 
 def _establishment(data: dict) -> Establishment:
