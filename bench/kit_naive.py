@@ -104,8 +104,6 @@ def naive_html(establishment) -> tuple[str, list[tuple[str, str]]]:
     from django.utils.html import escape
 
     from comms import documents as comms_documents
-    from continuity.models import Bed
-    from crisis.models import Service
     from printing import registry, sheets
 
     sections, toc, out = [], [], []
@@ -132,18 +130,6 @@ def naive_html(establishment) -> tuple[str, list[tuple[str, str]]]:
         anchor = f"procedures-{index}"
         label = procedures.label(establishment, params)
         add(anchor, "procedures", label, f'<section id="{anchor}" class="naive">{_body(html)}</section>')
-
-    census = registry.get("bed_census")
-    context = _captured(census, establishment, {})
-    labels = [sheets.Column(c.label, c.width) for c in context["pages"][0].columns]
-    context["columns"] = [sheets.Column(labels[0].label, labels[0].width, lambda bed: bed.label), *labels[1:]]
-    headings = list(dict.fromkeys(page.heading for page in context["pages"]))  # one per unit, in order
-    units = Service.objects.filter(establishment=establishment, has_beds=True, is_active=True)
-    units = [unit for unit in units if unit.beds.exists()]  # the census prints the units with beds
-    for unit, heading in zip(units, headings, strict=True):
-        beds = list(Bed.objects.filter(unit=unit).order_by("position", "label"))
-        anchor = f"beds-{unit.pk}"
-        add(anchor, "bed_census", heading, _sheet_section(anchor, heading, context, beds, css="lined"))
 
     for name in ("blank_journal", "message_form", "blank_rida", "signalement_form"):
         document = registry.get(name)

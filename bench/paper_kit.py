@@ -219,8 +219,10 @@ def procedure_body() -> str:
 
 
 def seed(services: int, people: int, beds: int):
+    from django.utils import timezone
+
     from comms.models import DirectoryEntry
-    from continuity.models import Bed, DegradedProcedure
+    from continuity.models import Procedure, ProcedureVersion
     from crisis.models import Establishment, Service
     from crisis.services import service_named
 
@@ -234,16 +236,32 @@ def seed(services: int, people: int, beds: int):
             named[name] = service_named(establishment=establishment, name=name)
         return named[name]
 
-    DegradedProcedure.objects.bulk_create(
-        DegradedProcedure(
+    now = timezone.now()
+    procedures = Procedure.objects.bulk_create(
+        Procedure(
             establishment=establishment,
             service=service(SERVICES[i % len(SERVICES)] + ("" if i < len(SERVICES) else f" {i}")),
             title=f"Fonctionnement sans DPI — {SERVICES[i % len(SERVICES)]}",
             owner=f"Dr {random.choice(LAST)}",
-            version=str(random.randint(1, 5)),
+            status=Procedure.Status.PUBLISHED,
+            version=random.randint(1, 5),
+            validated_at=now,
             body=procedure_body(),
         )
         for i in range(services)
+    )
+    ProcedureVersion.objects.bulk_create(  # the published version of each, as it is in force
+        ProcedureVersion(
+            procedure=p,
+            number=p.version,
+            kind=p.kind,
+            service_name=p.service.name,
+            title=p.title,
+            body=p.body,
+            owner=p.owner,
+            validated_at=now,
+        )
+        for p in procedures
     )
     DirectoryEntry.objects.bulk_create(
         DirectoryEntry(
@@ -252,11 +270,11 @@ def seed(services: int, people: int, beds: int):
             first_name=random.choice(FIRST),
             function=random.choice(FUNCTIONS),
             service=service(random.choice(SERVICES)),
-            phone=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
+            direct_line=f"04 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
             mobile=""
             if random.random() < 0.3
             else f"06 {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)} {random.randint(10, 99)}",
-            bip=str(random.randint(1000, 9999)),
+            dect=str(random.randint(1000, 9999)),
             on_call=random.random() < 0.1,
         )
         for _ in range(people)
@@ -271,9 +289,8 @@ def seed(services: int, people: int, beds: int):
         )
         for u in range(28)
     ]
-    Bed.objects.bulk_create(
-        Bed(unit=units[b % len(units)], label=f"{100 + b // 2}-{'AB'[b % 2]}", position=b) for b in range(beds)
-    )
+    # The beds themselves (and their census) belong to the beds app, which seeds its own.
+    assert units
     return establishment
 
 
@@ -382,19 +399,19 @@ def pdf_text(pdf: bytes) -> str:
 
 def content_facts(establishment) -> list[str]:
     """What the kit must print: every value of every directory entry, procedure and bed."""
+    from django.utils.html import strip_tags
+
     from comms.models import DirectoryEntry
-    from continuity.documents import _paragraphs
-    from continuity.models import Bed, DegradedProcedure
+    from continuity.markdown import render_markdown
+    from continuity.selectors import published_procedures
 
     facts = []
     for e in DirectoryEntry.objects.filter(establishment=establishment).select_related("service"):
         service = e.service.name if e.service else ""
-        facts += [e.last_name.upper(), e.first_name, e.function, service, e.phone, e.mobile, e.bip]
-    for p in DegradedProcedure.objects.filter(establishment=establishment):
-        facts += [p.title, p.owner]
-        for block in _paragraphs(p.body):
-            facts += block.get("items", [block.get("text", "")])
-    facts += [b.label for b in Bed.objects.filter(unit__establishment=establishment)]
+        facts += [e.last_name.upper(), e.first_name, e.function, service, e.direct_line, e.mobile, e.dect]
+    for v in published_procedures(establishment):
+        facts += [v.title, v.owner]
+        facts += strip_tags(render_markdown(v.body)).splitlines()
     return [f for f in map(_squeeze, facts) if f]
 
 
@@ -465,12 +482,16 @@ def main():
             f"{cold['pages']} pages {cold['sections']}, {cold['parts_rendered']} parties rendues"
         )
         print(f"    durée des parties par document (somme, s) : {cold['part_seconds']}")
-        from continuity.models import DegradedProcedure
+        from continuity import services as continuity_services
+        from continuity.models import Procedure
 
-        procedure = DegradedProcedure.objects.filter(establishment=establishment).order_by("?").first()
-        procedure.body += "\n\n## Mise à jour\nLe coursier passe désormais toutes les vingt minutes."
-        procedure.version = str(int(procedure.version) + 1)
-        procedure.save()
+        procedure = Procedure.objects.filter(establishment=establishment).order_by("?").first()
+        continuity_services.procedure_update(
+            procedure=procedure,
+            by=None,
+            body=procedure.body + "\n\n## Mise à jour\nLe coursier passe désormais toutes les vingt minutes.",
+        )
+        continuity_services.procedure_publish(procedure=procedure, by=None)
         rebuild = timed_kit(establishment, worker)
         rebuild.pop("job")
         results["rebuild"] = rebuild

@@ -332,6 +332,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 API_TOKEN_TTL = env_int("API_TOKEN_TTL", 30 * 24 * 3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tickets.authentication.SourceTokenRefusal",  # a SOC/EDR source's token: 403 but on POST /api/alerts/
         "crisis.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -377,9 +378,19 @@ SPECTACULAR_SETTINGS = {
         "JournalKindEnum": "crisis.models.JournalEntry.Kind",
         "RidaKindEnum": "crisis.models.RidaLine.Kind",
         "MeetingKindEnum": "crisis.models.Meeting.Kind",
+        "MovementKindEnum": "beds.models.Movement.Kind",
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
+        # Continuity's procedures and applications have a "kind", procedures and statuses a "status".
+        "ProcedureKindEnum": "continuity.models.Procedure.Kind",
+        "ApplicationKindEnum": "continuity.models.Application.Kind",
+        "ProcedureStatusEnum": "continuity.models.Procedure.Status",
+        "ApplicationStatusEnum": "continuity.models.ApplicationStatus.Status",
+        # comms: a message's kind and channel beside the journal's.
+        "JournalChannelEnum": "crisis.models.JournalEntry.Channel",
+        "MessageKindEnum": "comms.models.MessageTemplate.Kind",
+        "MessageChannelEnum": "comms.models.Message.Channel",
     },
 }
 

@@ -2,25 +2,27 @@ from django.contrib import admin
 
 from crisis.admin import ViewOnlyAdmin
 
-from .models import Bed, DegradedProcedure
+from .models import Application, Procedure, ProcedureVersion
 
-# Read-only until these records change through the record kit (their history, their live topic):
-# procedures with the continuity issue, beds with the bed map.
+# Read-only: these records change through the record kit (their history, their live topic), from the pages.
 
 
-@admin.register(DegradedProcedure)
-class DegradedProcedureAdmin(ViewOnlyAdmin):
-    list_display = ["service", "title", "establishment", "version", "reviewed_at", "updated_at"]
-    list_filter = ["establishment"]
+@admin.register(Procedure)
+class ProcedureAdmin(ViewOnlyAdmin):
+    list_display = ["service", "title", "kind", "establishment", "status", "version", "review_due", "updated_at"]
+    list_filter = ["establishment", "kind", "status"]
     search_fields = ["service__name", "title", "owner"]
     list_select_related = ["service", "establishment"]
 
 
-@admin.register(Bed)
-class BedAdmin(ViewOnlyAdmin):
-    """Beds of the care units (the services of the core list that have beds, crisis.Service)."""
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(ViewOnlyAdmin):
+    list_display = ["title", "number", "service_name", "validated_at"]
+    search_fields = ["title", "service_name"]
 
-    list_display = ["label", "unit", "position"]
-    list_filter = ["unit__establishment"]
-    search_fields = ["label", "unit__name"]
-    list_select_related = ["unit"]
+
+@admin.register(Application)
+class ApplicationAdmin(ViewOnlyAdmin):
+    list_display = ["name", "kind", "priority", "criticality", "hosting", "establishment"]
+    list_filter = ["establishment", "priority", "kind"]
+    search_fields = ["name", "vendor"]

@@ -1,36 +1,72 @@
-"""Printable documents of continuity: degraded-mode procedures and bed census sheets."""
+"""Printable documents of continuity: the procedures in force (published versions only).
+
+- ``procedures``: one service's set, one paper-kit item per service that has a published procedure;
+- ``procedure``: one procedure, from its page;
+- ``procedure_library``: the whole library, one chunk per service (after one change, one chunk renders);
+- ``restart_plan``: the restart plan, wave by wave, a box to tick per application.
+
+Every procedure starts with a QR code linking back to its online page and carries its version number
+in the running head of every page. The Markdown goes through continuity.markdown (no raw HTML).
+"""
 
 from collections import defaultdict
+from functools import lru_cache
 
+import segno
 from django import forms
-from django.db.models import Count, Max
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crisis.models import Establishment, Service
-from printing.declare import Chunk, Column, Item, PrintableDocument, Rendered, local_day, register, render_html, sheets
+from crisis.models import Establishment
+from printing.declare import Chunk, Item, PrintableDocument, Rendered, local_day, register, render_html
 
-from .models import Bed, DegradedProcedure
+from . import permissions as access
+from . import selectors
+from .markdown import render_markdown
+from .models import Procedure
 
-# --- degraded-mode procedures -------------------------------------------------------
+TEMPLATE = "pdf/procedures.html"
 
 
-def _paragraphs(body: str) -> list[dict]:
-    """Plain text to blocks: blank line between paragraphs, "- " for a list, "## " for a sub-heading."""
-    blocks: list[dict] = []
-    for chunk in body.replace("\r\n", "\n").split("\n\n"):
-        lines = [line.strip() for line in chunk.strip().split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(line.startswith("- ") for line in lines):
-            blocks.append({"kind": "list", "items": [line[2:] for line in lines]})
-        elif lines[0].startswith("## "):
-            blocks.append({"kind": "heading", "text": lines[0][3:]})
-            if lines[1:]:
-                blocks.append({"kind": "text", "text": " ".join(lines[1:])})
-        else:
-            blocks.append({"kind": "text", "text": " ".join(lines)})
-    return blocks
+def console_origin() -> str:
+    """Where the QR codes point: the first trusted origin (set in production), else the first allowed host."""
+    if settings.CSRF_TRUSTED_ORIGINS:
+        return settings.CSRF_TRUSTED_ORIGINS[0].rstrip("/")
+    host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost").lstrip(".")
+    return f"http://{host}"
+
+
+@lru_cache(maxsize=2048)
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
+
+
+def _stamps(versions) -> list:
+    return [[v.pk, v.number, v.procedure_id] for v in versions]
+
+
+def _prepared(establishment: Establishment, versions) -> list:
+    origin = console_origin()
+    for version in versions:
+        version.html = render_markdown(version.body)
+        version.url = origin + reverse("continuity:procedure", args=[establishment.pk, version.procedure_id])
+        version.qr = qr_data_uri(version.url)
+    return versions
+
+
+def _render(document, establishment, title, versions, generated_at, **context) -> Rendered:
+    latest = max((v.validated_at for v in versions), default=None)
+    return render_html(
+        TEMPLATE,
+        establishment=establishment,
+        title=title,
+        generated_at=generated_at,
+        data_label=_("versions publiées au %(at)s") % {"at": local_day(latest)} if latest else "",
+        versions=_prepared(establishment, versions),
+        **context,
+    )
 
 
 class ServiceForm(forms.Form):
@@ -41,13 +77,15 @@ class ServiceForm(forms.Form):
 
 
 class ProceduresDocument(PrintableDocument):
-    """One service's degraded-mode procedures: one kit item per service (the parameter is the service's name)."""
+    """One service's procedures in force: one kit item per service (the parameter is the service's name)."""
 
     name = "procedures"
     title = gettext_lazy("Procédures dégradées")
-    templates = ("pdf/procedures.html",)
+    description = gettext_lazy("Les procédures en vigueur d'un service, chacune avec sa version et son QR code.")
+    templates = (TEMPLATE,)
     form_class = ServiceForm
-    version = "1"
+    required_capability = access.READ
+    version = "2"
     kit_order = 20
 
     def form(self, establishment: Establishment | None, data=None) -> forms.Form:
@@ -60,123 +98,141 @@ class ProceduresDocument(PrintableDocument):
         return _("Procédures dégradées — %(service)s") % {"service": params["service"]}
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        services = DegradedProcedure.objects.filter(establishment=establishment).values_list("service__name", flat=True)
-        return [{"service": s} for s in sorted(set(services))]
+        names = {v.procedure.service.name for v in selectors.published_procedures(establishment)}
+        return [{"service": s} for s in sorted(names)]
 
-    @staticmethod
-    def _stamps(procedures) -> list:
-        return [[p.pk, p.version, p.updated_at.isoformat()] for p in procedures]
+    def _versions(self, establishment: Establishment, service: str) -> list:
+        return list(selectors.published_procedures(establishment).filter(procedure__service__name=service))
 
     def data(self, establishment: Establishment, params: dict):
-        procedures = DegradedProcedure.objects.filter(establishment=establishment, service__name=params["service"])
-        return self._stamps(procedures.only("pk", "version", "updated_at"))
+        return [console_origin(), _stamps(self._versions(establishment, params["service"]))]
 
     def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
         # One query for all services: the dashboard's freshness check plans the whole kit.
         by_service = defaultdict(list)
-        for p in (
-            DegradedProcedure.objects.filter(establishment=establishment)
-            .select_related("service")
-            .only("pk", "version", "updated_at", "service__name")
-        ):
-            by_service[p.service.name].append(p)
+        for version in selectors.published_procedures(establishment):
+            by_service[version.procedure.service.name].append(version)
+        origin = console_origin()
         items = []
         for params in params_list:
-            fp = self.fingerprint_of(establishment, params, self._stamps(by_service[params["service"]]))
+            data = [origin, _stamps(by_service[params["service"]])]
+            fp = self.fingerprint_of(establishment, params, data)
             items.append(Item(self.name, params, self.label(establishment, params), (Chunk(params, fp),)))
         return items
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
-        procedures = list(
-            DegradedProcedure.objects.filter(establishment=establishment, service__name=params["service"])
-        )
-        for procedure in procedures:
-            procedure.blocks = _paragraphs(procedure.body)
-        updated = max((p.updated_at for p in procedures), default=None)
-        return render_html(
-            "pdf/procedures.html",
-            establishment=establishment,
-            title=self.label(establishment, params),
-            generated_at=generated_at,
-            data_label=_("procédures à jour du %(at)s") % {"at": local_day(updated)} if updated else "",
-            service=params["service"],
-            procedures=procedures,
+        versions = self._versions(establishment, params["service"])
+        return _render(
+            self, establishment, self.label(establishment, params), versions, generated_at, service=params["service"]
         )
 
 
-# --- bed census sheets -----------------------------------------------------------------
+class ProcedureForm(forms.Form):
+    procedure = forms.IntegerField(label=gettext_lazy("Procédure"), min_value=1, max_value=2**31 - 1)
 
 
-class BedCensusDocument(PrintableDocument):
-    """Blank bed census sheets, one per unit, each bed pre-printed: rebuilding the bed map from paper.
+class ProcedureDocument(PrintableDocument):
+    """One procedure in force (its latest published version), printed from its page."""
 
-    A unit is a service of the core list that has beds (crisis.models.Service); it prints once its
-    beds are listed, so an establishment without beds has no census to print."""
+    name = "procedure"
+    title = gettext_lazy("Procédure")
+    description = gettext_lazy("La dernière version publiée d'une procédure.")
+    templates = (TEMPLATE,)
+    form_class = ProcedureForm
+    required_capability = access.READ
 
-    name = "bed_census"
-    title = gettext_lazy("Relevé des lits — fiches par unité")
-    templates = ("pdf/blank_sheet.html",)
-    version = "1"
-    kit_order = 30
-    weight = 3
+    def clean_params(self, establishment: Establishment, params: dict) -> dict:
+        cleaned = super().clean_params(establishment, params)
+        if not Procedure.objects.filter(pk=cleaned["procedure"], establishment=establishment, version__gt=0).exists():
+            raise forms.ValidationError({"procedure": _("Aucune version publiée de cette procédure.")})
+        return cleaned
 
-    def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if Bed.objects.filter(unit__establishment=establishment).exists() else []
+    def _versions(self, establishment: Establishment, params: dict) -> list:
+        return list(selectors.published_procedures(establishment).filter(procedure_id=params["procedure"]))
 
-    def _stamps(self, establishment: Establishment) -> dict:
-        units = Service.objects.filter(establishment=establishment, has_beds=True).aggregate(
-            n=Count("pk"), at=Max("updated_at")
-        )
-        beds = Bed.objects.filter(unit__establishment=establishment).aggregate(n=Count("pk"), at=Max("updated_at"))
-        return {
-            "units": units["n"],
-            "beds": beds["n"],
-            "at": max(filter(None, [units["at"], beds["at"]]), default=None),
-        }
+    def label(self, establishment: Establishment, params: dict) -> str:
+        versions = self._versions(establishment, params)
+        return versions[0].title if versions else str(self.title)
 
     def data(self, establishment: Establishment, params: dict):
-        # Counts catch deletions, which leave the latest updated_at unchanged.
-        stamps = self._stamps(establishment)
-        return [stamps["units"], stamps["beds"], str(stamps["at"])]
+        return [console_origin(), _stamps(self._versions(establishment, params))]
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
-        beds_by_unit = defaultdict(list)
-        for bed in Bed.objects.filter(unit__establishment=establishment).order_by("unit_id", "position", "label"):
-            beds_by_unit[bed.unit_id].append(bed)
-        columns = [
-            Column(_("Lit"), 16, lambda bed: bed.label, "digits"),
-            Column(_("Patient : NOM, prénom"), 52),
-            Column(_("Né(e) le"), 20),
-            Column(_("N° de dossier"), 24),
-            Column(_("Entrée le"), 20),
-            Column(_("Mouvement prévu"), 26),
-            Column(_("Observations"), 28),
+        versions = self._versions(establishment, params)
+        return _render(self, establishment, self.label(establishment, params), versions, generated_at)
+
+
+class LibraryChunkForm(forms.Form):
+    service = forms.CharField(required=False)
+
+
+class LibraryDocument(PrintableDocument):
+    """The whole library in force, service by service: one chunk per service, numbered once merged."""
+
+    name = "procedure_library"
+    title = gettext_lazy("Bibliothèque des procédures")
+    description = gettext_lazy("Toutes les procédures en vigueur de l'établissement, service par service.")
+    templates = (TEMPLATE,)
+    required_capability = access.READ
+    stamp_page_numbers = True
+    weight = 5
+
+    def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
+        names = {v.procedure.service.name for v in selectors.published_procedures(establishment)}
+        return [{"service": s} for s in sorted(names)] or [{"service": ""}]
+
+    def item(self, establishment: Establishment, params: dict) -> Item:
+        by_service = defaultdict(list)
+        for version in selectors.published_procedures(establishment):
+            by_service[version.procedure.service.name].append(version)
+        origin = console_origin()
+        chunks = tuple(
+            Chunk(c, self.fingerprint_of(establishment, c, [origin, _stamps(by_service[c["service"]])]))
+            for c in ([{"service": s} for s in sorted(by_service)] or [{"service": ""}])
+        )
+        return Item(self.name, params, self.label(establishment, params), chunks)
+
+    def data(self, establishment: Establishment, params: dict):
+        # A chunk's data is its service's versions: the same as item() computes for it.
+        versions = selectors.published_procedures(establishment)
+        if params.get("service") is not None:
+            versions = versions.filter(procedure__service__name=params["service"])
+        return [console_origin(), _stamps(versions)]
+
+    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
+        versions = selectors.published_procedures(establishment)
+        if params.get("service") is not None:
+            versions = versions.filter(procedure__service__name=params["service"])
+        return _render(self, establishment, str(self.title), list(versions), generated_at, numbered=True)
+
+
+class RestartPlanDocument(PrintableDocument):
+    """The restart plan on paper, with a box to tick per application: the cell restarts without the map."""
+
+    name = "restart_plan"
+    title = gettext_lazy("Plan de redémarrage")
+    description = gettext_lazy("L'ordre de redémarrage des applications, vague par vague, avec ce que chacune attend.")
+    templates = ("pdf/restart_plan.html",)
+    required_capability = access.READ
+
+    def data(self, establishment: Establishment, params: dict):
+        apps, deps = selectors.dependency_graph(establishment)
+        return [
+            [[a.pk, a.name, a.priority, a.rto_hours] for a in apps.values()],
+            sorted((source, sorted(targets)) for source, targets in deps.items()),
         ]
-        pages = []
-        for unit in Service.objects.filter(establishment=establishment, has_beds=True, is_active=True):
-            if not beds_by_unit[unit.pk]:
-                continue
-            heading = _("Relevé des lits — %(unit)s") % {"unit": unit.name}
-            if unit.location:
-                heading = f"{heading} ({unit.location})"
-            pages += sheets.layout(beds_by_unit[unit.pk], columns, style="lined", heading=heading)
+
+    def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         return render_html(
-            "pdf/blank_sheet.html",
+            "pdf/restart_plan.html",
             establishment=establishment,
             title=str(self.title),
             generated_at=generated_at,
-            data_label=_("lits à jour du %(at)s") % {"at": local_day(self._stamps(establishment)["at"])},
-            pages=pages,
-            style="lined",
-            orientation="portrait",
-            sheet_meta=_(
-                "Date : ...../...../..........  Heure : ......h......  Relevé par : ..............................  Visa du cadre : .................."
-            ),
-            sheet_foot=_(
-                "Une ligne par lit. Lit libre : laisser vide. Sortie ou transfert : barrer et noter la destination en observation ; remonter la fiche à la cellule de crise à chaque relève."
-            ),
+            plan=selectors.restart_plan(establishment),
         )
 
 
 register(ProceduresDocument())
-register(BedCensusDocument())
+register(RestartPlanDocument())
+register(ProcedureDocument())
+register(LibraryDocument())

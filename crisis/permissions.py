@@ -29,6 +29,7 @@ class Cap:
     PUBLISH_COMMS = "publish_comms"
     PRINT = "print"
     ADMINISTER = "administer"
+    READ_ACCESS_LOG = "read_access_log"  # the log of who saw patient data (beds): the DPO's
 
 
 # What each capability lets a member do, for pages that say why something is refused or left out.
@@ -41,6 +42,7 @@ CAPABILITY_LABELS = {
     Cap.PUBLISH_COMMS: _("publier les communications"),
     Cap.PRINT: _("imprimer"),
     Cap.ADMINISTER: _("administrer"),
+    Cap.READ_ACCESS_LOG: _("lire le journal des accès aux données patients"),
 }
 
 
@@ -56,7 +58,7 @@ DEFAULT_ROLE_CAPABILITIES: dict[str, set[str]] = {
     Role.LOGISTIQUE: set(_MEMBER),
     Role.DSI: set(_MEMBER),
     Role.RSSI: _MEMBER | {Cap.DECIDE},
-    Role.DPO: set(_MEMBER),
+    Role.DPO: _MEMBER | {Cap.READ_ACCESS_LOG},
     Role.OBSERVATEUR: {Cap.READ},
     Role.EXPERT: {Cap.READ, Cap.WRITE_JOURNAL},
 }

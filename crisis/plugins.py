@@ -3,7 +3,9 @@
 The core imports no feature app. Each app declares, at import of its own modules,
 
 - in ``<app>/navigation.py``: its pages, with ``nav(scope, label, url_name, capability, order)``;
-- in ``<app>/cards.py``: its cards, with ``card(scope, name, template, context, capability, order, topics)``.
+- in ``<app>/cards.py``: its cards, with ``card(scope, name, template, context, capability, order, topics)``;
+  what it gives a core section (``section(key, provider)``: the meeting agenda's new signalements);
+  its page banners (``banner(name, template, context)``: shown at the top of every page).
 
 Both modules are found in every installed app (like the admin's ``admin.py``, or printing's
 ``documents.py``) the first time a page asks. The header renders the navigation of the page's
@@ -81,8 +83,24 @@ class ShownCard:
         return self.card.wide
 
 
+@dataclass(frozen=True)
+class Banner:
+    """A strip at the top of every page. ``context(request)`` returns what its template shows under
+    ``banner``, or None when the page's user gets no banner at all (nor its poll)."""
+
+    name: str
+    template: str
+    context: Callable[[object], dict | None]
+    order: int = 100
+
+
 _nav: list[NavEntry] = []
 _cards: list[Card] = []
+_sections: dict[str, list[Callable]] = {}
+_banners: list[Banner] = []
+# Where the roster finds the holders' phone numbers (the crisis directory, in comms): functions
+# (establishment_id, user_ids) -> {user_id: [(label, number), ...]}, declared from an app's cards.py.
+_phone_books: list[Callable[[int, list[int]], dict]] = []
 _discovered = False
 _lock = Lock()
 
@@ -121,6 +139,53 @@ def card(
         raise ValueError(f"a {scope} card named {name!r} is already declared")
     _cards.append(declared)
     return declared
+
+
+def section(key: str, provider: Callable) -> None:
+    """Fill a section the core shows but does not own: "new_signalements" (the meeting agenda's
+    new signalements since the last point) takes provider(crisis, since) -> list of records."""
+    _sections.setdefault(key, []).append(provider)
+
+
+def section_items(key: str, *args) -> list:
+    """What the apps give for a core section; empty when no app fills it."""
+    discover()
+    return [item for provider in _sections.get(key, ()) for item in provider(*args)]
+
+
+def banner(name: str, template: str, context: Callable[[object], dict | None], order: int = 100) -> Banner:
+    """Declare a banner shown at the top of every page (from the app's cards.py)."""
+    declared = Banner(name, template, context, order)
+    if any(b.name == name for b in _banners):
+        raise ValueError(f"a banner named {name!r} is already declared")
+    _banners.append(declared)
+    return declared
+
+
+def banners_for(request) -> list[tuple[Banner, dict]]:
+    """The banners this request's page shows, with their contexts (none for an anonymous visitor)."""
+    discover()
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        return []
+    shown = [(b, b.context(request)) for b in sorted(_banners, key=lambda b: (b.order, b.name))]
+    return [(b, context) for b, context in shown if context is not None]
+
+
+def phone_book(provider: Callable[[int, list[int]], dict]) -> Callable:
+    """Declare where members' phone numbers are found (from an app's cards.py); the roster shows them."""
+    if provider not in _phone_books:
+        _phone_books.append(provider)
+    return provider
+
+
+def phones_for(establishment_id: int, user_ids) -> dict[int, list[tuple[str, str]]]:
+    """The numbers of these members, from every declared phone book (none: an empty dict)."""
+    discover()
+    found: dict[int, list[tuple[str, str]]] = {}
+    for provider in _phone_books:
+        for user_id, numbers in provider(establishment_id, list(user_ids)).items():
+            found.setdefault(user_id, numbers)
+    return found
 
 
 def discover() -> None:
@@ -187,9 +252,13 @@ def page_topics(scope: str) -> tuple[str, ...]:
 def restored() -> Iterator[None]:
     """Tests: what is declared inside (a test app's entries and cards) is withdrawn on the way out."""
     discover()
-    nav_before, cards_before = list(_nav), list(_cards)
+    nav_before, cards_before, banners_before = list(_nav), list(_cards), list(_banners)
+    sections_before = {key: list(providers) for key, providers in _sections.items()}
     try:
         yield
     finally:
         _nav[:] = nav_before
         _cards[:] = cards_before
+        _banners[:] = banners_before
+        _sections.clear()
+        _sections.update(sections_before)

@@ -59,7 +59,7 @@ def _done(crisis, users, kind, minutes, reference, notes):
     )
 
 
-def seed_demo_crisis_data(*, establishment, users) -> None:
+def seed_demo_after_crises(*, establishment, users) -> None:
     """After the demo crises exist (crisis.demo.seed)."""
     night = Crisis.objects.filter(establishment=establishment, title=NIGHT).first()
     if night is not None and night.is_open:

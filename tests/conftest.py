@@ -6,7 +6,7 @@
 - pris: incident-response provider (expert externe) in CH-A: reads and writes the journal, decides nothing.
 - outsider: directeur of another establishment (CH-B): sees nothing of CH-A.
 
-kit_data: two degraded procedures, a unit of eight beds and twenty directory entries in CH-A.
+kit_data: two published degraded procedures and twenty directory entries in CH-A.
 """
 
 import io
@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 
 from comms.models import DirectoryEntry
-from continuity.models import Bed, DegradedProcedure
+from continuity import services as continuity_services
 from crisis import services
 from crisis.models import Establishment, Ght, Membership, Role, Service
 
@@ -126,32 +126,25 @@ def login(client, user):
 
 
 @pytest.fixture
-def procedures(establishment):
+def procedures(establishment, director):
+    """Two published procedures (version 1), one for the laboratory and one for the emergency department."""
     body = (
         "## Déclenchement\nSur décision de l'administrateur de garde.\n\n"
         "- Sortir les classeurs de fiches papier.\n- Prévenir le standard.\n\n"
         "Les résultats partent par coursier toutes les 30 minutes."
     )
     return [
-        DegradedProcedure.objects.create(
+        continuity_services.procedure_create_published(
             establishment=establishment,
+            by=director,
             service=services.service_named(establishment=establishment, name=service),
             title=f"Sans DPI — {service}",
             owner="Dr Martin",
-            version="2",
-            reviewed_at=date(2025, 3, 1),
             body=body,
+            review_due=date(2027, 3, 1),
         )
         for service in ("Laboratoire", "Urgences")
     ]
-
-
-@pytest.fixture
-def beds(establishment):
-    unit = Service.objects.create(
-        establishment=establishment, name="Médecine interne", location="Bât. B", has_beds=True, position=99
-    )
-    return [Bed.objects.create(unit=unit, label=f"{201 + i // 2}-{'AB'[i % 2]}", position=i) for i in range(8)]
 
 
 @pytest.fixture
@@ -164,9 +157,9 @@ def directory(establishment):
             first_name="Marie",
             function="Infirmière",
             service=urgences,
-            phone="01 23 45 67 89",
+            direct_line="01 23 45 67 89",
             mobile="" if i % 3 else "06 12 34 56 78",
-            bip="4321",
+            dect="4321",
             on_call=i % 7 == 0,
         )
         for i in range(20)
@@ -174,5 +167,5 @@ def directory(establishment):
 
 
 @pytest.fixture
-def kit_data(procedures, beds, directory):
-    return {"procedures": procedures, "beds": beds, "directory": directory}
+def kit_data(procedures, directory):
+    return {"procedures": procedures, "directory": directory}

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Signalements et tickets")
+    default_auto_field = "django.db.models.BigAutoField"
+    # Named in the API's description (web.api_schema): the URL segment, then the words naming it.
+    api_resources = {
+        "tickets": _("signalements et tickets (liste, création, triage, fusion, escalade, top incidents)"),
+        "alerts": _("alertes SOC/EDR (réception par jeton de source, triage, rapport mensuel)"),
+    }
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 — connects the RIDA answer's way back

@@ -90,7 +90,7 @@ def seed_demo(*, password: str) -> dict:
     if not Crisis.objects.filter(establishment=establishment, title=DEMO_EXERCISE_TITLE).exists():
         _exercise(establishment, users)
         created.append(DEMO_EXERCISE_TITLE)
-    _seed_other_apps(establishment, users, hook="seed_demo_crisis_data")
+    _seed_other_apps(establishment, users, hook="seed_demo_after_crises")  # what fills the crises (tickets)
     return {"establishment": establishment, "users": [p[0] for p in DEMO_PEOPLE] + [DEMO_ADMIN], "created": created}
 
 
@@ -114,11 +114,8 @@ def dated(moment: datetime):
 
 
 def _seed_other_apps(establishment, users, hook: str = "seed_demo_data") -> None:
-    """Each app may ship a demo.py with seed_demo_data(establishment=, users=): the core imports none of them.
-
-    seed_demo_data runs before the demo crises exist; seed_demo_crisis_data (same arguments), after them,
-    for an app whose demo data belong to the crises (obligations, costs, a RETEX).
-    """
+    """Each app may ship a demo.py with seed_demo_data(establishment=, users=), run before the crises are
+    replayed, and seed_demo_after_crises(establishment=, users=), run after: the core imports none of them."""
     for config in apps.get_app_configs():
         try:
             module = import_module(f"{config.name}.demo")

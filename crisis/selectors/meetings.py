@@ -25,9 +25,11 @@ def previous_meeting(meeting):
 
 
 def new_signalements_since(crisis: Crisis, since: datetime | None) -> list:
-    """Signalements from the field since the last point. Tickets do not exist yet: the tickets app
-    will provide them (the core must not import it), until then the section is empty."""
-    return []
+    """Signalements from the field since the last point, as the apps provide them (the tickets app,
+    through crisis.plugins.section: the core imports no feature app); empty without one."""
+    from ..plugins import section_items
+
+    return section_items("new_signalements", crisis, since)
 
 
 @dataclass

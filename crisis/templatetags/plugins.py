@@ -6,9 +6,11 @@ capability the member holds.
 """
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ..models import Membership
-from ..plugins import Scope, nav_entries
+from ..plugins import Scope, banners_for, nav_entries
 
 register = template.Library()
 
@@ -46,3 +48,17 @@ def scope_nav(context):
         for url in [entry.url(target)]
     ]
     return {"entries": entries, "scope": scope}
+
+
+@register.simple_tag(takes_context=True)
+def page_banners(context):
+    """The apps' banners at the top of the page (crisis.plugins.banner): nothing for most members."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe(
+        "".join(
+            render_to_string(b.template, {"banner": shown, "request": request}, request=request)
+            for b, shown in banners_for(request)
+        )
+    )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from web.forms import add_service_errors
 
-from .. import selectors, services
+from .. import plugins, selectors, services
 from ..forms import (
     HandoverForm,
     ShiftStartForm,
@@ -33,12 +33,16 @@ def _roster_page(request: HttpRequest, crisis: Crisis, *, can_manage: bool, stat
     roster = selectors.roster(crisis)
     failed, failed_shift = forms.get("handover_form"), forms.get("handover_shift")
     # One hand-over form per row, each with its own ids (a label names its own field only).
+    people = {user_id for duty in roster for user_id in (duty.shift.holder_id, duty.shift.deputy_id) if user_id}
+    phones = plugins.phones_for(crisis.establishment_id, people)  # from the crisis directory, where installed
     rows = [
         (
             duty,
             (failed if failed_shift and failed_shift.pk == duty.shift.pk else _handover_form(crisis, duty.shift))
             if can_manage
             else None,
+            phones.get(duty.shift.holder_id, []),
+            phones.get(duty.shift.deputy_id, []),
         )
         for duty in roster
     ]

@@ -39,9 +39,9 @@ def long_directory(establishment):
             first_name="Marie-Christine-Éléonore" if i % 4 == 0 else "Jean",
             function=f"{LONG_FUNCTIONS[i % 4]} n{i:03d}",
             service=Service.objects.create(establishment=establishment, name=f"{LONG_SERVICES[i % 4]} s{i:03d}"),
-            phone=f"+33 (0)1 23 45 67 {i:02d} p. 12345" if i % 6 == 0 else "01 23 45 67 89",
+            direct_line=f"+33 (0)1 23 45 67 {i:02d} p. 12345" if i % 6 == 0 else "01 23 45 67 89",
             mobile="" if i % 3 else "06 12 34 56 78",
-            bip=f"BIP-{i:04d}-XYZ" if i % 9 == 0 else "4321",
+            dect=f"BIP-{i:04d}-XYZ" if i % 9 == 0 else "4321",
             on_call=i % 7 == 0,
         )
         for i in range(80)
@@ -101,9 +101,9 @@ def test_every_character_of_every_entry_is_printed_and_nothing_ends_with_an_elli
             entry.first_name,
             entry.function,
             entry.service.name,
-            entry.phone,
+            entry.direct_line,
             entry.mobile,
-            entry.bip,
+            entry.dect,
         ):
             assert _squeeze(value) in printed, value
     assert "…" not in printed and "..." not in printed
@@ -165,7 +165,7 @@ def test_parts_share_a_line_when_they_fit_and_break_between_them_first():
     assert sheets.wrap_parts(("", "Urgences"), " · ", 60, 8) == ["Urgences"]
 
 
-def test_the_phone_the_mobile_and_the_bip_each_have_their_own_labelled_column(establishment):
+def test_the_direct_line_the_mobile_and_the_dect_each_have_their_own_labelled_column(establishment):
     from comms.documents import FONT_SIZE, _columns
 
     DirectoryEntry.objects.create(
@@ -173,9 +173,9 @@ def test_the_phone_the_mobile_and_the_bip_each_have_their_own_labelled_column(es
         last_name="Garde",
         first_name="Anne",
         function="Cadre",
-        phone="04 90 00 10 01",
+        direct_line="04 90 00 10 01",
         mobile="06 70 00 10 01",
-        bip="4321",
+        dect="4321",
     )
     DirectoryEntry.objects.create(
         establishment=establishment, last_name="Zorn", first_name="Luc", function="IDE", mobile="06 70 00 20 02"
@@ -183,6 +183,25 @@ def test_the_phone_the_mobile_and_the_bip_each_have_their_own_labelled_column(es
     entries = list(registry.get("directory").entries(establishment.pk))
     page = sheets.layout(entries, _columns(), font_size=FONT_SIZE)[0]
     column = {c.label: c.text.split("\n") for c in page.columns}
-    assert column["Téléphone"][:2] == ["04 90 00 10 01", ""]
+    assert column["Ligne directe"][:2] == ["04 90 00 10 01", ""]
     assert column["Mobile"][:2] == ["06 70 00 10 01", "06 70 00 20 02"]
-    assert column["Bip"][:2] == ["4321", ""]
+    assert column["DECT"][:2] == ["4321", ""]
+
+
+def test_the_directory_by_service_is_chunked_numbered_as_one_document_and_prints_everyone_once(
+    establishment, long_directory, small_chunks
+):
+    document = registry.get("directory_by_service")
+    chunks = document.chunks(establishment, {})
+    assert len(chunks) > 1
+    texts = []
+    for params in chunks:
+        html = document.render(establishment, params, generated_at=timezone.now()).html
+        texts += [page.extract_text() for page in PdfReader(io.BytesIO(_layout(html).write_pdf())).pages]
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} / {total}" in text and "À jour du" in text
+    printed = _squeeze("".join(texts))
+    for entry in long_directory:
+        assert printed.count(_squeeze(f"{entry.last_name.upper()}{entry.first_name}")) == 1
+        assert _squeeze(entry.service.name) in printed

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from continuity.models import Bed, DegradedProcedure
+from continuity.models import Procedure
+from continuity.services import procedure_create_published
 from crisis import live
 from crisis.admin import RecordKitAdmin, ViewOnlyAdmin
 from crisis.models import Crisis, RecordChange, Service, Topic
@@ -19,14 +20,14 @@ def superuser(db):
 
 @pytest.fixture
 def unit(establishment):
-    unit = Service.objects.create(establishment=establishment, name="Cardiologie (essai)", has_beds=True)
-    Bed.objects.create(unit=unit, label="101-A")
-    return unit
+    return Service.objects.create(establishment=establishment, name="Cardiologie (essai)", has_beds=True)
 
 
 @pytest.fixture
-def procedure(establishment, unit):
-    return DegradedProcedure.objects.create(establishment=establishment, service=unit, title="Admissions", body="x")
+def procedure(establishment, unit, director):
+    return procedure_create_published(
+        establishment=establishment, by=director, service=unit, title="Admissions", body="x"
+    )
 
 
 def test_every_admin_of_a_record_with_a_live_topic_is_read_only_or_goes_through_the_kit():
@@ -35,19 +36,17 @@ def test_every_admin_of_a_record_with_a_live_topic_is_read_only_or_goes_through_
             assert isinstance(model_admin, ViewOnlyAdmin | RecordKitAdmin), model.__name__
 
 
-def test_a_post_to_the_admin_of_procedures_and_beds_changes_nothing(client, superuser, unit, procedure):
+def test_a_post_to_the_admin_of_procedures_changes_nothing(client, superuser, unit, procedure):
     client.force_login(superuser)
-    bed = unit.beds.get()
     posts = {
-        reverse("admin:continuity_degradedprocedure_change", args=[procedure.pk]): {
+        reverse("admin:continuity_procedure_change", args=[procedure.pk]): {
             "establishment": procedure.establishment_id,
             "service": unit.pk,
             "title": "Réécrit dans l'admin",
             "version": "2",
             "body": "y",
         },
-        reverse("admin:continuity_bed_change", args=[bed.pk]): {"unit": unit.pk, "label": "999-Z", "position": 0},
-        reverse("admin:continuity_degradedprocedure_add"): {
+        reverse("admin:continuity_procedure_add"): {
             "establishment": procedure.establishment_id,
             "service": unit.pk,
             "title": "Ajouté dans l'admin",
@@ -56,13 +55,13 @@ def test_a_post_to_the_admin_of_procedures_and_beds_changes_nothing(client, supe
     }
     for url, data in posts.items():
         assert client.post(url, data).status_code == 403, url
-    assert DegradedProcedure.objects.get().title == "Admissions" and Bed.objects.get().label == "101-A"
+    assert Procedure.objects.get().title == "Admissions"
 
 
 def test_the_admin_still_shows_them(client, superuser, unit, procedure):
     client.force_login(superuser)
-    response = client.get(reverse("admin:continuity_bed_change", args=[unit.beds.get().pk]))
-    assert response.status_code == 200 and "101-A" in response.content.decode()
+    response = client.get(reverse("admin:continuity_procedure_change", args=[procedure.pk]))
+    assert response.status_code == 200 and "Admissions" in response.content.decode()
 
 
 def test_a_kit_admin_saves_a_change_with_its_history_and_its_topic(crisis, superuser):

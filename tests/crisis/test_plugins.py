@@ -95,10 +95,12 @@ def test_cards_come_in_order_with_what_their_context_function_returns(test_app, 
 
 
 def test_the_topics_a_page_follows_are_those_of_the_cards_its_member_sees(test_app, director, observer):
-    plugins.card(Scope.ESTABLISHMENT, "deciders", "testapp/deciders.html", capability=Cap.DECIDE, topics=("beds",))
+    plugins.card(
+        Scope.ESTABLISHMENT, "deciders", "testapp/deciders.html", capability=Cap.DECIDE, topics=("deciders_topic",)
+    )
     directors = plugins.topics_of(Scope.ESTABLISHMENT, membership_of(director))
     observers = plugins.topics_of(Scope.ESTABLISHMENT, membership_of(observer))
-    assert "beds" in directors and "beds" not in observers
+    assert "deciders_topic" in directors and "deciders_topic" not in observers
     assert {"crisis", "prints"} <= set(observers) and list(directors) == sorted(directors)
     assert set(plugins.topics_of(Scope.CRISIS, membership_of(observer))) >= {
         "crisis",

@@ -88,19 +88,17 @@ def test_the_migration_moves_procedures_units_beds_and_the_directory_onto_the_li
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     from comms.models import DirectoryEntry as Entry
-    from continuity.models import Bed as NewBed
-    from continuity.models import DegradedProcedure
+    from continuity.models import Procedure
 
     listed = Service.objects.filter(establishment_id=establishment.pk)
     assert list(listed.values_list("name", flat=True)[: len(DEFAULT_SERVICES)]) == [d[0] for d in DEFAULT_SERVICES]
-    procedures = DegradedProcedure.objects.filter(establishment_id=establishment.pk).order_by("title", "pk")
+    # The stand-in procedures were carried over as published procedures (version 1) by continuity 0005.
+    procedures = Procedure.objects.filter(establishment_id=establishment.pk).order_by("title", "pk")
     assert sorted(p.service.name for p in procedures) == ["Consultations", "Urgences"]
+    assert all((p.version, p.status, p.versions.get().body) == (1, "publiee", "Papier.") for p in procedures)
     cardiology = listed.get(name="Cardiologie")
     assert (cardiology.has_beds, cardiology.code, cardiology.location) == (True, "CAR", "Bât. A")
     reanimation = listed.get(name="Réanimation")  # the reference one, now with its unit's beds
     assert reanimation.has_beds and reanimation.code == "REA"
-    assert sorted(NewBed.objects.values_list("unit__name", "label")) == [
-        ("Cardiologie", "001-A"),
-        ("Réanimation", "101-A"),
-    ]
+    # The beds themselves left continuity (0006): the beds app keeps its own.
     assert dict(Entry.objects.values_list("last_name", "service__name")) == {"Martin": "Laboratoire", "Durand": None}

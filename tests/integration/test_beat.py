@@ -6,7 +6,7 @@ few seconds, so that the sweeper and a due nightly kit run within the test.
 
 import pytest
 
-from continuity.models import DegradedProcedure
+from continuity.services import procedure_create_published
 from crisis.services import service_named
 from printing import services
 from printing.models import PrintJob
@@ -30,7 +30,9 @@ def wait_until(condition, *, timeout: float, what: str):
 
 def test_beat_runs_the_sweeper_and_a_due_nightly_kit(any_broker, crisis, director, monkeypatch):
     urgences = service_named(establishment=crisis.establishment, name="Urgences")
-    DegradedProcedure.objects.create(establishment=crisis.establishment, service=urgences, title="Sans DPI")
+    procedure_create_published(
+        establishment=crisis.establishment, by=director, service=urgences, title="Sans DPI", body="Papier."
+    )
     # A request made while the broker was down: only the sweeper can send it.
     with monkeypatch.context() as broker_down:
         broker_down.setattr(requests, "_send", lambda name, job_id: False)

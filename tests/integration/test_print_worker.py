@@ -33,18 +33,19 @@ def test_a_job_goes_from_queued_to_done_with_a_real_pdf(client, crisis, director
 
 def test_a_kit_renders_its_parts_on_both_worker_processes(establishment, director, worker):
     from comms.models import DirectoryEntry
-    from continuity.models import DegradedProcedure
+    from continuity.services import procedure_create_published
     from crisis.services import service_named
     from printing import registry
 
     for service in ("Urgences", "Laboratoire", "Pharmacie", "Imagerie", "Pédiatrie", "Maternité"):
-        DegradedProcedure.objects.create(
+        procedure_create_published(
             establishment=establishment,
+            by=director,
             service=service_named(establishment=establishment, name=service),
             title=service,
             body="Sans DPI.",
         )
-    DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", phone="01 02 03 04 05")
+    DirectoryEntry.objects.create(establishment=establishment, last_name="Martin", direct_line="01 02 03 04 05")
     chunks = sum(len(item.chunks) for item in registry.kit_items(establishment))  # all stale: the cache is empty
     job = wait_for(services.kit_build(establishment=establishment, by=director))
     assert job.status == PrintJob.Status.DONE, job.error

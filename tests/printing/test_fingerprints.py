@@ -12,7 +12,8 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from comms.models import DirectoryEntry
-from continuity.models import DegradedProcedure
+from continuity import services as continuity_services
+from continuity.models import Procedure
 from crisis import services as crisis_services
 from crisis.models import Establishment, Service
 from printing import engine, registry, services
@@ -39,12 +40,17 @@ def test_the_journal_ignores_another_crisis(crisis, exercise, director, establis
     assert fp(establishment, "journal", {"crisis_id": crisis.pk}) == before
 
 
-def test_a_procedure_change_moves_its_service_only(establishment, procedures):
+def publish_change(procedure, by):
+    continuity_services.procedure_update(
+        procedure=procedure, by=by, body=procedure.body + "\n\nNouveau : double vérification des étiquettes."
+    )
+    continuity_services.procedure_publish(procedure=procedure, by=by)
+
+
+def test_a_procedure_change_moves_its_service_only(establishment, procedures, director):
     lab, urgences = {"service": "Laboratoire"}, {"service": "Urgences"}
     before_lab, before_urg = fp(establishment, "procedures", lab), fp(establishment, "procedures", urgences)
-    procedure = DegradedProcedure.objects.get(service__name="Urgences")
-    procedure.body += "\n\nNouveau : double vérification des étiquettes."
-    procedure.save()
+    publish_change(Procedure.objects.get(service__name="Urgences"), director)
     assert fp(establishment, "procedures", urgences) != before_urg
     assert fp(establishment, "procedures", lab) == before_lab
 
@@ -54,23 +60,24 @@ def test_bulk_and_single_fingerprints_agree(establishment, procedures):
     assert items[0].chunks[0].fingerprint == fp(establishment, "procedures", {"service": "Urgences"})
 
 
-def test_a_removed_procedure_changes_the_fingerprint(establishment, procedures):
+def test_a_removed_procedure_changes_the_fingerprint(establishment, procedures, director):
     before = fp(establishment, "procedures", {"service": "Urgences"})
-    DegradedProcedure.objects.create(
-        establishment=establishment, service=urgences(establishment), title="Bis", body="x"
+    draft = continuity_services.procedure_create(
+        establishment=establishment, by=director, service=urgences(establishment), title="Bis", body="x"
     )
-    DegradedProcedure.objects.filter(title="Bis").delete()
-    assert fp(establishment, "procedures", {"service": "Urgences"}) == before
-    DegradedProcedure.objects.filter(service__name="Urgences").delete()
-    DegradedProcedure.objects.create(
-        establishment=establishment, service=urgences(establishment), title="Autre", body="x"
+    assert fp(establishment, "procedures", {"service": "Urgences"}) == before  # a draft is printed nowhere
+    draft.delete()
+    Procedure.objects.filter(service__name="Urgences").delete()
+    other = continuity_services.procedure_create(
+        establishment=establishment, by=director, service=urgences(establishment), title="Autre", body="x"
     )
+    continuity_services.procedure_publish(procedure=other, by=director)
     assert fp(establishment, "procedures", {"service": "Urgences"}) != before
 
 
-def test_the_directory_changes_with_a_person_not_with_a_procedure(establishment, directory, procedures):
+def test_the_directory_changes_with_a_person_not_with_a_procedure(establishment, directory, procedures, director):
     before = fp(establishment, "directory", {"chunk": 0})
-    DegradedProcedure.objects.filter(service__name="Urgences").update(version="3")
+    publish_change(Procedure.objects.get(service__name="Urgences"), director)
     assert fp(establishment, "directory", {"chunk": 0}) == before
     entry = DirectoryEntry.objects.first()
     entry.mobile = "07 00 00 00 00"
@@ -78,19 +85,13 @@ def test_the_directory_changes_with_a_person_not_with_a_procedure(establishment,
     assert fp(establishment, "directory", {"chunk": 0}) != before
 
 
-def test_blank_forms_depend_on_the_establishment_name_only(establishment, procedures):
+def test_blank_forms_depend_on_the_establishment_name_only(establishment, procedures, director):
     before = fp(establishment, "message_form")
-    DegradedProcedure.objects.update(version="9")
+    publish_change(Procedure.objects.get(service__name="Urgences"), director)
     assert fp(establishment, "message_form") == before
     Establishment.objects.filter(pk=establishment.pk).update(name="CH A renommé")
     establishment.refresh_from_db()
     assert fp(establishment, "message_form") != before
-
-
-def test_beds_change_with_a_bed(establishment, beds):
-    before = fp(establishment, "bed_census")
-    beds[0].delete()
-    assert fp(establishment, "bed_census") != before
 
 
 # --- what the mechanism adds: templates, stylesheet, language ----------------------------------

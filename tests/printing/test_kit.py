@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from continuity.models import DegradedProcedure
+from continuity import services as continuity_services
 from printing import registry, selectors, services, tasks
 from printing.models import PrintJob, RenderedPart
 
@@ -46,9 +46,9 @@ def test_a_rebuild_after_one_change_renders_only_that_document(
     establishment, director, kit_data, inline_worker, django_capture_on_commit_callbacks
 ):
     build(establishment, director, django_capture_on_commit_callbacks)
-    procedure = DegradedProcedure.objects.get(service__name="Urgences")
-    procedure.version = "3"
-    procedure.save()
+    procedure = next(p for p in kit_data["procedures"] if p.service.name == "Urgences")
+    continuity_services.procedure_update(procedure=procedure, by=director, body="Nouvelle version.")
+    continuity_services.procedure_publish(procedure=procedure, by=director)
     inline_worker.clear()
     job = build(establishment, director, django_capture_on_commit_callbacks)
     assert job.status == Status.DONE
@@ -71,7 +71,9 @@ def test_freshness_lists_what_changed_since_the_last_kit(
     kit = build(establishment, director, django_capture_on_commit_callbacks)
     freshness = selectors.kit_freshness(establishment)
     assert freshness.last_kit == kit and freshness.stale_items == []
-    DegradedProcedure.objects.filter(service__name="Laboratoire").first().save()
+    procedure = next(p for p in kit_data["procedures"] if p.service.name == "Laboratoire")
+    continuity_services.procedure_update(procedure=procedure, by=director, body="Nouvelle version.")
+    continuity_services.procedure_publish(procedure=procedure, by=director)
     freshness = selectors.kit_freshness(establishment)
     assert [i.item.label for i in freshness.stale_items] == ["Procédures dégradées — Laboratoire"]
     # Reprinting just those makes the kit fresh again; the last complete kit stays the reference date.
@@ -86,7 +88,7 @@ def test_a_failed_part_fails_the_kit(
 ):
     from unittest import mock
 
-    monkeypatch.setattr(registry.get("bed_census"), "render", mock.Mock(side_effect=RuntimeError("plus de papier")))
+    monkeypatch.setattr(registry.get("procedures"), "render", mock.Mock(side_effect=RuntimeError("plus de papier")))
     job = build(establishment, director, django_capture_on_commit_callbacks)
     assert job.status == Status.FAILED and "plus de papier" in job.error
 

@@ -5,7 +5,8 @@ from datetime import timezone as dt_timezone
 
 import pytest
 
-from continuity.models import Bed
+from continuity import services as continuity_services
+from continuity.models import Procedure
 from crisis.models import Establishment, Service
 from printing import registry, services
 from printing.models import PrintJob, RenderedPart
@@ -19,38 +20,40 @@ def twin(establishment):
     return Establishment.objects.create(name=establishment.name, short_name="CH-A-BIS", ght=establishment.ght)
 
 
-def same_beds(*establishments):
-    """Identical units and beds, down to their updated_at: identical census data."""
+URGENCES = {"service": "Urgences"}
+
+
+def same_procedures(director, *establishments):
+    """The same published procedure in each: the same text, the same version."""
     for establishment in establishments:
-        unit = Service.objects.create(establishment=establishment, name="Médecine", location="Bât. B", has_beds=True)
-        for i in range(4):
-            Bed.objects.create(unit=unit, label=f"10{i}-A", position=i)
-    Service.objects.update(updated_at=SAME_TIME)
-    Bed.objects.update(updated_at=SAME_TIME)
+        service, _ = Service.objects.get_or_create(establishment=establishment, name="Urgences")
+        procedure = continuity_services.procedure_create(
+            establishment=establishment, by=director, service=service, title="Sans DPI", body="Papier."
+        )
+        continuity_services.procedure_publish(procedure=procedure, by=director)
 
 
-def test_twins_with_the_same_data_have_different_fingerprints(establishment, twin):
-    same_beds(establishment, twin)
-    for name in ("bed_census", "message_form"):
+def test_twins_with_the_same_data_have_different_fingerprints(establishment, twin, director):
+    same_procedures(director, establishment, twin)
+    for name, params in (("procedures", URGENCES), ("message_form", {})):
         document = registry.get(name)
-        assert document.fingerprint(establishment, {}) != document.fingerprint(twin, {})
+        assert document.fingerprint(establishment, params) != document.fingerprint(twin, params)
 
 
 def test_twins_with_the_same_data_never_share_a_rendered_part(establishment, twin):
-    same_beds(establishment, twin)
-    mine = services.part_render(establishment=establishment, document="bed_census", params={})
-    theirs = services.part_render(establishment=twin, document="bed_census", params={})
+    mine = services.part_render(establishment=establishment, document="message_form", params={})
+    theirs = services.part_render(establishment=twin, document="message_form", params={})
     assert theirs.pk != mine.pk and theirs.file.name != mine.file.name
     assert mine.establishment == establishment and theirs.establishment == twin
     # And each finds its own in the cache afterwards.
-    assert services.part_render(establishment=twin, document="bed_census", params={}).pk == theirs.pk
-    assert services.part_render(establishment=establishment, document="bed_census", params={}).pk == mine.pk
+    assert services.part_render(establishment=twin, document="message_form", params={}).pk == theirs.pk
+    assert services.part_render(establishment=establishment, document="message_form", params={}).pk == mine.pk
 
 
 def test_twins_kits_are_made_of_their_own_parts(
     establishment, twin, director, inline_worker, django_capture_on_commit_callbacks
 ):
-    same_beds(establishment, twin)
+    same_procedures(director, establishment, twin)
     kits = []
     for where in (establishment, twin):
         with django_capture_on_commit_callbacks(execute=True):
@@ -65,10 +68,12 @@ def test_twins_kits_are_made_of_their_own_parts(
         assert set(parts.values_list("establishment_id", flat=True)) == {kit.establishment_id}
 
 
-def test_pruning_old_renderings_spares_other_establishments(establishment, twin):
-    same_beds(establishment, twin)
-    mine = services.part_render(establishment=establishment, document="bed_census", params={})
+def test_pruning_old_renderings_spares_other_establishments(establishment, twin, director):
+    same_procedures(director, establishment, twin)
+    mine = services.part_render(establishment=establishment, document="procedures", params=URGENCES)
     RenderedPart.objects.filter(pk=mine.pk).update(used_at=SAME_TIME)  # unused for long
-    Bed.objects.filter(unit__establishment=twin).first().delete()
-    services.part_render(establishment=twin, document="bed_census", params={})
+    theirs = Procedure.objects.get(establishment=twin)
+    continuity_services.procedure_update(procedure=theirs, by=director, body="Papier, puis coursier.")
+    continuity_services.procedure_publish(procedure=theirs, by=director)
+    services.part_render(establishment=twin, document="procedures", params=URGENCES)
     assert RenderedPart.objects.filter(pk=mine.pk).exists()

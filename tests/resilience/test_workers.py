@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from comms.models import DirectoryEntry
 from config.celery import app
-from continuity.models import DegradedProcedure
+from continuity.services import procedure_create_published
 from crisis.models import Membership, Role
 from crisis.services import service_named
 from printing import services
@@ -144,14 +144,17 @@ def test_redis_killed_under_rendering_workers_every_job_completes_after_it_retur
 def make_kit_data(establishment) -> None:
     body = "## Déclenchement\nSur décision de l'administrateur de garde.\n\n" + "- Une consigne du mode dégradé.\n" * 40
     for n in range(16):
-        DegradedProcedure.objects.create(
+        procedure_create_published(
             establishment=establishment,
+            by=None,
             service=service_named(establishment=establishment, name=f"Service {n:02d}"),
             title="Sans DPI",
             body=body,
         )
     DirectoryEntry.objects.bulk_create(
-        DirectoryEntry(establishment=establishment, last_name=f"Nom{i:04d}", first_name="Marie", phone="01 23 45 67 89")
+        DirectoryEntry(
+            establishment=establishment, last_name=f"Nom{i:04d}", first_name="Marie", direct_line="01 23 45 67 89"
+        )
         for i in range(600)
     )
 

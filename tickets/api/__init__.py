@@ -1,0 +1,1 @@
+"""REST API of tickets and alerts: one module per sub-domain."""
