@@ -48,27 +48,33 @@ def _counts_by(model, crisis: Crisis, field: str) -> list[tuple[str, int]]:
 
 
 def _down_applications(crisis: Crisis) -> list[str]:
-    model = _model("continuity.Application")
+    """The applications down or degraded in this crisis (continuity's situation board), worst first."""
+    model = _model("continuity.ApplicationStatus")
     if model is None:
         return []
-    names = _field_names(model)
-    status_field = next((f for f in ("status", "state") if f in names), None)
-    if status_field is None or "establishment" not in names:
+    rows = (
+        model.objects.filter(crisis=crisis, status__in=("hors_service", "degrade"))
+        .select_related("application")
+        .order_by("-status", "application__name")[:40]
+    )
+    return [f"{row.application} ({row.get_status_display()})" for row in rows]
+
+
+def _alert_counts(crisis: Crisis) -> list[tuple[str, int]]:
+    from .retex import alerts_of
+
+    alerts = alerts_of(crisis)
+    if alerts is None:
         return []
-    up = {"ok", "fonctionnel", "operationnel", "up", "non_applicable", "na"}
-    rows = model.objects.filter(establishment_id=crisis.establishment_id).exclude(**{f"{status_field}__in": up})
-    shown = []
-    for app in rows.order_by("name")[:40] if "name" in names else rows[:40]:
-        display = getattr(app, f"get_{status_field}_display", lambda: "")()
-        shown.append(f"{app} ({display})" if display else str(app))
-    return shown
+    choices = dict(alerts.model._meta.get_field("severity").choices)
+    rows = alerts.values("severity").annotate(n=Count("pk")).order_by("-n")
+    return [(str(choices.get(row["severity"], row["severity"])), row["n"]) for row in rows]
 
 
 def facts(crisis: Crisis, declarant) -> dict:
     """Everything a draft may show, gathered once."""
     establishment = crisis.establishment
     ticket_model = _model("tickets.Ticket")
-    alert_model = _model("tickets.Alert") or _model("tickets.SocAlert")
     decisions = list(
         Decision.objects.filter(crisis=crisis).select_related("journal_entry").order_by("occurred_at")[:20]
     )
@@ -85,7 +91,7 @@ def facts(crisis: Crisis, declarant) -> dict:
         "establishment": establishment,
         "declarant": declarant,
         "tickets": _counts_by(ticket_model, crisis, "status"),
-        "alerts": _counts_by(alert_model, crisis, "severity"),
+        "alerts": _alert_counts(crisis),
         "applications": _down_applications(crisis),
         "decisions": decisions,
         "urgent": urgent,

@@ -30,7 +30,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -56,6 +56,14 @@ SKIPPED_MODELS = {"crisis.livetopic", "crisis.recordchange"}
 # Patient data: in the file only for a requester with the capability (Cap.SEE_PATIENT_DATA).
 PATIENT_DATA_APPS = {"beds"}
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
+# Records of the establishment (not of one crisis) that the file takes over the crisis's time:
+# from a week before detection (an attack starts before anyone sees it) to closure, or now.
+WINDOWED = {"tickets.alert": "received_at", "beds.movement": "occurred_at"}
+WINDOW_BEFORE = timedelta(days=7)
+
+
+def crisis_window(crisis: Crisis) -> tuple[datetime, datetime]:
+    return crisis.detected_at - WINDOW_BEFORE, crisis.closed_at or timezone.now()
 
 
 def _label(model) -> str:
@@ -66,6 +74,8 @@ def _crisis_models(include_patient_data: bool) -> list[type[models.Model]]:
     """Every model of an installed app with a `crisis` foreign key to Crisis, Crisis itself first."""
     found = [Crisis]
     for model in apps.get_models():
+        if _label(model) in WINDOWED:
+            continue
         meta = model._meta
         if meta.app_label in SKIPPED_APPS or _label(model) in SKIPPED_MODELS or model is Crisis:
             continue
@@ -84,6 +94,18 @@ def _related_closure(crisis: Crisis, include_patient_data: bool) -> dict[type[mo
     for model in _crisis_models(include_patient_data):
         lookup = {"pk": crisis.pk} if model is Crisis else {"crisis": crisis}
         needed[model].update(model._base_manager.filter(**lookup).values_list("pk", flat=True))
+    start, end = crisis_window(crisis)
+    for label, time_field in WINDOWED.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if model._meta.app_label in PATIENT_DATA_APPS and not include_patient_data:
+            continue
+        rows = model._base_manager.filter(
+            establishment_id=crisis.establishment_id, **{f"{time_field}__gte": start, f"{time_field}__lte": end}
+        )
+        needed[model].update(rows.values_list("pk", flat=True))
     # The establishment's members: who can open the crisis once imported.
     needed[Membership].update(
         Membership.objects.filter(establishment_id=crisis.establishment_id).values_list("pk", flat=True)
@@ -150,6 +172,42 @@ def _attachments(needed) -> list[tuple[str, str]]:
                 if name:
                     files.append((f"attachments/{name}", name))
     return sorted(set(files))
+
+
+def history_json(needed) -> bytes:
+    """Every change of the file's records kept by the record kit (who, when, before, after), by model.
+
+    A reader's view, not loaded back by import_crisis: the rows name their model by label, where the
+    database holds a content type id that another database numbers differently.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from crisis.models import RecordChange
+
+    rows = []
+    for model, ids in sorted(needed.items(), key=lambda item: _label(item[0])):
+        if not ids or model is get_user_model():
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 5000):
+            batch = ordered[start : start + 5000]
+            changes = RecordChange.objects.filter(content_type=content_type, object_id__in=batch)
+            rows += [_history_row(model, change) for change in changes.order_by("changed_at", "pk")]
+    return json.dumps(rows, ensure_ascii=False, indent=None, cls=DjangoJSONEncoder).encode()
+
+
+def _history_row(model, change) -> dict:
+    return {
+        "model": _label(model),
+        "object_id": change.object_id,
+        "action": change.action,
+        "changed_by": change.changed_by_id,
+        "source": change.source,
+        "changed_at": change.changed_at.isoformat(),
+        "before": change.before,
+        "after": change.after,
+    }
 
 
 def journal_json(crisis: Crisis) -> bytes:
@@ -248,6 +306,7 @@ def data_parts(crisis: Crisis, *, include_patient_data: bool) -> list[Part]:
     lines = crisis.rida_lines.select_related("owner", "source_entry", "meeting").order_by("seq")
     parts.append(Part("rida/rida.xlsx", rida_xlsx(lines, title=crisis.title)))
     parts.append(Part("obligations/couts.xlsx", costs_xlsx(crisis)))
+    parts.append(Part("historique/modifications.json", history_json(needed)))
     for model, ids in sorted(needed.items(), key=lambda item: _label(item[0])):
         if ids:
             parts.append(Part(f"data/{_label(model)}.json", _fixture(model, ids)))

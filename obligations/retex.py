@@ -20,6 +20,19 @@ def _count(label: str, crisis: Crisis) -> int | None:
     return model.objects.filter(crisis=crisis).count()
 
 
+def alerts_of(crisis: Crisis):
+    """The SOC/EDR alerts of the crisis's establishment received over its time (the evidence file's window),
+    or None without the tickets app. Alerts belong to the establishment, not to a crisis."""
+    from .evidence import crisis_window
+
+    try:
+        model = apps.get_model("tickets.Alert")
+    except LookupError:
+        return None
+    start, end = crisis_window(crisis)
+    return model.objects.filter(establishment_id=crisis.establishment_id, received_at__gte=start, received_at__lte=end)
+
+
 def figures(crisis: Crisis) -> dict:
     """Duration (hours), journal entries, decisions, tickets, alerts, RIDA lines, Flash info issues, costs."""
     end = crisis.closed_at or timezone.now()
@@ -29,7 +42,7 @@ def figures(crisis: Crisis) -> dict:
         "journal_entries": crisis.journal_entry_count,
         "decisions": Decision.objects.filter(crisis=crisis).count(),
         "tickets": _count("tickets.Ticket", crisis),
-        "alerts": _count("tickets.Alert", crisis),
+        "alerts": None if (alerts := alerts_of(crisis)) is None else alerts.count(),
         "rida_lines": rida.count(),
         "rida_actions_open": rida.filter(kind=RidaLine.Kind.ACTION, status__in=RidaLine.OPEN_STATUSES).count(),
         "flash_infos": _count("comms.FlashInfo", crisis),

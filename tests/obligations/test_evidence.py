@@ -213,3 +213,34 @@ def test_the_evidence_collection_leaves_patient_data_out_for_a_member_without_th
     job.refresh_from_db()
     assert job.status == "done", job.error
     assert [entry["document"] for entry in job.left_out] == ["evidence_patient_data"]
+
+
+def test_alerts_of_the_crisis_s_time_and_bed_movements_only_for_a_patient_data_reader(crisis, director, establishment):
+    from beds.models import Movement
+    from tests.beds.conftest import admit
+    from tickets.services.alerts import alert_ingest, alert_source_create
+
+    source, _token = alert_source_create(establishment=establishment, name="EDR")
+    alert, _new = alert_ingest(
+        source=source, external_id="a-1", severity="critique", title="Chiffrement en cours", detected_at=timezone.now()
+    )
+    unit = establishment.services.create(name="Cardiologie", code="CAR", has_beds=True, position=50)
+    from beds.models import Bed, Room
+
+    room = Room.objects.create(establishment=establishment, unit=unit, label="101")
+    bed = Bed.objects.create(establishment=establishment, unit=unit, room=room, label="CAR-101A", row=1, col=1)
+    admit(establishment, director, bed, minutes=5)
+    assert Movement.objects.count() == 1
+
+    without = evidence.evidence_zip(crisis, include_patient_data=False, with_pdfs=False)
+    with zipfile.ZipFile(io.BytesIO(without)) as archive:
+        names = set(archive.namelist())
+        alerts = json.loads(archive.read("data/tickets.alert.json"))
+    assert [row["pk"] for row in alerts] == [alert.pk]
+    assert not any(name.startswith("data/beds.") for name in names)
+
+    with_patients = evidence.evidence_zip(crisis, include_patient_data=True, with_pdfs=False)
+    with zipfile.ZipFile(io.BytesIO(with_patients)) as archive:
+        names = set(archive.namelist())
+    assert {"data/beds.movement.json", "data/beds.patient.json"} <= names
+    assert evidence.verify_zip(io.BytesIO(with_patients)).ok
