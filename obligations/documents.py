@@ -99,6 +99,7 @@ class EvidenceData(CrisisDocument):
     description = gettext_lazy("Les enregistrements de la crise (JSON), tableurs et pièces jointes.")
     extension = "zip"
     required_capability = access.EXPORT
+    templates = (evidence.README_TEMPLATE,)  # the file's LISEZMOI.txt, added when the zip is assembled
     weight = 3
 
     def data(self, establishment, params: dict):

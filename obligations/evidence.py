@@ -39,6 +39,7 @@ from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from crisis.exports import rida_xlsx
@@ -328,14 +329,7 @@ def sign(manifest: bytes, key: str | None = None) -> str:
     return f"{key_id_of(key)}:{hmac.new(key.encode(), manifest, hashlib.sha256).hexdigest()}"
 
 
-README = """Dossier de preuves de la console de crise.
-
-manifest.json donne l'empreinte SHA-256 de chaque fichier ; manifest.sig le signe (HMAC-SHA256,
-clé de la main courante). Vérification hors ligne :
-    python manage.py verify_export <ce fichier.zip> [--key <clé>]
-Import dans une base vide (même chaîne d'empreintes) :
-    python manage.py import_crisis <ce fichier.zip>
-"""
+README_TEMPLATE = "pdf/obligations/evidence_readme.txt"
 
 
 def write_zip(crisis: Crisis, parts: list[Part], *, generated_at: datetime, patient_data: bool) -> bytes:
@@ -343,7 +337,7 @@ def write_zip(crisis: Crisis, parts: list[Part], *, generated_at: datetime, pati
     out = io.BytesIO()
     digests = {}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for part in [Part("LISEZMOI.txt", README.encode()), *parts]:
+        for part in [Part("LISEZMOI.txt", render_to_string(README_TEMPLATE).encode()), *parts]:
             content = part.read()
             digests[part.name] = hashlib.sha256(content).hexdigest()
             archive.writestr(part.name, content)
