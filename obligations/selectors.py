@@ -54,10 +54,11 @@ def cost_totals(crisis: Crisis) -> dict:
     for row in rows:
         by_category[row["category"]] += row["total"]
         covered[row["covered_by"] or ""] += row["total"]
-    total = sum(by_category.values(), Decimal("0"))
     labels = dict(Cost.Category.choices)
+    # Cents always: SQLite's SUM of decimals comes back as 500, PostgreSQL's as 500.00.
+    cents = Decimal("0.01")
     return {
-        "categories": [(value, labels[value], amount) for value, amount in by_category.items()],
-        "covered": {key: covered.get(key, Decimal("0")) for key in Cost.CoveredBy.values},
-        "total": total,
+        "categories": [(value, labels[value], amount.quantize(cents)) for value, amount in by_category.items()],
+        "covered": {key: covered.get(key, Decimal("0")).quantize(cents) for key in Cost.CoveredBy.values},
+        "total": sum(by_category.values(), Decimal("0")).quantize(cents),
     }

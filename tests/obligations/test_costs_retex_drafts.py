@@ -32,7 +32,7 @@ def test_costs_are_totalled_by_category_and_cover(client, crisis, director):
     add_cost(crisis, director, "assistance", "500.00", "ars")
     client.force_login(director)
     data = client.get(reverse("obligations:api-costs", args=[crisis.pk])).json()
-    assert data["totals"]["assistance"] == "12500.00" and data["totals"]["materiel"] == "0"
+    assert data["totals"]["assistance"] == "12500.00" and data["totals"]["materiel"] == "0.00"
     assert data["total"] == "16000.50"
     row = data["results"][0]
     assert {"category", "amount", "date", "supplier", "reference", "covered_by"} <= set(row)
