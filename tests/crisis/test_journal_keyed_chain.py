@@ -175,3 +175,19 @@ def test_the_printed_main_courante_carries_the_head_on_its_last_page(crisis, scr
 
     rendered = document.render(crisis.establishment, {"crisis_id": crisis.pk}, generated_at=timezone.now())
     assert crisis.journal_last_hash in rendered.html and "verify_journal --head" in rendered.html
+
+
+def test_the_migration_seals_the_chains_it_finds_so_they_verify_the_old_way(crisis, scribe, settings):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    services.journal_append(crisis=crisis, by=scribe, text="chaînée en SHA-256 avant la clé")
+    _make_legacy(crisis, settings)
+    Crisis.objects.filter(pk=crisis.pk).update(journal_legacy_seq=0, journal_legacy_seal="")  # as before 0013
+    with pytest.raises(CommandError, match="entrée n° 1"):
+        call_command("verify_journal")  # unsealed legacy entries are not taken on trust
+    migration = import_module("crisis.migrations.0013_journal_keyed_chain")
+    migration.seal_legacy_entries(apps, None)
+    call_command("verify_journal")
+    assert Crisis.objects.get(pk=crisis.pk).journal_legacy_seq == 2
