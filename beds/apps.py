@@ -12,4 +12,5 @@ class BedsConfig(AppConfig):
         "beds": _("lits (carte, état)"),
         "movements": _("mouvements (fiches navettes)"),
         "census": _("recensement à une heure donnée, import CSV"),
+        "import": _("import d'un recensement en CSV, avec essai à blanc"),
     }

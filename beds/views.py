@@ -122,7 +122,8 @@ def bed_detail(request: HttpRequest, establishment_id: int, bed_id: int) -> Http
         "done": done,
     }
     template = "beds/bed.html#panel" if request.htmx else "beds/bed.html"
-    status = 400 if form is not None and form.errors else 200
+    # htmx swaps no 4xx answer (base.html's config): the panel in error comes back as a 200, as the journal's form.
+    status = 400 if form is not None and form.errors and not request.htmx else 200
     response = render(request, template, context, status=status)
     if done:
         response["HX-Trigger"] = "beds-changed"  # the map polls at once

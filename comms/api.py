@@ -161,7 +161,11 @@ class DirectoryImportView(EstablishmentScopedView):
     capabilities = {"POST": access.IMPORT}
     parser_classes = [CSVParser, parsers.MultiPartParser]
 
-    @extend_schema(parameters=[ImportQuery], request={"text/csv": str}, responses=ImportReportSerializer)
+    @extend_schema(
+        parameters=[ImportQuery],
+        request={"text/csv": str},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    )
     def post(self, request: Request, establishment_id: int) -> Response:
         dry_run = validated(ImportQuery, request.query_params)["dry_run"]
         raw = request.data if isinstance(request.data, bytes) else None
@@ -377,16 +381,27 @@ class FlashListView(CrisisScopedView):
         return Response(FlashSerializer(flash).data, status=status.HTTP_201_CREATED)
 
 
+class FlashDraftSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=FlashInfo.Status.choices)
+    headline = serializers.CharField(allow_blank=True)
+    incidents = IncidentInput(many=True)
+    restored = serializers.CharField(allow_blank=True)
+    still_down = serializers.CharField(allow_blank=True)
+    zoom = serializers.CharField(allow_blank=True)
+    zoom_service = serializers.IntegerField(allow_null=True)
+    next_due_at = api_fields.DateTimeField()
+    published_at = api_fields.DateTimeField(allow_null=True)
+
+
 class FlashDraftView(CrisisScopedView):
     """A pre-filled draft of the next issue, not saved until POSTed to the list."""
 
     capabilities = {"POST": access.WRITE}
 
-    @extend_schema(request=None, responses=FlashInput)
+    @extend_schema(request=None, responses=FlashDraftSerializer)
     def post(self, request: Request, crisis_id: int) -> Response:
-        draft = services.flash_draft(crisis=self.crisis)
-        draft["next_due_at"] = api_fields.DateTimeField().to_representation(draft["next_due_at"])
-        return Response(draft)
+        return Response(FlashDraftSerializer(services.flash_draft(crisis=self.crisis)).data)
 
 
 class PublishInput(serializers.Serializer):

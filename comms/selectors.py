@@ -4,15 +4,21 @@ from datetime import timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
+from continuity.models import ApplicationStatus
+from continuity.selectors import published_procedures, situation
 from crisis.models import Crisis, Establishment
+from tickets.selectors import top_incidents
 
 from .models import Acknowledgement, Call, CallList, DirectoryEntry, FlashInfo, Message, sort_key
 
 STALE_AFTER = timedelta(days=183)  # an entry not checked for six months is flagged
 SEARCH_LIMIT = 50
 FUZZY_CUTOFF = 80
+FLASH_INCIDENTS = 3  # the bulletin's "3 main incidents of the last 72 hours"
+ZOOM_LENGTH = 900  # characters of a procedure the draft's zoom takes
 
 
 def directory_of(establishment: Establishment | int) -> QuerySet:
@@ -94,26 +100,55 @@ def next_flash_number(crisis: Crisis) -> int:
 
 
 def flash_incidents(crisis: Crisis) -> list[dict]:
-    """The 3 main incidents of the last 72 hours, with the answer given to each, best first.
-
-    WIRING POINT (tickets): tickets.selectors.top_incidents(crisis, hours=72) is not in main yet;
-    until it is, the draft's incidents are left for the editor to fill."""
-    return []
+    """The 3 main incidents of the last 72 hours (the tickets' top incidents), best first, each with the
+    answer given: the first answered ticket of its group."""
+    incidents = []
+    for group in top_incidents(crisis, hours=72)[:FLASH_INCIDENTS]:
+        title = group["category_label"] + (f" — {group['application']}" if group["application"] else "")
+        answer = next((t.answer.strip() for t in group["tickets"] if (t.answer or "").strip()), "")
+        incidents.append({"title": title, "answer": answer, "count": group["count"]})
+    return incidents
 
 
 def situation_summary(crisis: Crisis) -> dict:
-    """What has been restored and what is still down, as text lines.
+    """What has been restored (reported operational in this crisis) and what is still down or degraded,
+    one line per application, from continuity's situation board."""
 
-    WIRING POINT (continuity): continuity.selectors.situation(crisis) is not in main yet."""
-    return {"restored": "", "still_down": ""}
+    def line(row, *, restartable: bool = False) -> str:
+        status = row.status
+        text = f"- {row.application.name}"
+        if row.status_value == ApplicationStatus.Status.DEGRADED:
+            text += " " + _("(dégradé)")
+        if status is not None and status.comment.strip():
+            text += f" : {status.comment.strip()}"
+        if status is not None and status.eta and row.is_down:
+            text += " " + _("— retour estimé le %(at)s") % {
+                "at": timezone.localtime(status.eta).strftime("%d/%m %H:%M")
+            }
+        if restartable:
+            text += " " + _("— redémarrage possible")
+        return text
+
+    board = situation(crisis)
+    restored = [line(r) for r in board.rows if r.status_value == ApplicationStatus.Status.UP]
+    down = [line(r, restartable=r.restartable_now) for r in board.rows if r.is_down]
+    return {"restored": "\n".join(restored), "still_down": "\n".join(down)}
 
 
 def zoom_of_the_day(crisis: Crisis):
-    """(service, text): how one service works during the outage, from its degraded-mode procedure, taking
-    the services in turn from one issue to the next.
-
-    WIRING POINT (continuity): continuity.selectors.published_procedures(establishment) is not in main yet."""
-    return None, ""
+    """(service, text): how one service works during the outage, from its published degraded-mode
+    procedure; the services take turns from one issue to the next. The text is the procedure's, its
+    Markdown marks dropped, whole lines up to about ZOOM_LENGTH characters (the editor shortens it)."""
+    versions = [v for v in published_procedures(crisis.establishment) if v.procedure.service_id]
+    if not versions:
+        return None, ""
+    version = versions[(next_flash_number(crisis) - 1) % len(versions)]
+    lines = [version.title]
+    for raw in version.body.splitlines():
+        text = raw.strip().lstrip("#>").strip()
+        if text and sum(len(line) for line in lines) < ZOOM_LENGTH:
+            lines.append(text)
+    return version.procedure.service, "\n".join(lines)
 
 
 # --- messages, acknowledgements, the dashboard ----------------------------------

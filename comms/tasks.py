@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from config.celery import time_limits
+
 from . import services
 from .sms import GatewayDown
 
@@ -14,13 +16,13 @@ from .sms import GatewayDown
     retry_backoff=10,
     retry_backoff_max=600,
     max_retries=10,
-    time_limit=120,
-    soft_time_limit=100,
+    **time_limits(120),
 )
 def send_sms(sms_ids: list[int]) -> dict:
     return services.sms_deliver(sms_ids=sms_ids)
 
 
-@shared_task(autoretry_for=(OperationalError, InterfaceError), max_retries=3, time_limit=120, soft_time_limit=100)
+# Every minute (CELERY_BEAT_SCHEDULE, SMS_RECEIVE_SCHEDULE): the replies waiting at the gateway become outcomes.
+@shared_task(autoretry_for=(OperationalError, InterfaceError), max_retries=3, **time_limits(120))
 def receive_sms() -> int:
     return services.sms_receive()

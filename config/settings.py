@@ -379,6 +379,7 @@ SPECTACULAR_SETTINGS = {
         "RidaKindEnum": "crisis.models.RidaLine.Kind",
         "MeetingKindEnum": "crisis.models.Meeting.Kind",
         "MovementKindEnum": "beds.models.Movement.Kind",
+        "BedStatusEnum": "beds.models.BedStatus",
         # Print jobs and RIDA lines both have a "status".
         "PrintJobStatusEnum": "printing.models.PrintJob.Status",
         "RidaStatusEnum": "crisis.models.RidaLine.Status",
@@ -391,6 +392,13 @@ SPECTACULAR_SETTINGS = {
         "JournalChannelEnum": "crisis.models.JournalEntry.Channel",
         "MessageKindEnum": "comms.models.MessageTemplate.Kind",
         "MessageChannelEnum": "comms.models.Message.Channel",
+        # comms's other choices, beside the tickets' category and everyone's status.
+        "DirectoryCategoryEnum": "comms.models.DirectoryEntry.Category",
+        "CallOutcomeEnum": "comms.models.Call.Outcome",
+        "CallListStatusEnum": "comms.models.CallList.Status",
+        "FlashStatusEnum": "comms.models.FlashInfo.Status",
+        "MessageStatusEnum": "comms.models.Message.Status",
+        "ContactDirectionEnum": "comms.models.ContactLogEntry.Direction",
     },
 }
 
@@ -461,7 +469,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "web.tasks.purge_expired_sessions",
         "schedule": env_schedule("SESSION_PURGE_SCHEDULE", "15 4 * * *"),
     },
+    "receive-sms-replies": {
+        "task": "comms.tasks.receive_sms",
+        "schedule": env_schedule("SMS_RECEIVE_SCHEDULE", "60"),
+    },
 }
+# The call lists' SMS gateway (comms.sms, docs/comms-sms.md): "gammu" (Gammu's SMS daemon and its
+# folder) or "http" (a provider's URL).
+COMMS_SMS_GATEWAY = env_str("COMMS_SMS_GATEWAY", "gammu")
+COMMS_SMS_DIR = env_str("COMMS_SMS_DIR", str(VAR_DIR / "sms"))
+COMMS_SMS_HTTP_URL = env_str("COMMS_SMS_HTTP_URL", "")
 # A print job in progress longer than this is handed to another worker by the sweeper. Render
 # tasks are killed 30 s before (printing.services.render_time_limits), so two renders of a job
 # never run at once; keep it under the Redis visibility_timeout (checked at start-up).

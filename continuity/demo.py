@@ -2,15 +2,13 @@
 the 14 reference services (administrative ones included), the first-hours ransomware reflex sheet, a
 re-entry backlog, and tonight's demo crisis with applications down and workarounds.
 
-Discovered by crisis.demo.seed (the core imports no other app); idempotent. The demo crisis is created
-after the apps are seeded: its statuses are set when it appears.
+Discovered by crisis.demo.seed (the core imports no other app); idempotent. The map, procedures and
+backlog come before the crises are replayed (seed_demo_data), tonight's statuses after (seed_demo_after_crises).
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from crisis.models import Crisis
@@ -262,12 +260,9 @@ def seed_demo_data(*, establishment, users) -> None:
     _procedures(establishment, publisher, applications)
     _reentry(establishment, by)
 
-    # Tonight's crisis is created by crisis.demo.seed after the apps' data: its statuses and
-    # workarounds are set once it is committed. A second seed finds it created and adds nothing
-    # (seeding twice changes nothing); the receiver is replaced, not stacked, by its dispatch_uid.
-    def on_crisis(sender, instance, created, **kwargs):
-        if created and instance.title == DEMO_CRISIS_TITLE and instance.establishment_id == establishment.pk:
-            post_save.disconnect(sender=Crisis, dispatch_uid="continuity-demo")
-            transaction.on_commit(lambda: _crisis_situation(instance, by))
 
-    post_save.connect(on_crisis, sender=Crisis, weak=False, dispatch_uid="continuity-demo")
+def seed_demo_after_crises(*, establishment, users) -> None:
+    """Tonight's crisis, once crisis.demo.seed has replayed it: applications down, workarounds."""
+    crisis = Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE, closed_at=None).first()
+    if crisis is not None:
+        _crisis_situation(crisis, users["dsi"] if "dsi" in users else next(iter(users.values())))

@@ -91,6 +91,10 @@ def test_the_bed_s_form_with_htmx_answers_its_panel_and_tells_the_map(client, es
     body = response.content.decode()
     assert response.status_code == 200 and response["HX-Trigger"] == "beds-changed"
     assert body.lstrip().startswith('<section class="card" id="lit-panneau"') and "Mouvement enregistré" in body
+    refused = client.post(
+        url("bed", establishment, ward[0].pk), {"kind": "blocage", "source": "appel"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 200 and "n&#x27;est pas libre" in refused.content.decode()  # swapped: errors shown
 
 
 def test_the_bed_s_form_refuses_bad_input_the_reader_and_the_outsider(

@@ -186,3 +186,23 @@ def test_the_http_provider_posts_each_message_and_a_refusal_keeps_it_queued(sett
     finally:
         server.server_close()
     assert sms.status()["ready"] and sms.replies() == []
+
+
+def test_replies_are_collected_every_minute_by_beat(settings):
+    from config.celery import app
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for task in (tasks.receive_sms, tasks.send_sms):
+        assert task.name in app.tasks and task.soft_time_limit < task.time_limit
+    assert tasks.receive_sms.name in schedule
+
+
+@needs_gammu
+def test_the_receiving_task_records_the_replies(crisis, recall, spool, queued, send):
+    send(recall)
+    services.sms_deliver(sms_ids=queued[0])
+    phone_receives(spool, "+33612345604", "NON malade")
+    run_daemon(spool, received=1)
+    assert tasks.receive_sms() == 1
+    dupont = recall.calls.get(person__last_name="Dupont")
+    assert (dupont.outcome, dupont.note) == ("joint", "ne vient pas : malade")
