@@ -191,3 +191,17 @@ def test_the_obligation_pages_open_for_a_reader(client, crisis, observer):
     obligation = Obligation.objects.filter(crisis=crisis).first()
     page = client.get(reverse("obligations:obligation", args=[crisis.pk, obligation.pk]))
     assert page.status_code == 200 and "Brouillon prérempli" in page.content.decode()
+
+
+def test_the_draft_names_the_applications_down_on_the_situation_board(crisis, director):
+    from continuity import services as continuity
+
+    dpi = continuity.application_create(establishment=crisis.establishment, by=director, name="DPI")
+    lab = continuity.application_create(establishment=crisis.establishment, by=director, name="SIL laboratoire")
+    continuity.application_status_set(crisis=crisis, application=dpi, by=director, status="hors_service")
+    continuity.application_status_set(crisis=crisis, application=lab, by=director, status="operationnel")
+    services.obligations_ensure(crisis)
+    portal = Obligation.objects.get(crisis=crisis, kind=Kind.SIGNALEMENT_PORTAIL)
+    portal.crisis = crisis
+    text = drafts.draft_text(drafts.draft(portal, director))
+    assert "DPI (hors service)" in text and "SIL laboratoire" not in text
