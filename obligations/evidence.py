@@ -107,6 +107,7 @@ def _related_closure(crisis: Crisis, include_patient_data: bool) -> dict[type[mo
             establishment_id=crisis.establishment_id, **{f"{time_field}__gte": start, f"{time_field}__lte": end}
         )
         needed[model].update(rows.values_list("pk", flat=True))
+    _add_children(needed, include_patient_data)
     # The establishment's members: who can open the crisis once imported.
     needed[Membership].update(
         Membership.objects.filter(establishment_id=crisis.establishment_id).values_list("pk", flat=True)
@@ -151,6 +152,36 @@ class _ExactTimes(DjangoJSONEncoder):
         if isinstance(o, datetime):
             return o.isoformat()
         return super().default(o)
+
+
+def _add_children(needed: dict, include_patient_data: bool) -> None:
+    """Records that belong to the crisis's records without a crisis of their own (the calls of a call
+    list, the acknowledgements of a message, the SMS of a call): whatever points at them, transitively."""
+    candidates = [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label not in SKIPPED_APPS
+        and _label(model) not in SKIPPED_MODELS
+        and (include_patient_data or model._meta.app_label not in PATIENT_DATA_APPS)
+    ]
+    owners = [model for model, ids in needed.items() if ids and model is not Crisis]
+    while owners:
+        found = []
+        for model in candidates:
+            for relation in model._meta.concrete_fields:
+                if not (relation.is_relation and relation.many_to_one and relation.related_model in owners):
+                    continue
+                if relation.null:
+                    continue  # an optional link (an alert's journal entry) does not make it the crisis's
+                ids = needed[relation.related_model]
+                new = (
+                    set(model._base_manager.filter(**{f"{relation.attname}__in": ids}).values_list("pk", flat=True))
+                    - needed[model]
+                )
+                if new:
+                    needed[model].update(new)
+                    found.append(model)
+        owners = found
 
 
 def _fixture(model, ids) -> bytes:
