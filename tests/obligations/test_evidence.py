@@ -244,3 +244,13 @@ def test_alerts_of_the_crisis_s_time_and_bed_movements_only_for_a_patient_data_r
         names = set(archive.namelist())
     assert {"data/beds.movement.json", "data/beds.patient.json"} <= names
     assert evidence.verify_zip(io.BytesIO(with_patients)).ok
+
+
+def test_the_calls_of_a_call_list_come_with_it_and_the_directory_people_they_name(filled, director, directory):
+    from comms.services.calls import call_list_create
+
+    call_list_create(crisis=filled, by=director, title="Rappel des urgences", people=directory[:3])
+    with zipfile.ZipFile(io.BytesIO(export(filled))) as archive:
+        calls = json.loads(archive.read("data/comms.call.json"))
+        people = json.loads(archive.read("data/comms.directoryentry.json"))
+    assert len(calls) == 3 and {p["pk"] for p in people} == {d.pk for d in directory[:3]}
