@@ -273,7 +273,8 @@ class Alert(models.Model):
         constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="alert_unique_per_source")]
         indexes = [
             models.Index(fields=["establishment", "status", "severity"], name="alert_triage"),
-            models.Index(fields=["establishment", "detected_at"], name="alert_detected"),
+            # The lists' order, newest first (the id breaks ties): read from the index, never sorted.
+            models.Index(fields=["establishment", "-detected_at", "-id"], name="alert_newest"),
         ]
 
     def __str__(self) -> str:

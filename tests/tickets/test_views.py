@@ -248,3 +248,13 @@ def test_a_critical_alert_shows_on_every_page_of_the_rssi_until_taken(client, es
     alert = Alert.objects.get(external_id="EDR-1")
     services.alert_update(alert=alert, by=rssi, status="en_analyse")
     assert "Chiffrement massif" not in client.get(banner, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_the_board_s_cached_cards_follow_their_ticket_and_carry_the_viewer_s_token(client, establishment, ticket, dsi):
+    client.force_login(dsi)
+    first = client.get(board_url(establishment)).content.decode()
+    assert "slot-->" not in first and 'name="csrfmiddlewaretoken"' in first
+    assert '<option value="nouveau" selected>' in first
+    services.ticket_update(ticket=ticket, by=dsi, status="en_cours", assigned_to=dsi)
+    again = client.get(board_url(establishment)).content.decode()
+    assert '<option value="en_cours" selected>' in again and f'<option value="{dsi.pk}" selected>' in again

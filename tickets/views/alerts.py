@@ -34,7 +34,7 @@ def alerts(request: HttpRequest, establishment_id: int) -> HttpResponse:
     establishment, membership = get_establishment_for_user(request.user, establishment_id, access.READ)
     version = live.version(establishment, TOPICS)
     filters = AlertFilterForm(request.GET or None)
-    rows = selectors.alerts_filtered(selectors.alerts_of(establishment.pk), filters.filters())
+    rows = selectors.alerts_filtered(selectors.alerts_of(establishment.pk), filters.filters()).defer("payload")
     query = request.GET.copy()
     query.pop(web_live.PARAM, None)
     context = {

@@ -1,13 +1,20 @@
 """The field's intake page, the paper slips' entry, the live triage board and a ticket's page."""
 
+import hashlib
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,8 +127,8 @@ def _board(request: HttpRequest, establishment, membership, crisis, status: int 
     tickets = selectors.filtered(selectors.tickets_of(establishment.pk, crisis), filters.filters())
     columns = selectors.board(tickets)
     can_triage = membership.has(access.TRIAGE)
-    if can_triage:
-        _assign_options(establishment, [t for column in columns for t in column.tickets])
+    ticket_base = reverse("tickets:board", args=[establishment.pk])
+    _cards(request, establishment, [t for column in columns for t in column.tickets], can_triage, ticket_base)
     query = request.GET.copy()
     query.pop(web_live.PARAM, None)
     context = {
@@ -132,7 +139,6 @@ def _board(request: HttpRequest, establishment, membership, crisis, status: int 
         "total": sum(c.count for c in columns),
         "filters": filters,
         "can_triage": can_triage,
-        "ticket_base": reverse("tickets:board", args=[establishment.pk]),
         "live_version": version,
         "poll_url": f"{request.path}?{web_live.PARAM}={version}{'&' + query.urlencode() if query else ''}",
         "back": request.get_full_path(),
@@ -143,7 +149,45 @@ def _board(request: HttpRequest, establishment, membership, crisis, status: int 
     return render(request, template, context, status=status)
 
 
-def _assign_options(establishment, tickets: list[Ticket]) -> None:
+CSRF_SLOT, BACK_SLOT = "<!--csrf-slot-->", "<!--back-slot-->"
+SLOTS = {"csrf": mark_safe(CSRF_SLOT), "back": mark_safe(BACK_SLOT)}  # noqa: S308 — constant markers
+
+
+def _fill_slots(request: HttpRequest, html: str, back: str) -> str:
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    back_input = format_html('<input type="hidden" name="back" value="{}">', back)
+    return mark_safe(html.replace(CSRF_SLOT, csrf).replace(BACK_SLOT, back_input))  # noqa: S308 — escaped above
+
+
+def _cards(request: HttpRequest, establishment, tickets: list[Ticket], can_triage: bool, ticket_base: str) -> None:
+    """Each card's HTML (t.card_html), from the fragments cache when its ticket has not changed.
+
+    A card is rendered once per state: the ticket's last change, its duplicates, whether the
+    viewer triages (and the members they can assign), the language, and the minute (its age).
+    A poll after one ticket moved re-renders that card, not the board's other cards.
+    """
+    options = _assign_options(establishment, tickets) if can_triage else ""
+    members = hashlib.sha256(options.encode()).hexdigest()[:12]  # the members one may assign, as shown
+    minute = int(time.time() // 60)
+    keys = {
+        t.pk: f"tickets-card:{get_language()}:{t.pk}:{t.updated_at.timestamp()}:{t.duplicates}:{can_triage}:"
+        f"{members}:{minute}:{ticket_base}"
+        for t in tickets
+    }
+    cache = caches["fragments"]
+    found = cache.get_many(list(keys.values()))
+    fresh = {}
+    for ticket in tickets:
+        html = found.get(keys[ticket.pk])
+        if html is None:
+            context = {"t": ticket, "can_triage": can_triage, "ticket_base": ticket_base, "slots": SLOTS}
+            html = fresh[keys[ticket.pk]] = render_to_string("tickets/board.html#card", context)
+        ticket.card_html = _fill_slots(request, html, request.get_full_path())
+    if fresh:
+        cache.set_many(fresh, timeout=120)
+
+
+def _assign_options(establishment, tickets: list[Ticket]) -> str:
     """Each card's assignee options: the members' <option>s rendered once for the board, the card's own
     assignee selected by a string replace (a board of 240 cards would render 240 × the members otherwise)."""
     options = format_html_join(
@@ -156,6 +200,7 @@ def _assign_options(establishment, tickets: list[Ticket]) -> None:
             if ticket.assigned_to_id
             else options
         )
+    return str(options)
 
 
 def _safe_back(request: HttpRequest, establishment) -> str:
