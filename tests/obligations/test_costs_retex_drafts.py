@@ -205,3 +205,29 @@ def test_the_draft_names_the_applications_down_on_the_situation_board(crisis, di
     portal.crisis = crisis
     text = drafts.draft_text(drafts.draft(portal, director))
     assert "DPI (hors service)" in text and "SIL laboratoire" not in text
+
+
+def test_the_retex_and_obligation_pages_refuse_an_outsider_and_a_read_only_member(client, crisis, outsider, observer):
+    services.obligations_ensure(crisis)
+    obligation = Obligation.objects.filter(crisis=crisis).first()
+    retex = reverse("obligations:retex", args=[crisis.pk])
+    page = reverse("obligations:obligation", args=[crisis.pk, obligation.pk])
+    client.force_login(outsider)
+    assert client.get(retex).status_code == 404 and client.get(page).status_code == 404
+    assert client.post(retex, {"what": "sections", "lessons": "x"}).status_code == 404
+    assert client.get(reverse("obligations:costs-xlsx", args=[crisis.pk])).status_code == 404
+    client.force_login(observer)
+    assert client.post(retex, {"what": "action", "action-text": "x"}).status_code == 403
+    assert (
+        client.put(reverse("obligations:api-retex", args=[crisis.pk]), {}, content_type="application/json").status_code
+        == 403
+    )
+    assert not RidaLine.objects.filter(crisis=crisis, source_label="RETEX").exists()
+
+
+def test_wrong_methods_are_refused(client, crisis, director):
+    client.force_login(director)
+    assert client.delete(reverse("obligations:api-costs", args=[crisis.pk])).status_code == 405
+    assert client.post(reverse("obligations:costs-xlsx", args=[crisis.pk])).status_code == 405
+    assert client.post(reverse("obligations:list", args=[crisis.pk])).status_code == 405
+    assert client.post(reverse("obligations:api-obligations", args=[crisis.pk]), {}).status_code == 405
