@@ -27,7 +27,8 @@ class ObligationSerializer(serializers.Serializer):
     deadline = api_fields.DateTimeField(allow_null=True)
     status = serializers.SerializerMethodField()
     done_at = api_fields.DateTimeField(allow_null=True)
-    done_by = serializers.SerializerMethodField()
+    done_by = serializers.IntegerField(source="done_by_id", allow_null=True)  # the member's id, as the core's APIs
+    done_by_label = serializers.SerializerMethodField()
     reference = serializers.CharField()
     late_reason = serializers.CharField()
     notes = serializers.CharField()
@@ -37,7 +38,7 @@ class ObligationSerializer(serializers.Serializer):
     def get_status(self, obligation: Obligation) -> str:
         return obligation.shown_status()
 
-    def get_done_by(self, obligation: Obligation) -> str | None:
+    def get_done_by_label(self, obligation: Obligation) -> str | None:
         user = obligation.done_by
         return None if user is None else (user.get_full_name() or user.get_username())
 

@@ -101,7 +101,7 @@ def test_marking_the_complaint_done_records_its_receipt_writes_the_journal_and_g
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["status"] == "fait" and data["reference"] == "PV 2026/123456"
-    assert data["done_by"] == "Claire Directrice" and data["done_at"]
+    assert data["done_by"] == director.pk and data["done_by_label"] == "Claire Directrice" and data["done_at"]
     last = JournalEntry.objects.filter(crisis=fresh).order_by("-seq").first()
     assert "Dépôt de plainte" in last.text and "PV 2026/123456" in last.text
     assert last.recorded_by == director and last.kind == JournalEntry.Kind.ACTION
