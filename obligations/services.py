@@ -1,6 +1,5 @@
 """Every write of the obligations app: obligations marked done, costs, the RETEX and its actions."""
 
-import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -12,15 +11,14 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from crisis.models import Crisis, JournalEntry, RidaLine
+from crisis import live
+from crisis.models import Crisis, Establishment, JournalEntry, RidaLine
 from crisis.services import rida_create
-from crisis.services.records import record_create, record_update
+from crisis.services.journal import attachment_check
+from crisis.services.records import history_record, record_create, record_update
 from web import moments
 
-from .models import Cost, Kind, Obligation, Retex
-
-ATTACHMENT_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".webp")
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+from .models import TOPIC, Cost, Kind, Obligation, Retex
 
 
 def obligations_ensure(crisis: Crisis) -> None:
@@ -32,18 +30,11 @@ def obligations_ensure(crisis: Crisis) -> None:
 
 
 def _store_attachment(upload: UploadedFile) -> tuple[str, str]:
-    name = (upload.name or "").lower()
-    ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError({"attachment": _("Format non accepté : photo (JPEG, PNG, WebP) ou PDF uniquement.")})
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"attachment": _("Fichier trop volumineux (10 Mo au plus).")})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    """The receipt's scan, checked as the journal checks its attachments (parsed photo or PDF, size)."""
+    _content_type, sha256 = attachment_check(upload)
+    ext = "." + upload.name.lower().rsplit(".", 1)[-1]
     stored = default_storage.save(f"obligations/{timezone.now():%Y/%m}/{get_random_string(24)}{ext}", upload)
-    return stored, digest.hexdigest()
+    return stored, sha256
 
 
 def _validate(obligation: Obligation) -> None:
@@ -102,8 +93,7 @@ def obligation_update(*, obligation: Obligation, by, attachment: UploadedFile | 
     notification done after its 72 hours needs the reasons of the delay (GDPR art. 33).
     Every change writes the journal (the record kit's `journal=`).
     """
-    if attachment is not None:
-        changes["attachment"], changes["attachment_sha256"] = _store_attachment(attachment)
+    stored = _store_attachment(attachment) if attachment is not None else None  # checked before any write
 
     def derive(locked: Obligation, changed: dict) -> dict:
         if "status" not in changed:
@@ -119,17 +109,36 @@ def obligation_update(*, obligation: Obligation, by, attachment: UploadedFile | 
     for name in ("reference", "late_reason", "notes", "complement_reference"):
         if name in changes:
             changes[name] = (changes[name] or "").strip()
-    return record_update(
-        instance=obligation,
+    with transaction.atomic():
+        changed = record_update(
+            instance=obligation,
+            by=by,
+            changes=changes,
+            crisis=obligation.crisis,
+            derive=derive,
+            validate=validate,
+            # A crisis closed has its journal sealed: an insurer declared afterwards is kept in the history only.
+            journal=(lambda changed: _journal_text(obligation, changed)) if obligation.crisis.is_open else None,
+            journal_kind=JournalEntry.Kind.ACTION,
+        )
+        if stored is not None:
+            _attach(obligation, by, *stored)
+    return changed
+
+
+def _attach(obligation: Obligation, by, name: str, sha256: str) -> None:
+    """The receipt's scan saved beside the record kit (which diffs plain values, not files), its history kept."""
+    before = Obligation.objects.select_for_update().values("attachment", "attachment_sha256").get(pk=obligation.pk)
+    Obligation.objects.filter(pk=obligation.pk).update(attachment=name, attachment_sha256=sha256)
+    history_record(
+        obj=obligation,
+        establishment=Establishment(pk=obligation.crisis.establishment_id),
         by=by,
-        changes=changes,
-        crisis=obligation.crisis,
-        derive=derive,
-        validate=validate,
-        # A crisis closed has its journal sealed: an insurer declared afterwards is kept in the history only.
-        journal=(lambda changed: _journal_text(obligation, changed)) if obligation.crisis.is_open else None,
-        journal_kind=JournalEntry.Kind.ACTION,
+        before=before,
+        after={"attachment": name, "attachment_sha256": sha256},
     )
+    live.bump(obligation.crisis, TOPIC)
+    obligation.attachment.name, obligation.attachment_sha256 = name, sha256
 
 
 # --- costs --------------------------------------------------------------------

@@ -214,6 +214,12 @@ def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
     return content_type, digest.hexdigest()
 
 
+def attachment_check(upload: UploadedFile) -> tuple[str, str]:
+    """The journal's check of an attached photo or PDF (parsed, not trusted by its name), for any app's
+    attachments (an obligation's receipt): (content type, SHA-256), or ValidationError on "attachment"."""
+    return _check_attachment(upload)
+
+
 def _is_image(upload: UploadedFile, expected_format: str) -> bool:
     """Pillow decodes the whole picture: a signature followed by anything else (HTML...) fails.
 

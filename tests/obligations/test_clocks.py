@@ -197,3 +197,22 @@ def test_the_list_page_polls_with_204_when_nothing_moved(client, fresh, director
     assert poll.status_code == 204
     services.obligation_update(obligation=obligation(fresh, Kind.ARS), by=director, status="fait")
     assert client.get(f"{url}?v={version}", headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_the_complaint_s_receipt_is_attached_and_a_fake_pdf_refused(client, fresh, director):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import pdf_bytes
+
+    plainte = obligation(fresh, Kind.PLAINTE)
+    client.force_login(director)
+    page = reverse("obligations:obligation", args=[fresh.pk, plainte.pk])
+    fake = SimpleUploadedFile("recepisse.pdf", b"%PDF-1.4 <script>alert(1)</script>", content_type="application/pdf")
+    response = client.post(page, {"status": "fait", "reference": "PV-1", "attachment": fake})
+    assert response.status_code == 400
+    plainte.refresh_from_db()
+    assert plainte.status == "a_faire" and not plainte.attachment
+    real = SimpleUploadedFile("recepisse.pdf", pdf_bytes(), content_type="application/pdf")
+    assert client.post(page, {"status": "fait", "reference": "PV-1", "attachment": real}).status_code == 302
+    plainte.refresh_from_db()
+    assert plainte.attachment.name.startswith("obligations/") and len(plainte.attachment_sha256) == 64
