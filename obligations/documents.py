@@ -122,7 +122,7 @@ class EvidencePatientData(EvidenceData):
         return Rendered(content=evidence.pack(evidence.patient_parts(self.crisis_of(establishment, params))))
 
 
-PDF_FILES = {"journal": "journal/main-courante.pdf", "rida": "rida/rida.pdf", "retex": "obligations/retex.pdf"}
+DATA_PARTS = ("evidence_data", "evidence_patient_data")
 
 
 class EvidenceFile(CrisisDocument, Collection):
@@ -141,23 +141,29 @@ class EvidenceFile(CrisisDocument, Collection):
     def members(self):
         from printing import registry
 
-        return [registry.get(name) for name in (*PDF_FILES, "evidence_data", "evidence_patient_data")]
+        names = (*evidence.PDF_FILES, "meeting_releve", "evidence_data", "evidence_patient_data")
+        return [registry.get(name) for name in names]
 
     def member_items(self, establishment, params: dict, granted) -> list[Item]:
         from printing import registry
 
-        crisis_params = {"crisis_id": params["crisis_id"]}
-        documents = [d for d in self.members() if registry.allowed(d, granted)]
-        return [d.item(establishment, crisis_params) for d in documents]
+        crisis = self.crisis_of(establishment, params)
+        plan = [*evidence.pdf_plan(crisis), *((name, {"crisis_id": crisis.pk}) for name in DATA_PARTS)]
+        return [
+            registry.get(name).item(establishment, item_params)
+            for name, item_params in plan
+            if registry.allowed(registry.get(name), granted)
+        ]
 
     def assemble(self, establishment, title, items, generated_at):
         from printing.assembly import Output
 
-        parts, patient_data = [], False
+        pdf_items = [item for item in items if item.document not in DATA_PARTS]
+        names = evidence.pdf_names([item.document for item in pdf_items])
+        parts = [evidence.Part(name, item.content()) for name, item in zip(names, pdf_items, strict=True)]
+        patient_data = False
         for item in items:
-            if item.document in PDF_FILES:
-                parts.append(evidence.Part(PDF_FILES[item.document], item.content()))
-            else:
+            if item.document in DATA_PARTS:
                 parts += evidence.unpack(item.content())
                 patient_data = patient_data or item.document == "evidence_patient_data"
         crisis_id = _crisis_of_parts(parts)

@@ -394,20 +394,40 @@ def write_zip(crisis: Crisis, parts: list[Part], *, generated_at: datetime, pati
     return out.getvalue()
 
 
+PDF_FILES = {"journal": "journal/main-courante.pdf", "rida": "rida/rida.pdf", "retex": "obligations/retex.pdf"}
+
+
+def pdf_plan(crisis: Crisis) -> list[tuple[str, dict]]:
+    """The printed documents of the file, (document, params): the main courante, the RIDA, the RETEX, and
+    the relevé of every point de situation held, in time order."""
+    plan = [(name, {"crisis_id": crisis.pk}) for name in PDF_FILES]
+    held = crisis.meetings.filter(started_at__isnull=False).order_by("scheduled_at", "pk").values_list("pk", flat=True)
+    plan += [("meeting_releve", {"crisis_id": crisis.pk, "meeting_id": pk}) for pk in held]
+    return plan
+
+
+def pdf_names(documents: list[str]) -> list[str]:
+    """The file name in the zip of each planned document, in plan order (relevés numbered in time order)."""
+    names, releve = [], 0
+    for document in documents:
+        if document == "meeting_releve":
+            releve += 1
+            names.append(f"points/releve-{releve:02d}.pdf")
+        else:
+            names.append(PDF_FILES[document])
+    return names
+
+
 def render_pdfs(crisis: Crisis) -> list[Part]:
-    """The PDFs, rendered in this process (export_crisis): the main courante, the RIDA, the RETEX."""
+    """The PDFs, rendered in this process (export_crisis): the main courante, the RIDA, the RETEX, the relevés."""
     from printing import assembly, engine, registry
 
     establishment = crisis.establishment
     now = timezone.now()
+    plan = pdf_plan(crisis)
     parts = []
-    for document_name, zip_name in (
-        ("journal", "journal/main-courante.pdf"),
-        ("rida", "rida/rida.pdf"),
-        ("retex", "obligations/retex.pdf"),
-    ):
+    for (document_name, params), zip_name in zip(plan, pdf_names([d for d, _p in plan]), strict=True):
         document = registry.get(document_name)
-        params = {"crisis_id": crisis.pk}
         pdfs = []
         for chunk in document.chunks(establishment, params):
             with registry.rendering(document):

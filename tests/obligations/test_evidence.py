@@ -31,6 +31,8 @@ def filled(crisis, director, scribe):
     )
     crisis_services.journal_correct(original=first, by=scribe, text="Fichiers chiffrés au laboratoire.")
     crisis_services.rida_create(crisis=crisis, by=director, text="Prévenir la CNIL.", owner=director)
+    meeting = crisis_services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
+    crisis_services.meeting_start(meeting=meeting, by=director)
     services.obligations_ensure(crisis)
     plainte = Obligation.objects.get(crisis=crisis, kind=Kind.PLAINTE)
     services.obligation_update(obligation=plainte, by=director, status="fait", reference="PV-77")
@@ -104,7 +106,7 @@ def test_the_printed_documents_come_with_the_export(filled):
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = set(archive.namelist())
         assert archive.read("journal/main-courante.pdf").startswith(b"%PDF")
-    assert {"rida/rida.pdf", "obligations/retex.pdf"} <= names
+    assert {"rida/rida.pdf", "obligations/retex.pdf", "points/releve-01.pdf"} <= names
 
 
 @pytest.mark.parametrize(
@@ -197,6 +199,7 @@ def test_the_evidence_collection_built_by_the_print_pipeline_verifies_offline(
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = set(archive.namelist())
     assert {"journal/main-courante.pdf", "rida/rida.pdf", "journal/journal.json", "manifest.sig"} <= names
+    assert "points/releve-01.pdf" in names
     assert evidence.verify_zip(io.BytesIO(content)).ok
     assert job.left_out == []  # the director sees patient data: nothing left out
 
