@@ -6,10 +6,14 @@ Layout of the zip:
   ``manifest.sig``: HMAC-SHA256 of manifest.json with the journal key (settings.JOURNAL_KEY).
 - ``journal/main-courante.pdf``, ``journal/journal.json`` (every entry with its chain, and
   the result of the chain's verification at export time).
-- ``rida/rida.pdf``, ``rida/rida.xlsx``, ``obligations/couts.xlsx``, ``obligations/retex.pdf``.
+- ``rida/rida.pdf``, ``rida/rida.xlsx``, ``obligations/couts.xlsx``, ``obligations/retex.pdf``,
+  ``points/releve-NN.pdf`` (every point de situation held), ``historique/modifications.json``
+  (the record kit's history of every record in the file: a reader's view, not imported).
 - ``data/<app>.<model>.json``: every record of the crisis in Django's fixture format, from
   every installed app (a model with a ``crisis`` foreign key), and the records they point at
-  (establishment, services, people, applications...). ``import_crisis`` loads them back.
+  (establishment, services, people, applications...) and the records that belong to them (a call
+  list's calls); the establishment's SOC/EDR alerts over the crisis's time. ``import_crisis``
+  loads them back.
   Patient data (the beds app's movements) only for a requester allowed to see them.
 - ``attachments/...``: the files the records carry (journal photos, complaint receipts).
 
