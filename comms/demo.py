@@ -9,7 +9,6 @@ import random
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from crisis.models import Crisis, Service
@@ -466,18 +465,14 @@ def seed_crisis(crisis: Crisis, users) -> None:
 
 
 def seed_demo_data(*, establishment, users) -> None:
-    from crisis.demo.seed import DEMO_CRISIS_TITLE
-
     seed_directory(establishment, users)
     sms.ensure_spool()  # the SMS gateway on Gammu's dummy driver (docs/comms-sms.md)
+
+
+def seed_demo_after_crises(*, establishment, users) -> None:
+    """Tonight's call lists, Flash info, messages and contacts, once the night is replayed (and its tickets seeded)."""
+    from crisis.demo.seed import DEMO_CRISIS_TITLE
+
     night = Crisis.objects.filter(establishment=establishment, title=DEMO_CRISIS_TITLE).first()
     if night is not None:
         seed_crisis(night, users)
-        return
-
-    def when_the_night_exists(sender, instance, created, **kwargs):
-        if created and instance.establishment_id == establishment.pk and instance.title == DEMO_CRISIS_TITLE:
-            post_save.disconnect(dispatch_uid="comms-demo-night", sender=Crisis)
-            transaction.on_commit(lambda: seed_crisis(instance, users))
-
-    post_save.connect(when_the_night_exists, sender=Crisis, weak=False, dispatch_uid="comms-demo-night")

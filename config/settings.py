@@ -356,6 +356,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from our own static files: no CDN on an isolated network.
     "SWAGGER_UI_DIST": "SIDECAR",
+    # The ways in; tickets' SourceTokenRefusal only turns a source token away from the rest of the API.
+    "AUTHENTICATION_WHITELIST": [
+        "crisis.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+        "tickets.authentication.AlertSourceAuthentication",
+    ],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -399,6 +405,15 @@ SPECTACULAR_SETTINGS = {
         "FlashStatusEnum": "comms.models.FlashInfo.Status",
         "MessageStatusEnum": "comms.models.Message.Status",
         "ContactDirectionEnum": "comms.models.ContactLogEntry.Direction",
+        # tickets: its channel, category, priority and statuses beside the journal's and comms'.
+        "TicketChannelEnum": "tickets.models.Ticket.Channel",
+        "TicketCategoryEnum": "tickets.models.Ticket.Category",
+        "TicketPriorityEnum": "tickets.models.Ticket.Priority",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "AlertSeverityEnum": "tickets.models.Alert.Severity",
+        "AlertStatusEnum": "tickets.models.Alert.Status",
+        "CrisisSeverityEnum": "crisis.models.Crisis.Severity",
+        "JournalPriorityEnum": "crisis.models.JournalEntry.Priority",
     },
 }
 

@@ -13,4 +13,4 @@ class TicketsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 — connects the RIDA answer's way back
+        from . import schema, signals  # noqa: F401 — the RIDA answer's way back; the source token in the API description
