@@ -414,6 +414,8 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "tickets.models.Alert.Status",
         "CrisisSeverityEnum": "crisis.models.Crisis.Severity",
         "JournalPriorityEnum": "crisis.models.JournalEntry.Priority",
+        # obligations: a cost's category beside the tickets' and the directory's.
+        "CostCategoryEnum": "obligations.models.Cost.Category",
     },
 }
 

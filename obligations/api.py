@@ -136,6 +136,12 @@ class CostSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CostListSerializer(serializers.Serializer):
+    results = CostSerializer(many=True)
+    totals = serializers.DictField(child=serializers.CharField(), help_text="total by category, in euros")
+    total = serializers.CharField()
+
+
 class CostCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(label=_("catégorie"), choices=Cost.Category.choices)
     amount = serializers.DecimalField(
@@ -156,7 +162,7 @@ class CostListView(CrisisScopedView):
     capabilities = {"GET": access.READ, "POST": access.WRITE}
     serializer_class = CostSerializer
 
-    @extend_schema(responses=CostSerializer(many=True))
+    @extend_schema(responses=CostListSerializer)
     def get(self, request: Request, crisis_id: int) -> Response:
         totals = selectors.cost_totals(self.crisis)
         return Response(
