@@ -5,7 +5,8 @@ seeding), --tickets tickets and --alerts SOC/EDR alerts over its time, in a thro
 (SQLite file by default, PostgreSQL when DATABASE_URL is set). Prints, for the export and for the
 verification: wall time, CPU time of this process, the peak resident memory of the process after
 each step (ru_maxrss: a peak over the whole run so far, so read the export's as "at most") and the
-zip's size. The PDFs (the main courante alone renders at about 11 ms and 0.1 MB per entry, chunked
+zip's size; then the round trip: the database emptied, the file imported back (import_crisis's path)
+and its chain verified. The PDFs (the main courante alone renders at about 11 ms and 0.1 MB per entry, chunked
 in parallel by the print workers, docs/performance.md) are left out unless --with-pdf: the figures
 are the data, manifest, signature and verification of the evidence file.
 
@@ -129,6 +130,16 @@ def main() -> None:
         report, wall, cpu = timed(lambda: evidence.verify_zip(io.BytesIO(content)))
         assert report.ok, report
         print(f"  verify: {wall:.2f} s wall, {cpu:.2f} s CPU, {report.files} files, chain {report.chain}")
+        # The round trip: every table emptied, the file imported back, its chain checked by verify_journal.
+        from django.core.management import call_command
+
+        from crisis.models import Crisis
+        from crisis.services.journal import journal_verify_chain
+
+        call_command("flush", interactive=False, verbosity=0)
+        imported, wall, cpu = timed(lambda: evidence.import_zip(io.BytesIO(content)))
+        assert journal_verify_chain(Crisis.objects.get(pk=imported.pk)) is None
+        print(f"  import into the emptied database: {wall:.2f} s wall, {cpu:.2f} s CPU, chain verified")
         print(f"  peak resident memory of the process: {peak_mb():.0f} MB")
 
 
