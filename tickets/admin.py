@@ -4,19 +4,12 @@ sources are created here with their token shown once."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from crisis.admin import ViewOnlyAdmin
+
 from .models import Alert, AlertSource, Ticket
 from .services import alert_source_create
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+ReadOnly = ViewOnlyAdmin  # tickets and alerts change through their services only
 
 
 @admin.register(Ticket)
