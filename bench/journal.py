@@ -93,7 +93,7 @@ def bulk_entry(crisis, user, seq: int, prev_hash: str, occurred_at):
     """One row as journal_append would write it: same fields, same digest, same folded search text."""
     from crisis.models import JournalEntry
     from crisis.search import entry_search_text
-    from crisis.services.journal import journal_entry_digest
+    from crisis.services.journal import current_key_id, journal_entry_digest
 
     n = seq - 1
     text = RARE_TEXT if n % 1000 == 500 else f"{TEXTS[n % len(TEXTS)]} (n° {seq})"
@@ -112,6 +112,7 @@ def bulk_entry(crisis, user, seq: int, prev_hash: str, occurred_at):
         text=text,
         phase=crisis.phase,
         prev_hash=prev_hash,
+        key_id=current_key_id(),
         search_text=entry_search_text(text=text, sender="Standard", recipient="Cellule de crise"),
     )
     entry.hash = journal_entry_digest(entry)

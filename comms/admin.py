@@ -2,18 +2,11 @@
 
 from django.contrib import admin
 
+from crisis.admin import ViewOnlyAdmin
+
 from .models import CallList, ContactLogEntry, DirectoryEntry, FlashInfo, Message, MessageTemplate
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+ReadOnly = ViewOnlyAdmin
 
 
 @admin.register(DirectoryEntry)

@@ -58,15 +58,15 @@ def env_schedule(name: str, default: str) -> crontab | timedelta:
     raise ValueError(f"{name} must be five crontab fields or a number of seconds, got {raw!r}")
 
 
-def generated_secret_key(folder: Path) -> str:
-    """The key generated once into ``folder/secret_key``, so that a fresh checkout runs with no variable set.
+def generated_secret_key(folder: Path, name: str = "secret_key") -> str:
+    """The key generated once into ``folder/name``, so that a fresh checkout runs with no variable set.
 
     Created with a hard link from a private temporary file: when several processes start at once
     (gunicorn workers, Celery), exactly one key wins and every process reads that one.
     """
-    path = folder / "secret_key"
+    path = folder / name
     if not path.exists():
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".secret_key-")  # mode 0600
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}-")  # mode 0600
         try:
             os.write(fd, secrets.token_urlsafe(64).encode())
             os.close(fd)
@@ -85,6 +85,12 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 # Servers share a key through SECRET_KEY (docker-compose.yml requires it); one machine keeps its own in var/.
 SECRET_KEY = env_str("SECRET_KEY") or generated_secret_key(VAR_DIR)
+# The main courante's chain is an HMAC with this key, kept outside the database: database rights alone
+# cannot re-chain a rewritten journal (crisis/services/journal.py). Servers share it through JOURNAL_KEY;
+# one machine keeps its own in var/. After a rotation the previous keys stay in JOURNAL_OLD_KEYS
+# (comma-separated) so that the entries they chained still verify.
+JOURNAL_KEY = env_str("JOURNAL_KEY") or generated_secret_key(VAR_DIR, "journal_key")
+JOURNAL_OLD_KEYS = env_list("JOURNAL_OLD_KEYS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -408,6 +414,8 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "tickets.models.Alert.Status",
         "CrisisSeverityEnum": "crisis.models.Crisis.Severity",
         "JournalPriorityEnum": "crisis.models.JournalEntry.Priority",
+        # obligations: a cost's category beside the tickets' and the directory's.
+        "CostCategoryEnum": "obligations.models.Cost.Category",
     },
 }
 

@@ -1,26 +1,20 @@
 """The crisis cell's cards (crisis.plugins): on the crisis dashboard and on the establishment's home page."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from . import selectors
 from .forms import PhaseForm
 from .plugins import Scope, card
 
-# CNIL notification (GDPR art. 33) and the complaint that keeps the cyber insurance cover.
-DEADLINE_72H = timedelta(hours=72)
-
 
 def situation(crisis, user) -> dict:
-    """Phase, clock, severity and the 72-hour deadline (the phase form is shown to deciders only)."""
+    """Phase, clock and severity (the phase form is shown to deciders only).
+
+    The regulatory clocks (CNIL, complaint...) are a card of their own, declared by an app.
+    """
     now = timezone.now()
-    deadline = crisis.awareness_at + DEADLINE_72H if crisis.awareness_at else None
     return {
         "elapsed": (crisis.closed_at or now) - crisis.detected_at,
-        "deadline_72h": deadline,
-        "deadline_overdue": deadline is not None and deadline <= (crisis.closed_at or now),
-        "deadline_left": abs(deadline - now) if deadline else None,
         "phase_form": PhaseForm(initial={"phase": crisis.phase}),
     }
 

@@ -59,6 +59,8 @@ class JournalDocument(CrisisDocument):
             crisis=crisis,
             entries=entries,
             first_chunk=chunk == 0,
+            # The paper anchor: the chain's head on the last page (verify_journal --head checks it).
+            last_chunk=start + self.CHUNK_ENTRIES >= crisis.journal_last_seq,
             entry_count=crisis.journal_last_seq,
             urgent_count=JournalEntry.objects.filter(crisis=crisis, priority=JournalEntry.Priority.URGENT).count(),
         )

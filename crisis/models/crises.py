@@ -53,6 +53,10 @@ class Crisis(models.Model):
     # "anything new?" poll reads it with the access query, and nothing else.
     journal_last_seq = models.PositiveIntegerField(default=0, editable=False)
     journal_last_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Entries 1..journal_legacy_seq were chained with plain SHA-256 before the chain was keyed;
+    # the boundary is sealed with the key (crisis.services.journal), so no later entry passes as legacy.
+    journal_legacy_seq = models.PositiveIntegerField(default=0, editable=False)
+    journal_legacy_seal = models.CharField(max_length=90, blank=True, editable=False)
     # Last RIDA number given, moved in the creating transaction: numbers are never reused.
     rida_last_seq = models.PositiveIntegerField(default=0, editable=False)
     # The dashboard's counters, moved in the same UPDATE as the head: they cost the same

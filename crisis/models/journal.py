@@ -91,6 +91,9 @@ class JournalEntry(models.Model):
     )
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # Which key chained the entry (HMAC-SHA256, crisis.services.journal): rotation keeps old entries
+    # verifiable. "sha256": an entry chained before the chain was keyed (migration 0013).
+    key_id = models.CharField(max_length=16, default="sha256", editable=False)
     # Text, sender and recipient folded (lower case, no accents), written once at insert
     # time: what search matches, the same way on SQLite and PostgreSQL (see crisis.search).
     # Derived from the content, so not part of the hash.

@@ -11,6 +11,7 @@ write ``services.journal_append(...)`` whatever module holds it.
 from .crises import CRISIS_EDITABLE_FIELDS, crisis_change_phase, crisis_close, crisis_create, crisis_update
 from .decisions import current_closure, decision_record
 from .journal import (
+    journal_anchor_seq,
     journal_append,
     journal_append_for_cell,
     journal_correct,
@@ -46,6 +47,7 @@ __all__ = [
     "journal_correct",
     "journal_entry_digest",
     "journal_verify_attachments",
+    "journal_anchor_seq",
     "journal_verify_chain",
     "meeting_create",
     "meeting_end",

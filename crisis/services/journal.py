@@ -1,6 +1,7 @@
 """The main courante: append-only entries in a hash chain, attachments, corrections."""
 
 import hashlib
+import hmac
 import json
 import warnings
 from datetime import datetime, timedelta
@@ -39,14 +40,42 @@ ATTACHMENT_EXTENSIONS = {
 
 
 # --- hash chain -----------------------------------------------------------
+#
+# Each entry's hash covers its content and the previous entry's hash. Since the chain is keyed,
+# the hash is an HMAC-SHA256 with settings.JOURNAL_KEY, a key kept outside the database: someone
+# with every database right (trigger disabled, rows rewritten, hashes recomputed) cannot produce
+# hashes that verify without the key. Each entry stores the id of the key that chained it, so the
+# key can be rotated: the previous keys stay in JOURNAL_OLD_KEYS and their entries still verify.
+#
+# Entries written before the chain was keyed (plain SHA-256) keep working: migration 0013 marked
+# them with the key id "sha256" and they verify the old way, without a key. That must not let a
+# rewriter mark later entries "sha256" too: the migration sealed, per crisis, how many entries
+# are legacy (journal_legacy_seq) with an HMAC of that boundary (journal_legacy_seal). A legacy
+# entry past the sealed boundary, or a boundary whose seal does not verify, breaks the chain.
+
+LEGACY_KEY_ID = "sha256"
+
+
+def key_id_of(key: str) -> str:
+    """A short public name of a key: stored with each entry, it says which key chained it."""
+    return "k" + hashlib.sha256(b"journal-key-id\0" + key.encode()).hexdigest()[:11]
+
+
+def journal_keys() -> dict[str, bytes]:
+    """{key id: key} of the current key and the previous ones (rotation)."""
+    keys = [settings.JOURNAL_KEY, *settings.JOURNAL_OLD_KEYS]
+    return {key_id_of(key): key.encode() for key in keys if key}
+
+
+def current_key_id() -> str:
+    return key_id_of(settings.JOURNAL_KEY)
 
 
 def _utc(value: datetime) -> str:
     return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def journal_entry_digest(entry: JournalEntry) -> str:
-    """SHA-256 over the entry's content and the previous entry's hash."""
+def _canonical(entry: JournalEntry) -> bytes:
     content = {
         "crisis": entry.crisis_id,
         "seq": entry.seq,
@@ -66,29 +95,83 @@ def journal_entry_digest(entry: JournalEntry) -> str:
         "corrects": entry.corrects_id,
         "prev_hash": entry.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if entry.key_id != LEGACY_KEY_ID:
+        content["key_id"] = entry.key_id
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def journal_verify_chain(crisis: Crisis) -> JournalEntry | None:
-    """The first entry whose hash or link is wrong, or None when the chain holds.
+def journal_entry_digest(entry: JournalEntry, keys: dict[str, bytes] | None = None) -> str | None:
+    """The entry's hash: HMAC-SHA256 with the key its key_id names (plain SHA-256 for legacy entries).
+
+    None when the key it names is not known here (another key, or a key id made up).
+    """
+    if entry.key_id == LEGACY_KEY_ID:
+        return hashlib.sha256(_canonical(entry)).hexdigest()
+    key = (keys if keys is not None else journal_keys()).get(entry.key_id)
+    if key is None:
+        return None
+    return hmac.new(key, _canonical(entry), hashlib.sha256).hexdigest()
+
+
+def legacy_seal(crisis_id: int, legacy_seq: int, legacy_hash: str, key: str) -> str:
+    """The keyed seal of a crisis's legacy boundary: "<key id>:<hmac>" (see the chain's notes above)."""
+    message = f"{crisis_id}:{legacy_seq}:{legacy_hash}".encode()
+    return f"{key_id_of(key)}:{hmac.new(key.encode(), message, hashlib.sha256).hexdigest()}"
+
+
+def _legacy_boundary_holds(crisis_id: int, legacy_seq: int, seal: str, legacy_hash: str, keys) -> bool:
+    if legacy_seq == 0:
+        return True
+    key_id, _sep, mac = seal.partition(":")
+    key = keys.get(key_id)
+    if key is None:
+        return False
+    message = f"{crisis_id}:{legacy_seq}:{legacy_hash}".encode()
+    return hmac.compare_digest(mac, hmac.new(key, message, hashlib.sha256).hexdigest())
+
+
+def journal_verify_chain(crisis: Crisis, keys: dict[str, bytes] | None = None) -> JournalEntry | None:
+    """The first entry whose hash, key or link is wrong, or None when the chain holds.
 
     Checks up to the head as it is now: entries appended while the check runs
     are left for the next check instead of being reported as tampered.
     """
-    head_seq, head_hash = Crisis.objects.filter(pk=crisis.pk).values_list("journal_last_seq", "journal_last_hash").get()
+    keys = journal_keys() if keys is None else keys
+    head_seq, head_hash, legacy_seq, seal = (
+        Crisis.objects.filter(pk=crisis.pk)
+        .values_list("journal_last_seq", "journal_last_hash", "journal_legacy_seq", "journal_legacy_seal")
+        .get()
+    )
     prev_hash = ""
     expected_seq = 1
     entries = crisis.journal_entries.filter(seq__lte=head_seq).order_by("seq")
     for entry in entries.iterator(chunk_size=2000):
-        if entry.seq != expected_seq or entry.prev_hash != prev_hash or journal_entry_digest(entry) != entry.hash:
+        legacy = entry.key_id == LEGACY_KEY_ID
+        if (
+            entry.seq != expected_seq
+            or entry.prev_hash != prev_hash
+            or (legacy and entry.seq > legacy_seq)
+            or not hmac.compare_digest(journal_entry_digest(entry, keys) or "", entry.hash)
+        ):
+            return entry
+        if entry.seq == legacy_seq and not _legacy_boundary_holds(crisis.pk, legacy_seq, seal, entry.hash, keys):
             return entry
         prev_hash = entry.hash
         expected_seq += 1
-    if head_seq != expected_seq - 1 or head_hash != prev_hash:
+    if head_seq != expected_seq - 1 or head_hash != prev_hash or legacy_seq > head_seq:
         # Entries removed from the end: the crisis row still remembers the head.
         return JournalEntry(crisis=crisis, seq=expected_seq, hash=prev_hash)
     return None
+
+
+def journal_anchor_seq(crisis: Crisis, anchor: str) -> int | None:
+    """The number of the entry whose hash a printed anchor gives (its full hash, or its first 16
+    characters at least), or None when no entry of the crisis's journal has it."""
+    anchor = anchor.strip().lower()
+    if len(anchor) < 16:
+        return None
+    match = crisis.journal_entries.filter(hash__startswith=anchor).order_by("seq").values_list("seq", flat=True)
+    return next(iter(match), None)
 
 
 def journal_verify_attachments(crisis: Crisis) -> JournalEntry | None:
@@ -129,6 +212,12 @@ def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
         digest.update(chunk)
     upload.seek(0)
     return content_type, digest.hexdigest()
+
+
+def attachment_check(upload: UploadedFile) -> tuple[str, str]:
+    """The journal's check of an attached photo or PDF (parsed, not trusted by its name), for any app's
+    attachments (an obligation's receipt): (content type, SHA-256), or ValidationError on "attachment"."""
+    return _check_attachment(upload)
 
 
 def _is_image(upload: UploadedFile, expected_format: str) -> bool:
@@ -254,6 +343,7 @@ def journal_append(
             phase=head.phase,
             corrects=corrects,
             prev_hash=head.journal_last_hash,
+            key_id=current_key_id(),
             search_text=entry_search_text(text=text.strip(), sender=sender.strip(), recipient=recipient.strip()),
         )
         entry.attachment.name = attachment_name

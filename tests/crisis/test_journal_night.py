@@ -336,33 +336,6 @@ def test_the_counters_match_a_count_of_the_journal_after_corrections_of_correcti
     assert (crisis.journal_communication_count, crisis.journal_urgent_count) == (1, 1)
 
 
-def test_the_72_hour_deadline_is_overdue_on_an_old_crisis_and_says_what_it_is_for(client, establishment, director):
-    old = services.crisis_create(
-        establishment=establishment,
-        by=director,
-        title="Vieille crise",
-        detected_at=(at := timezone.now() - timedelta(days=29)),
-        awareness_at=at,
-    )
-    client.force_login(director)
-    body = client.get(reverse("crisis:dashboard", args=[old.pk])).content.decode()
-    assert re.search(r'class="deadline overdue" data-due-at="[^"]+"', body)
-    assert "dépassée de 26 j" in body and "CNIL" in body and "plainte" in body
-
-
-def test_the_72_hour_deadline_shows_the_time_left(client, establishment, director):
-    fresh = services.crisis_create(
-        establishment=establishment,
-        by=director,
-        title="Crise du jour",
-        detected_at=(at := timezone.now() - timedelta(hours=2)),
-        awareness_at=at,
-    )
-    client.force_login(director)
-    body = client.get(reverse("crisis:dashboard", args=[fresh.pk])).content.decode()
-    assert 'class="deadline" data-due-at=' in body and re.search(r"reste (2 j 2[12] h|2 j 2[12] h)", body)
-
-
 def test_on_duty_since_counts_the_shift_in_this_crisis_not_in_another(crisis, exercise, director, scribe):
     now = timezone.now()
     exercise_shift = services.shift_start(
