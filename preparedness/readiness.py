@@ -294,6 +294,26 @@ def last_campaign(establishment: Establishment) -> Item:
     )
 
 
+def pris_on_file(establishment: Establishment) -> Item:
+    """A PRIS under contract, reachable from the crisis directory (comms, category PRIS). Obligations keeps a
+    crisis's PRIS engagement, not the establishment's contract: the directory is where its number is on file."""
+    pris = list(
+        DirectoryEntry.objects.filter(establishment=establishment, category=DirectoryEntry.Category.PRIS)
+        .exclude(organisation="", last_name="")
+        .values_list("organisation", "last_name")[:3]
+    )
+    names = ", ".join(organisation or last_name for organisation, last_name in pris)
+    return Item(
+        "pris_contract",
+        _("Prestataire de réponse à incident (PRIS) sous contrat"),
+        bool(pris),
+        _("PRIS dans l'annuaire de crise : %(names)s.") % {"names": names}
+        if pris
+        else _("Aucun PRIS dans l'annuaire de crise : le contrat et son numéro d'appel doivent y figurer."),
+        url_of("comms:directory", args=[establishment.pk]),
+    )
+
+
 def soc_source(establishment: Establishment) -> Item:
     """A SOC/EDR source connected (active) and its last alert received: a silent source may be a broken one."""
     sources = AlertSource.objects.filter(establishment=establishment, is_active=True)
@@ -317,8 +337,7 @@ def soc_source(establishment: Establishment) -> Item:
     )
 
 
-# In the page's order. Each function takes the establishment and returns its Item. Not here yet
-# (its app had not landed on this branch): the PRIS contract on file (obligations).
+# In the page's order. Each function takes the establishment and returns its Item.
 ITEMS: list[Callable[[Establishment], Item]] = [
     paper_kit,
     procedures_cover_services,
@@ -329,6 +348,7 @@ ITEMS: list[Callable[[Establishment], Item]] = [
     exercise_this_year,
     post_exercise_actions,
     last_campaign,
+    pris_on_file,
     soc_source,
 ]
 

@@ -330,3 +330,17 @@ def test_the_nightly_task_keeps_every_establishment_s_reading(establishment, oth
     days = ReadinessSnapshot.objects.filter(day=timezone.localdate())
     assert sorted(days.values_list("establishment_id", flat=True)) == sorted([establishment.pk, other_establishment.pk])
     assert keep_readiness_readings() == 2 and days.count() == 2  # once a day
+
+
+def test_a_pris_under_contract_in_the_crisis_directory(establishment):
+    found = item(establishment, "pris_contract")
+    assert not found.ok and found.url == reverse("comms:directory", args=[establishment.pk])
+    DirectoryEntry.objects.create(
+        establishment=establishment,
+        last_name="Astreinte",
+        organisation="CyberRéponse",
+        category="pris",
+        is_external=True,
+    )
+    found = item(establishment, "pris_contract")
+    assert found.ok and found.detail == "PRIS dans l'annuaire de crise : CyberRéponse."
