@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 DIRECTORY = _("annuaire de crise (recherche, import CSV)")
 CALLS = _("listes d'appel (appels, SMS)")
 FLASH = _("Flash info (brouillon prérempli, publication, texte)")

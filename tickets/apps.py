@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 TICKETS = _("signalements et tickets (liste, création, triage, fusion, escalade, top incidents)")
 ALERTS = _("alertes SOC/EDR (réception par jeton de source, triage, rapport mensuel)")
 
