@@ -5,10 +5,14 @@ middleware, no HTTP server), timed with the process's CPU clock: unlike wall tim
 it barely moves when other work shares the machine, so a change to a poll's path can be
 priced on a busy machine. bench/load.py measures the same requests through gunicorn.
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/poll_cpu.py [--entries 10000] [--calls 300]
+    DATABASE_URL=postgres://... PYTHONPATH=. .venv/bin/python bench/poll_cpu.py [--entries 10000] [--calls 300]
+    ... bench/poll_cpu.py --profile "journal poll, one"    # where that request's CPU goes (cProfile)
 """
 
 import argparse
+import cProfile
+import itertools
+import pstats
 import html
 import io
 import os
@@ -31,6 +35,7 @@ from django.test import utils as test_utils  # noqa: E402
 from bench.common import throwaway_database  # noqa: E402
 from bench.load import POLL_PATTERNS, seed_cell  # noqa: E402
 
+PROFILE_FILE = "/tmp/poll_cpu.prof"
 SMOKE_ARGS = ["--entries", "200", "--calls", "20"]
 
 
@@ -96,10 +101,26 @@ def cpu_ms(call, n: int, before=None) -> tuple[float, float]:
     return times[n // 2], sum(times) / n
 
 
+def profile(label: str, call, before, n: int) -> None:
+    """Where one request's CPU goes: cProfile over n calls, the 35 heaviest functions by own time and by total."""
+    cpu_ms(call, 4, before)
+    profiler = cProfile.Profile(time.process_time)
+    for _ in range(n):
+        if before:
+            before()
+        profiler.runcall(call)
+    print(f"{label}, {n} calls (the profile kept in {PROFILE_FILE}, for pstats)")
+    profiler.dump_stats(PROFILE_FILE)
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(35)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--profile", metavar="LABEL", help="profile the request whose label starts with LABEL instead")
     args = parser.parse_args()
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     settings.ROOT_URLCONF = "bench.urls"
@@ -123,20 +144,32 @@ def main() -> None:
             append()
             other.poll("journal")
 
-        n = args.calls
-        rows = [
-            ("bare view (middleware only)", cpu_ms(lambda: reader.get("/bench/bare/"), n)),
-            ("bare view, logged in", cpu_ms(lambda: reader.get("/bench/bare-authenticated/"), n)),
-            ("crisis access helper", cpu_ms(lambda: get_crisis_for_user(users[1], crisis.pk), n)),
-            ("journal poll, nothing new (204)", cpu_ms(lambda: reader.poll("journal"), n)),
-            ("journal poll, one new entry", cpu_ms(lambda: reader.poll("journal"), n, append)),
-            (
-                "journal poll, entry rendered for another",
-                cpu_ms(lambda: reader.poll("journal"), n, append_seen_by_other),
-            ),
-            ("dashboard poll, nothing new (204)", cpu_ms(lambda: reader.poll("dashboard"), n)),
-            ("dashboard poll, one new entry", cpu_ms(lambda: reader.poll("dashboard"), n, append)),
+        def change_rida():
+            services.rida_update(line=lines[len(lines) // 2], by=writer, status=next(statuses))
+
+        lines = list(crisis.rida_lines.order_by("pk")[:50])
+        statuses = itertools.cycle(["en_cours", "a_faire"])
+        reader.page("rida", f"/crises/{crisis.pk}/rida/")
+        cases = [
+            ("bare view (middleware only)", lambda: reader.get("/bench/bare/"), None),
+            ("bare view, logged in", lambda: reader.get("/bench/bare-authenticated/"), None),
+            ("crisis access helper", lambda: get_crisis_for_user(users[1], crisis.pk), None),
+            ("journal poll, nothing new (204)", lambda: reader.poll("journal"), None),
+            ("journal poll, one new entry", lambda: reader.poll("journal"), append),
+            ("journal poll, entry rendered for another", lambda: reader.poll("journal"), append_seen_by_other),
+            ("dashboard poll, nothing new (204)", lambda: reader.poll("dashboard"), None),
+            ("dashboard poll, one new entry", lambda: reader.poll("dashboard"), append),
+            ("RIDA poll, one line changed", lambda: reader.poll("rida"), change_rida),
+            ("journal page", lambda: reader.get(f"/crises/{crisis.pk}/main-courante/"), None),
+            ("dashboard page", lambda: reader.get(f"/crises/{crisis.pk}/"), None),
+            ("RIDA page", lambda: reader.get(f"/crises/{crisis.pk}/rida/"), None),
         ]
+        if args.profile:
+            label, call, before = next(case for case in cases if case[0].startswith(args.profile))
+            profile(label, call, before, args.calls)
+            return
+        rows = [(label, cpu_ms(call, args.calls, before)) for label, call, before in cases]
+        n = args.calls
     print(f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.entries} entries, {n} calls each")
     print(f"  {'request':42} {'CPU p50 ms':>10} {'mean ms':>8}")
     for label, (p50, mean) in rows:
