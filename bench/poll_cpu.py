@@ -35,7 +35,7 @@ from django.test import utils as test_utils  # noqa: E402
 from bench.common import throwaway_database  # noqa: E402
 from bench.load import POLL_PATTERNS, seed_cell  # noqa: E402
 
-PROFILE_FILE = "/tmp/poll_cpu.prof"
+PROFILE_FILE = os.environ.get("POLL_CPU_PROFILE", "/tmp/poll_cpu.prof")
 SMOKE_ARGS = ["--entries", "200", "--calls", "20"]
 
 
