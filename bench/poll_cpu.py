@@ -131,11 +131,12 @@ def main() -> None:
         from crisis import services
         from crisis.permissions import get_crisis_for_user
 
-        crisis, users = seed_cell(4, args.entries, max(args.entries // 20, 5))
-        writer, reader, other = users[2], Browser(users[1]), Browser(users[3])
-        reader.page("journal", f"/crises/{crisis.pk}/main-courante/")
-        other.page("journal", f"/crises/{crisis.pk}/main-courante/")
-        reader.page("dashboard", f"/crises/{crisis.pk}/")
+        crisis, users = seed_cell(10, args.entries, max(args.entries // 20, 5))
+        # users[9] has users[1]'s role (seed_cell cycles through 8): the same answers are theirs to share.
+        writer, reader, other, colleague = users[2], Browser(users[1]), Browser(users[3]), Browser(users[9])
+        for browser in (reader, other, colleague):
+            browser.page("journal", f"/crises/{crisis.pk}/main-courante/")
+            browser.page("dashboard", f"/crises/{crisis.pk}/")
 
         def append():
             services.journal_append(crisis=crisis, by=writer, text="Le standard rappelle les services.")
@@ -143,6 +144,14 @@ def main() -> None:
         def append_seen_by_other():
             append()
             other.poll("journal")
+
+        def append_seen_by_colleague(kind):
+            def before():
+                append()
+                reader.polls[kind] = colleague.polls[kind]  # both show the same version
+                colleague.poll(kind)
+
+            return before
 
         def change_rida():
             services.rida_update(line=lines[len(lines) // 2], by=writer, status=next(statuses))
@@ -157,8 +166,18 @@ def main() -> None:
             ("journal poll, nothing new (204)", lambda: reader.poll("journal"), None),
             ("journal poll, one new entry", lambda: reader.poll("journal"), append),
             ("journal poll, entry rendered for another", lambda: reader.poll("journal"), append_seen_by_other),
+            (
+                "journal poll, answer shared (same role)",
+                lambda: reader.poll("journal"),
+                append_seen_by_colleague("journal"),
+            ),
             ("dashboard poll, nothing new (204)", lambda: reader.poll("dashboard"), None),
             ("dashboard poll, one new entry", lambda: reader.poll("dashboard"), append),
+            (
+                "dashboard poll, cards shared",
+                lambda: reader.poll("dashboard"),
+                append_seen_by_colleague("dashboard"),
+            ),
             ("RIDA poll, one line changed", lambda: reader.poll("rida"), change_rida),
             ("journal page", lambda: reader.get(f"/crises/{crisis.pk}/main-courante/"), None),
             ("dashboard page", lambda: reader.get(f"/crises/{crisis.pk}/"), None),

@@ -41,8 +41,12 @@ def crises(establishment, user) -> dict:
 
 card(Scope.CRISIS, "decisions", "crisis/cards/decisions.html", decisions, order=10, topics=("decisions", "rida"))
 card(Scope.CRISIS, "situation", "crisis/cards/situation.html", situation, order=20, topics=("crisis",))
-card(Scope.CRISIS, "journal", "crisis/cards/journal.html", journal, order=30, topics=("journal",))
+# The main courante's counters and urgent entries are the same for every member: rendered once per
+# entry (the counters count the last hour: again every minute, entry or not).
+card(
+    Scope.CRISIS, "journal", "crisis/cards/journal.html", journal, order=30, topics=("journal",), shared=True, clock=60
+)
 card(Scope.CRISIS, "roster", "crisis/cards/roster.html", roster, order=40, topics=("roster",))
-card(Scope.CRISIS, "urgent", "crisis/cards/urgent.html", urgent, order=50, topics=("journal",), wide=True)
+card(Scope.CRISIS, "urgent", "crisis/cards/urgent.html", urgent, order=50, topics=("journal",), wide=True, shared=True)
 
 card(Scope.ESTABLISHMENT, "crises", "crisis/cards/crises.html", crises, order=10, topics=("crisis",))

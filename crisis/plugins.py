@@ -21,13 +21,17 @@ has one root element with the card's id and ``{% if oob %} hx-swap-oob="true"{% 
 poll's answer swaps it out of band, in place.
 """
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from threading import Lock
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
+
+from web import fragments
 
 from .models import Crisis, Establishment, Membership
 from .permissions import Cap
@@ -61,14 +65,22 @@ class Card:
     order: int = 100
     topics: tuple[str, ...] = ()
     wide: bool = False  # the whole width of the page, below the grid of cards
+    # Its HTML depends on nothing but the scope, its topics' counters, the language and the time
+    # zone (no user, no form, no "now"): rendered once per change and given to every member.
+    shared: bool = False
+    # A shared card that shows something relative to now ("in the last hour") is rendered again at
+    # least every `clock` seconds, even when none of its topics moved.
+    clock: int | None = None
 
 
 @dataclass
 class ShownCard:
-    """A card as a page renders it: its declaration and what its context function returned."""
+    """A card as a page renders it: its declaration and what its context function returned,
+    or, for a shared card, its HTML already rendered."""
 
     card: Card
     context: dict = field(default_factory=dict)
+    html: str | None = None
 
     @property
     def template(self) -> str:
@@ -129,12 +141,24 @@ def card(
     order: int = 100,
     topics: tuple[str, ...] = (),
     wide: bool = False,
+    shared: bool = False,
+    clock: int | None = None,
 ) -> Card:
-    """Declare a card of an app on the crisis dashboard or the establishment's home (from the app's cards.py)."""
+    """Declare a card of an app on the crisis dashboard or the establishment's home (from the app's cards.py).
+
+    `shared`: its HTML follows only its topics (it shows no user's own data, no form, nothing relative
+    to now): each change is rendered once and given to every member who looks. Its context
+    function is then called without a user (None). `clock`: a shared card that does show something
+    relative to now is rendered again at least every `clock` seconds.
+    """
     _check_scope(scope)
     if isinstance(topics, str):
         raise TypeError("topics is a tuple of topic names, not one string")
-    declared = Card(scope, name, template, context, capability, order, tuple(topics), wide)
+    if shared and not topics:
+        raise ValueError("a shared card follows topics: its HTML is kept until one of them moves")
+    if clock is not None and not (shared and clock > 0):
+        raise ValueError("a clock (seconds > 0) is for a shared card")
+    declared = Card(scope, name, template, context, capability, order, tuple(topics), wide, shared, clock)
     if any(c.scope == scope and c.name == name for c in _cards):
         raise ValueError(f"a {scope} card named {name!r} is already declared")
     _cards.append(declared)
@@ -218,18 +242,48 @@ def cards_of(scope: str, membership: Membership | None) -> list[Card]:
 
 
 def cards_for(
-    target: Crisis | Establishment, membership: Membership | None, user, moved: set[str] | None = None
+    target: Crisis | Establishment,
+    membership: Membership | None,
+    user,
+    moved: set[str] | None = None,
+    counters: dict[str, int] | None = None,
 ) -> list[ShownCard]:
     """The cards of this crisis's dashboard or this establishment's home page, with their contexts.
 
     With `moved` (a poll's topics that moved): only the cards following one of them; the others'
-    contexts are not computed at all.
+    contexts are not computed at all. With `counters` (the page's, read before the cards), a shared
+    card comes as HTML, rendered by the first member to ask for these counters (out of band on a poll).
     """
     scope = Scope.CRISIS if isinstance(target, Crisis) else Scope.ESTABLISHMENT
     cards = cards_of(scope, membership)
     if moved is not None:
         cards = [c for c in cards if moved.intersection(c.topics)]
-    return [ShownCard(c, c.context(target, user) if c.context else {}) for c in cards]
+    shown = []
+    for c in cards:
+        if c.shared and counters is not None and all(topic in counters for topic in c.topics):
+            shown.append(ShownCard(c, html=_shared_html(c, target, counters, oob=moved is not None)))
+        else:
+            shown.append(ShownCard(c, c.context(target, user) if c.context else {}))
+    return shown
+
+
+# A shared card's HTML is named by its counters: kept longer it is never wrong, only unused.
+SHARED_CARD_SECONDS = 600
+
+
+def _shared_html(card: Card, target: Crisis | Establishment, counters: dict[str, int], oob: bool) -> str:
+    """A shared card's HTML for these counters of its topics, rendered once per process and kept."""
+    at = ",".join(str(counters[topic]) for topic in card.topics)
+    if card.clock:
+        at += f"@{int(time.time() // card.clock)}"
+    version = fragments.template_version(card.template)
+    key = f"card:{version}:{card.scope}:{target.pk}:{card.name}:{at}:{int(oob)}:{fragments.context_key()}"
+
+    def render() -> str:
+        context = card.context(target, None) if card.context else {}
+        return render_to_string(card.template, {target._meta.model_name: target, "card": context, "oob": oob})
+
+    return fragments.get_or_render(key, render, timeout=SHARED_CARD_SECONDS)
 
 
 def topics_of(scope: str, membership: Membership | None) -> tuple[str, ...]:

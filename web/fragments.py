@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.template import loader
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -66,6 +67,19 @@ def render_many(
     return [mark_safe(found[item_key]) for item_key in keys]  # noqa: S308 (rendered by our own templates)
 
 
+def get_or_render(key: str, render: Callable[[], str], timeout=DEFAULT_TIMEOUT) -> SafeString:
+    """One piece of HTML, from the cache, or rendered and kept (for `timeout` seconds: the alias's own by default).
+
+    For HTML that many members ask for at once and that `key` names completely (a live answer
+    keyed by the versions it shows): the first member renders it, the others are given it.
+    """
+    html = _get_many([key]).get(key)
+    if html is None:
+        html = render()
+        _set_many({key: html}, timeout)
+    return mark_safe(html)  # noqa: S308 (rendered by our own templates)
+
+
 def _get_many(keys: list[str]) -> dict:
     if not keys:
         return {}
@@ -76,8 +90,8 @@ def _get_many(keys: list[str]) -> dict:
         return {}
 
 
-def _set_many(values: dict) -> None:
+def _set_many(values: dict, timeout=DEFAULT_TIMEOUT) -> None:
     try:
-        caches[ALIAS].set_many(values)
+        caches[ALIAS].set_many(values, timeout)
     except CACHE_ERRORS as error:
         logger.warning("fragment cache unavailable, not kept: %s", error)

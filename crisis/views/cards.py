@@ -31,7 +31,7 @@ def render_cards_page(
     context = {
         scope._meta.model_name: scope,
         "membership": membership,
-        "cards": plugins.cards_for(scope, membership, request.user, moved=moved),
+        "cards": plugins.cards_for(scope, membership, request.user, moved=moved, counters=counters),
         "live_version": live.total(counters),
         "live_counters": live.encode(counters),
     }

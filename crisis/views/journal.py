@@ -29,6 +29,9 @@ from ..permissions import Cap, get_crisis_for_user, object_of
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
 POLL_MAX_NEW = 200
+# How long a poll's answer is kept for the other members asking the same (they ask within one poll
+# period; the key names the versions it shows, so an answer kept longer is never wrong, only unused).
+SHARED_POLL_SECONDS = 60
 
 # The filter form's fields, as they appear in the page's query string.
 FILTER_KEYS = ("kind", "priority", "author", "since", "until", "q")
@@ -122,10 +125,7 @@ def _entries_html(
     The links to actions (follow-up, decision) are shown only to those who may take them: part of the key.
     """
     version = fragments.template_version("crisis/journal.html")
-    links = {
-        "can_follow_up": crisis.is_open and membership.has(Cap.MANAGE_RIDA),
-        "can_decide": crisis.is_open and membership.has(Cap.DECIDE),
-    }
+    links = _entry_links(crisis, membership)
     context_key = f"{fragments.context_key()}:{int(links['can_follow_up'])}{int(links['can_decide'])}"
     # Décision entries already recorded as decisions offer no "enregistrer comme décision". Keys read
     # for the page carry no type: all are asked; a poll's new entries, only those typed décision.
@@ -150,6 +150,14 @@ def _entries_html(
     html = fragments.render_many(entries, key, render_entry, loader)
     marked = (_variant(h, e, fresh=e.pk in fresh, oob=oob) for h, e in zip(html, entries, strict=True))
     return mark_safe("".join(marked))  # noqa: S308 (our own rendering)
+
+
+def _entry_links(crisis: Crisis, membership) -> dict[str, bool]:
+    """The links to actions an entry offers this member (follow-up, decision): only those they may take."""
+    return {
+        "can_follow_up": crisis.is_open and membership.has(Cap.MANAGE_RIDA),
+        "can_decide": crisis.is_open and membership.has(Cap.DECIDE),
+    }
 
 
 def _variant(html: str, entry, *, fresh: bool, oob: bool) -> str:
@@ -202,6 +210,23 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
         return HttpResponseClientRefresh()
     filters = _poll_filters(request, crisis)
     order = _order(request)
+    if any(request.GET.get(key) for key in FILTER_KEYS) or request.GET.get("order", order) != order:
+        return _poll_answer(request, crisis, membership, current, after, filters, order)
+    # Unfiltered, the answer depends only on what its key names: the cell's members polling after
+    # the same entry share it, the first one renders it (a filtered poll is one member's own).
+    links = _entry_links(crisis, membership)
+    shown = f"{int(crisis.is_open)}{int(links['can_follow_up'])}{int(links['can_decide'])}"
+    version = fragments.template_version("crisis/journal.html")
+    key = f"journal-poll:{version}:{crisis.pk}:{current}:{after}:{order}:{shown}:{fragments.context_key()}"
+
+    def answer() -> str:
+        return _poll_answer(request, crisis, membership, current, after, filters, order).content.decode()
+
+    return HttpResponse(fragments.get_or_render(key, answer, timeout=SHARED_POLL_SECONDS))
+
+
+def _poll_answer(request, crisis: Crisis, membership, current: str, after: int, filters, order: str) -> HttpResponse:
+    """The entries after `after`: added at the top, or the first page again where one lands below it."""
     new_entries = _mark_corrected_new(list(selectors.journal_entries(crisis, filters).filter(seq__gt=after)), filters)
     context = {
         "crisis": crisis,

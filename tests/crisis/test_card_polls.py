@@ -145,3 +145,58 @@ def test_the_counters_of_a_scope_match_its_version(crisis, establishment, direct
             director, topics=topics, **({"crisis_id": crisis.pk} if scope is crisis else {"establishment_id": scope.pk})
         )
         assert user_counters == counters
+
+
+# --- shared cards: rendered once per change, given to every member ------------------------------------
+
+
+def test_a_shared_card_is_rendered_once_for_the_members_who_poll_after_the_same_change(
+    client, crisis, director, scribe, dashboard
+):
+    """The journal's two cards are the same for everyone: after an entry, the first member's poll
+    computes them; the next member's answer holds the same cards without their context functions."""
+    computed = []
+
+    def counted(declared):
+        def context(target, user):
+            computed.append((declared.name, user))
+            return declared.context(target, user)
+
+        return replace(declared, context=context)
+
+    client.force_login(scribe)
+    scribe_url = poll_url(client.get(reverse("crisis:dashboard", args=[crisis.pk])).content.decode())
+    with plugins.restored():
+        plugins._cards[:] = [counted(c) if c.context else c for c in plugins._cards]
+        services.journal_append(crisis=crisis, by=scribe, text="Téléphonie IP coupée", priority="urgent")
+        first = poll(client, scribe_url)
+        client.force_login(director)
+        second = poll(client, dashboard)
+    assert swapped(first) == swapped(second) == {"card-journal", "card-urgent"}
+    assert "Téléphonie IP coupée" in second.content.decode()
+    assert sorted(computed) == [("journal", None), ("urgent", None)]  # once, and never with a user
+
+
+def test_a_shared_card_with_a_clock_is_rendered_again_when_its_clock_turns(crisis, director, monkeypatch):
+    """The journal card counts the last hour's entries: kept a minute at most, even with no entry."""
+    membership = director.memberships.get()
+    counters = live.counters(crisis, dashboard_topics())
+    now = [1_000_000.0]
+    monkeypatch.setattr(plugins.time, "time", lambda: now[0])
+    calls = []
+    with plugins.restored():
+        plugins._cards[:] = [
+            replace(c, context=lambda t, u, c=c: calls.append(c.name) or c.context(t, u)) if c.name == "journal" else c
+            for c in plugins._cards
+        ]
+        for seconds in (0, 30, 59, 61):
+            now[0] = 1_000_020.0 + seconds
+            plugins.cards_for(crisis, membership, director, counters=counters)
+    assert calls == ["journal", "journal"]  # at 0 s, then once its minute turned (61 s)
+
+
+def test_a_shared_card_must_follow_topics_and_a_clock_is_for_shared_cards():
+    with plugins.restored(), pytest.raises(ValueError, match="follows topics"):
+        plugins.card(plugins.Scope.CRISIS, "sans-sujet", "crisis/cards/journal.html", shared=True)
+    with plugins.restored(), pytest.raises(ValueError, match="clock"):
+        plugins.card(plugins.Scope.CRISIS, "horloge", "crisis/cards/journal.html", topics=("journal",), clock=60)

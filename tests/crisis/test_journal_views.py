@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crisis import live, services
-from crisis.models import JournalEntry
+from crisis.models import JournalEntry, Membership, Role
 from crisis.views.journal import JOURNAL_TOPICS
-from tests.conftest import image_bytes
+from tests.conftest import image_bytes, make_user
 
 PNG = image_bytes()
 
@@ -471,3 +471,62 @@ def test_every_description_the_inputs_point_to_is_on_the_page(client, crisis, sc
     described = {i for ids in re.findall(r'aria-describedby="([^"]+)"', page) for i in ids.split()}
     assert described  # the time and attachment inputs have descriptions
     assert {i for i in described if f'id="{i}"' not in page} == set()
+
+
+# --- one answer for the cell: members polling after the same entry share it ----------------------
+
+
+def test_members_polling_after_the_same_entry_share_one_rendering(client, crisis, scribe, establishment):
+    """The first member's poll renders the new entry; a second member of the same role is given
+    the same answer without the entries' queries (session, versions, crisis: three queries)."""
+    colleague = make_user("colleague")
+    Membership.objects.create(user=colleague, establishment=establishment, role=Role.SECRETAIRE)
+    crisis.refresh_from_db()
+    url = journal_url(crisis) + f"?v={journal_version(crisis)}&after={crisis.journal_last_seq}"
+    services.journal_append(crisis=crisis, by=scribe, text="Le laboratoire passe en mode dégradé")
+    client.force_login(scribe)
+    first = client.get(url, HTTP_HX_REQUEST="true")
+    client.force_login(colleague)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url, HTTP_HX_REQUEST="true")
+    assert first.status_code == second.status_code == 200
+    assert "Le laboratoire passe en mode dégradé" in second.content.decode()
+    assert second.content == first.content
+    assert not [q for q in queries.captured_queries if "crisis_journalentry" in q["sql"]], queries.captured_queries
+
+
+def test_a_shared_answer_never_offers_links_to_a_member_who_may_not_follow_them(
+    client, crisis, scribe, director, observer
+):
+    """The links to actions are part of what an answer is shared by: a director's answer (follow-up,
+    decision) is not given to an observer, nor the observer's to the director."""
+    crisis.refresh_from_db()
+    url = journal_url(crisis) + f"?v={journal_version(crisis)}&after={crisis.journal_last_seq}"
+    services.journal_append(crisis=crisis, by=scribe, text="Arrêt des automates", kind="decision")
+    bodies = {}
+    for user in (director, observer, director):
+        client.force_login(user)
+        bodies[user.username] = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "suite à donner" in bodies["director"] and "enregistrer comme décision" in bodies["director"]
+    assert "suite à donner" not in bodies["observer"] and "enregistrer comme décision" not in bodies["observer"]
+
+
+def test_a_filtered_poll_is_neither_shared_nor_given_a_shared_answer(client, crisis, scribe, establishment):
+    colleague = make_user("colleague")
+    Membership.objects.create(user=colleague, establishment=establishment, role=Role.SECRETAIRE)
+    crisis.refresh_from_db()
+    url = journal_url(crisis) + f"?v={journal_version(crisis)}&after={crisis.journal_last_seq}"
+    services.journal_append(crisis=crisis, by=scribe, text="Décision de couper internet", kind="decision")
+    services.journal_append(crisis=crisis, by=scribe, text="Appel de la presse", kind="communication")
+    client.force_login(scribe)
+    filtered = client.get(url + "&kind=decision", HTTP_HX_REQUEST="true").content.decode()
+    client.force_login(colleague)
+    unfiltered = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    odd_order = client.get(url + "&order=%3Cx%3E", HTTP_HX_REQUEST="true").content.decode()
+    client.force_login(scribe)
+    filtered_again = client.get(url + "&kind=decision", HTTP_HX_REQUEST="true").content.decode()
+    assert "Appel de la presse" not in filtered and "kind=decision" in filtered
+    assert "Appel de la presse" in unfiltered and "kind=decision" not in unfiltered
+    assert "Appel de la presse" not in filtered_again
+    assert "%3Cx%3E" not in unfiltered and "order" not in unfiltered.split("hx-trigger")[0]
+    assert "Appel de la presse" in odd_order
