@@ -10,7 +10,8 @@ served all the same.
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 
 from django.core.cache import caches
@@ -78,6 +79,20 @@ def get_or_render(key: str, render: Callable[[], str], timeout=DEFAULT_TIMEOUT) 
         html = render()
         _set_many({key: html}, timeout)
     return mark_safe(html)  # noqa: S308 (rendered by our own templates)
+
+
+# A part of shared HTML only some members may see: <!--member:CAPABILITY-->...<!--/member:CAPABILITY-->.
+# Stored text cannot fake a marker: the templates escape "<".
+MEMBER_PART = re.compile(r"<!--member:(?P<capability>[a-z_]+)-->(?P<part>.*?)<!--/member:(?P=capability)-->", re.S)
+
+
+def for_member(html: str, capabilities: Container[str]) -> SafeString:
+    """HTML rendered once for everyone, made one member's: the parts marked for a capability they
+    lack are taken out (the links to actions they may not take), the markers dropped."""
+    if "<!--member:" not in html:
+        return mark_safe(html)  # noqa: S308 (rendered by our own templates)
+    kept = MEMBER_PART.sub(lambda part: part["part"] if part["capability"] in capabilities else "", html)
+    return mark_safe(kept)  # noqa: S308 (rendered by our own templates)
 
 
 def _get_many(keys: list[str]) -> dict:

@@ -94,7 +94,7 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
         "can_write": membership.has(Cap.WRITE_JOURNAL) and (crisis.is_open or form.errors),
         "form": form,
         "filter_form": filter_form,
-        "entries_html": _entries_html(crisis, entries, load=True, membership=membership),
+        "entries_html": fragments.for_member(_entries_html(crisis, entries, load=True), _member_links(membership)),
         "match_count": selectors.journal_match_count(crisis, filters),
         "match_count_cap": selectors.MATCH_COUNT_CAP,
         "next_before": next_before,
@@ -111,22 +111,16 @@ def _journal_page(request: HttpRequest, crisis: Crisis, membership, form: Journa
 
 
 def _entries_html(
-    crisis: Crisis,
-    entries,
-    fresh: set[int] = frozenset(),
-    oob: bool = False,
-    load: bool = False,
-    *,
-    membership,
+    crisis: Crisis, entries, fresh: set[int] = frozenset(), oob: bool = False, load: bool = False
 ) -> SafeString:
-    """The entries' HTML, each rendered once (entries never change; see web.fragments).
+    """The entries' HTML, each rendered once (entries never change; see web.fragments), the same for
+    every member: the links to actions (follow-up, decision) are marked with the capability they
+    need, and web.fragments.for_member takes out those a member may not follow before it is sent.
 
     `load`: `entries` are EntryKeys (selectors.journal_page_keys), whose rows are read only where the HTML is missing.
-    The links to actions (follow-up, decision) are shown only to those who may take them: part of the key.
     """
     version = fragments.template_version("crisis/journal.html")
-    links = _entry_links(crisis, membership)
-    context_key = f"{fragments.context_key()}:{int(links['can_follow_up'])}{int(links['can_decide'])}"
+    context_key = f"{fragments.context_key()}:{int(crisis.is_open)}"
     # Décision entries already recorded as decisions offer no "enregistrer comme décision". Keys read
     # for the page carry no type: all are asked; a poll's new entries, only those typed décision.
     recorded = set()
@@ -135,7 +129,7 @@ def _entries_html(
         for entry in entries
         if getattr(entry, "kind", JournalEntry.Kind.DECISION) == JournalEntry.Kind.DECISION
     ]
-    if links["can_decide"] and pks:
+    if crisis.is_open and pks:
         recorded = set(Decision.objects.filter(journal_entry_id__in=pks).values_list("journal_entry_id", flat=True))
 
     def key(entry) -> str:
@@ -143,7 +137,7 @@ def _entries_html(
         return f"journal-entry:{version}:{entry.pk}:{entry.hash[:16]}:{flags}:{context_key}"
 
     def render_entry(entry) -> str:
-        context = {"entry": entry, "crisis": crisis, "recorded": entry.pk in recorded, **links}
+        context = {"entry": entry, "crisis": crisis, "recorded": entry.pk in recorded}
         return render_to_string("crisis/journal.html#entry", context)
 
     loader = (lambda keys: selectors.journal_entries_by_key(crisis, keys)) if load else None
@@ -152,12 +146,9 @@ def _entries_html(
     return mark_safe("".join(marked))  # noqa: S308 (our own rendering)
 
 
-def _entry_links(crisis: Crisis, membership) -> dict[str, bool]:
-    """The links to actions an entry offers this member (follow-up, decision): only those they may take."""
-    return {
-        "can_follow_up": crisis.is_open and membership.has(Cap.MANAGE_RIDA),
-        "can_decide": crisis.is_open and membership.has(Cap.DECIDE),
-    }
+def _member_links(membership) -> set[str]:
+    """The capabilities behind the entries' links to actions (follow-up, decision) this member holds."""
+    return {capability for capability in (Cap.MANAGE_RIDA, Cap.DECIDE) if membership.has(capability)}
 
 
 def _variant(html: str, entry, *, fresh: bool, oob: bool) -> str:
@@ -210,22 +201,22 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
         return HttpResponseClientRefresh()
     filters = _poll_filters(request, crisis)
     order = _order(request)
+    links = _member_links(membership)
     if any(request.GET.get(key) for key in FILTER_KEYS) or request.GET.get("order", order) != order:
-        return _poll_answer(request, crisis, membership, current, after, filters, order)
+        return HttpResponse(fragments.for_member(_poll_answer(request, crisis, current, after, filters, order), links))
     # Unfiltered, the answer depends only on what its key names: the cell's members polling after
     # the same entry share it, the first one renders it (a filtered poll is one member's own).
-    links = _entry_links(crisis, membership)
-    shown = f"{int(crisis.is_open)}{int(links['can_follow_up'])}{int(links['can_decide'])}"
     version = fragments.template_version("crisis/journal.html")
-    key = f"journal-poll:{version}:{crisis.pk}:{current}:{after}:{order}:{shown}:{fragments.context_key()}"
+    key = (
+        f"journal-poll:{version}:{crisis.pk}:{int(crisis.is_open)}:{current}:{after}:{order}:{fragments.context_key()}"
+    )
+    answer = fragments.get_or_render(
+        key, lambda: _poll_answer(request, crisis, current, after, filters, order), timeout=SHARED_POLL_SECONDS
+    )
+    return HttpResponse(fragments.for_member(answer, links))
 
-    def answer() -> str:
-        return _poll_answer(request, crisis, membership, current, after, filters, order).content.decode()
 
-    return HttpResponse(fragments.get_or_render(key, answer, timeout=SHARED_POLL_SECONDS))
-
-
-def _poll_answer(request, crisis: Crisis, membership, current: str, after: int, filters, order: str) -> HttpResponse:
+def _poll_answer(request, crisis: Crisis, current: str, after: int, filters, order: str) -> str:
     """The entries after `after`: added at the top, or the first page again where one lands below it."""
     new_entries = _mark_corrected_new(list(selectors.journal_entries(crisis, filters).filter(seq__gt=after)), filters)
     context = {
@@ -239,23 +230,23 @@ def _poll_answer(request, crisis: Crisis, membership, current: str, after: int, 
     if order == selectors.JournalOrder.TIME and _lands_below_the_top(crisis, filters, after, new_entries):
         entries, next_before = selectors.journal_page_keys(crisis, filters, None, JOURNAL_PAGE_SIZE, order)
         context |= {
-            "region_html": _entries_html(crisis, entries, fresh, load=True, membership=membership),
+            "region_html": _entries_html(crisis, entries, fresh, load=True),
             "next_before": next_before,
         }
         context["order"] = order
         context["is_first_page"] = True
         context["order_query"] = _filter_query(request, keep_order=False)
-        return render(request, "crisis/journal.html#poll-region", context)
+        return render_to_string("crisis/journal.html#poll-region", context)
     if order == selectors.JournalOrder.TIME:
         new_entries.sort(key=lambda entry: (entry.occurred_at, entry.seq), reverse=True)
     corrected_ids = [e.corrects_id for e in new_entries if e.corrects_id]
     corrected = list(selectors.journal_entries(crisis).filter(pk__in=corrected_ids)) if corrected_ids else []
     corrected = selectors.journal_mark_corrected(corrected)
     context |= {
-        "new_html": _entries_html(crisis, new_entries, fresh, membership=membership),
-        "corrected_html": _entries_html(crisis, corrected, oob=True, membership=membership),
+        "new_html": _entries_html(crisis, new_entries, fresh),
+        "corrected_html": _entries_html(crisis, corrected, oob=True),
     }
-    return render(request, "crisis/journal.html#poll-response", context)
+    return render_to_string("crisis/journal.html#poll-response", context)
 
 
 def _mark_corrected_new(new_entries: list, filters: selectors.JournalFilters) -> list:
