@@ -105,7 +105,7 @@ def seed_cell(members: int, entries: int, rida_lines: int):
 class Server:
     """gunicorn as deployed (web.gunicorn_conf) on the benchmark's database, plus the bare views."""
 
-    def __init__(self, workers: int, worker_class: str, threads: int):
+    def __init__(self, workers: int, worker_class: str, threads: int, profile_dir: str | None = None):
         self.port = free_port()
         env = {
             **os.environ,
@@ -118,7 +118,10 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
-        command = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf", "config.wsgi"]
+        conf = "python:web.gunicorn_conf"
+        if profile_dir:  # each worker under cProfile (bench/gunicorn_profile.py)
+            conf, env["BENCH_PROFILE_DIR"] = "python:bench.gunicorn_profile", os.path.abspath(profile_dir)
+        command = [sys.executable, "-m", "gunicorn", "-c", conf, "config.wsgi"]
         command += ["--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads)]
         command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--backlog", "2048"]
         self.process = subprocess.Popen(command, cwd=REPO, env=env)
@@ -344,6 +347,7 @@ def main() -> None:
     parser.add_argument(
         "--arrival", type=float, default=20, help="members open the console over this many seconds (0: all at once)"
     )
+    parser.add_argument("--profile", metavar="DIR", help="each worker under cProfile, its stats written to DIR")
     parser.add_argument("--cold", type=float, default=None, help="seconds after the start reported apart (60)")
     args = parser.parse_args()
     cold = args.cold if args.cold is not None else min(60.0, args.seconds / 3)
@@ -359,7 +363,7 @@ def main() -> None:
             f" seeded in {time.monotonic() - started:.0f} s"
         )
         members = [Member(session_cookie(settings.SESSION_ENGINE, user), crisis.pk) for user in users]
-        server = Server(args.workers, args.worker_class, args.threads)
+        server = Server(args.workers, args.worker_class, args.threads, args.profile)
         try:
             cpu_at_cold = None
 

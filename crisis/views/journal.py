@@ -1,11 +1,16 @@
 """The main courante: page, quick entry, poll, entry detail and corrections, attachments."""
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +30,8 @@ from ..forms import (
 from ..live import Topic, version, version_for_user
 from ..models import Crisis, Decision, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, object_of
+
+logger = logging.getLogger(__name__)
 
 JOURNAL_PAGE_SIZE = 50
 POLL_SECONDS = 3
@@ -144,6 +151,24 @@ def _entries_html(
     html = fragments.render_many(entries, key, render_entry, loader)
     marked = (_variant(h, e, fresh=e.pk in fresh, oob=oob) for h, e in zip(html, entries, strict=True))
     return mark_safe("".join(marked))  # noqa: S308 (our own rendering)
+
+
+def warm_first_pages() -> int:
+    """Before the web server forks its workers (settings.WARM_UP_CALLS): the open crises' first page of
+    entries rendered into the fragment cache, which the workers inherit, so that none renders fifty
+    entries on its first journal page after a start. A database that does not answer yet: nothing
+    warmed, the server starts all the same. Returns the number of entries rendered."""
+    warmed = 0
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for crisis in Crisis.objects.filter(closed_at__isnull=True).select_related("establishment"):
+                filters, order = selectors.JournalFilters(), selectors.JournalOrder.TIME
+                entries, _next = selectors.journal_page_keys(crisis, filters, None, JOURNAL_PAGE_SIZE, order)
+                _entries_html(crisis, entries, load=True)
+                warmed += len(entries)
+    except DatabaseError as error:
+        logger.warning("journal pages not warmed before forking: %s", error)
+    return warmed
 
 
 def _member_links(membership) -> set[str]:

@@ -530,3 +530,36 @@ def test_a_filtered_poll_is_neither_shared_nor_given_a_shared_answer(client, cri
     assert "Appel de la presse" not in filtered_again
     assert "%3Cx%3E" not in unfiltered and "order" not in unfiltered.split("hx-trigger")[0]
     assert "Appel de la presse" in odd_order
+
+
+def test_the_first_page_of_an_open_crisis_is_rendered_before_the_server_forks(client, crisis, scribe):
+    """web.warmup calls it in gunicorn's master: the first journal page after a start then reads no
+    entry's text (every entry's HTML is already there), and a closed crisis is not warmed."""
+    from django.core.cache import caches
+
+    from crisis.views.journal import warm_first_pages
+
+    for n in range(5):
+        services.journal_append(crisis=crisis, by=scribe, text=f"Point {n} du standard")
+    caches["fragments"].clear()
+    assert warm_first_pages() == 6  # the opening entry and five
+    client.force_login(scribe)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(journal_url(crisis)).content.decode()
+    assert "Point 4 du standard" in body
+    assert not [q for q in queries.captured_queries if '"text"' in q["sql"] and "crisis_journalentry" in q["sql"]]
+    services.crisis_close(crisis=crisis, by=scribe)
+    assert warm_first_pages() == 0
+
+
+def test_warming_without_a_database_lets_the_server_start(monkeypatch, db):
+    from django.db import DatabaseError
+
+    from crisis.models import Crisis
+    from crisis.views.journal import warm_first_pages
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(Crisis.objects, "filter", unreachable)
+    assert warm_first_pages() == 0
