@@ -129,7 +129,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything below, so even a refused body or a static file gets the policy.
-    "csp.middleware.CSPMiddleware",
+    "web.security.CSPMiddleware",  # django-csp's, its policy built once (web/security.py)
     # Before anything reads request.POST (CSRF does): an oversized body is refused unread.
     "web.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

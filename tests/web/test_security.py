@@ -73,6 +73,35 @@ def test_the_login_page_and_errors_have_the_policy_too(client, db):
     assert "script-src 'self'" in client.get("/nulle-part/")["Content-Security-Policy"]
 
 
+def test_the_policy_built_once_is_django_csps_and_follows_the_settings(rf, settings):
+    """web.security.CSPMiddleware keeps the settings' header instead of building it for every
+    response: the same header as django-csp's, a response's own policy (attachments) left to
+    django-csp, a new header when the settings' policy is replaced."""
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+    from django.http import HttpResponse
+
+    from web.security import CSPMiddleware, attachment_csp
+
+    ours, theirs = CSPMiddleware(lambda r: None), DjangoCSPMiddleware(lambda r: None)
+
+    def headers(middleware, view=lambda request: HttpResponse(status=204)):
+        request = rf.get("/")
+        middleware.process_request(request)
+        response = middleware.process_response(request, view(request))
+        return response.get("Content-Security-Policy"), response.get("Content-Security-Policy-Report-Only")
+
+    assert headers(ours) == headers(theirs) and "script-src 'self'" in headers(ours)[0]
+    for own in (
+        attachment_csp(lambda r: HttpResponse()),
+        csp_update({"img-src": ["https://x.test"]})(lambda r: HttpResponse()),
+    ):
+        assert headers(ours, own) == headers(theirs, own) != headers(theirs)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    assert headers(ours) == headers(theirs) == ("default-src 'none'", "default-src 'self'")
+
+
 def test_htmx_is_told_to_inject_no_style_and_eval_nothing(client, director):
     client.force_login(director)
     body = client.get(reverse("crisis:home")).content.decode()
