@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy
 from crisis.models import Establishment, Service
 from printing.declare import (
     BlankForm,
+    Chunk,
     Column,
     CrisisDocument,
+    Item,
     PrintableDocument,
     Rendered,
     local,
@@ -142,7 +144,9 @@ class DirectoryDocument(PrintableDocument):
     def _chunk(self, establishment: Establishment, chunk: int) -> dict:
         """The chunk's rows (slice of the list), its first page number and the page total."""
         summary = self._summary(establishment)
-        starts = self._pages(establishment, summary)
+        return self._chunk_of(summary, self._pages(establishment, summary), chunk)
+
+    def _chunk_of(self, summary: dict, starts: tuple[int, ...], chunk: int) -> dict:
         bounds = (*starts, summary["n"])
         first = min(chunk * self.CHUNK_PAGES, len(starts))
         last = min(first + self.CHUNK_PAGES, len(starts))
@@ -157,12 +161,35 @@ class DirectoryDocument(PrintableDocument):
         return [{}] if self.entries(establishment.pk).exists() else []
 
     def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
-        total = len(self._pages(establishment, self._summary(establishment)))
-        return [{"chunk": i} for i in range(-(-total // self.CHUNK_PAGES))]
+        return self._chunk_params(self._pages(establishment, self._summary(establishment)))
+
+    def _chunk_params(self, starts: tuple[int, ...]) -> list[dict]:
+        return [{"chunk": i} for i in range(-(-len(starts) // self.CHUNK_PAGES))]
+
+    def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
+        # The dashboard plans the kit on every render: the summary and the layout once for every
+        # chunk (chunks() and each chunk's data() asked for them again).
+        summary = self._summary(establishment)
+        starts = self._pages(establishment, summary)
+        return [
+            Item(
+                self.name,
+                params,
+                self.label(establishment, params),
+                tuple(
+                    Chunk(c, self.fingerprint_of(establishment, c, self._data(establishment, chunk)))
+                    for c in self._chunk_params(starts)
+                    for chunk in [self._chunk_of(summary, starts, c["chunk"])]
+                ),
+            )
+            for params in params_list
+        ]
 
     def data(self, establishment: Establishment, params: dict):
+        return self._data(establishment, self._chunk(establishment, params.get("chunk", 0)))
+
+    def _data(self, establishment: Establishment, chunk: dict) -> list:
         # The chunk's own rows, plus what every page shows: page numbers and date of the directory.
-        chunk = self._chunk(establishment, params.get("chunk", 0))
         summary = chunk["summary"]
         rows = self.entries(establishment.pk)[chunk["rows"]].values_list("pk", "updated_at")
         return [
@@ -367,7 +394,8 @@ class PocketCardsDocument(PrintableDocument):
         return [[e.pk, e.updated_at.isoformat()] for e in rows]
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if self.holders(establishment) else []
+        holders = DirectoryEntry.objects.filter(establishment=establishment, is_external=False).exclude(crisis_role="")
+        return [{}] if holders.exists() else []
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         holders = self.holders(establishment)

@@ -53,7 +53,7 @@ def roster(crisis: Crisis) -> list[DutyStatus]:
     now = timezone.now()
     current = list(
         Shift.objects.filter(crisis=crisis, ended_at__isnull=True)
-        .select_related("holder", "deputy", "handed_over_from__holder")
+        .select_related("holder", "deputy")
         .order_by("role")
     )
     holders = {s.holder_id for s in current}
