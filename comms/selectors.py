@@ -163,8 +163,9 @@ def unacknowledged(message: Message) -> QuerySet:
 
 
 def dashboard(crisis: Crisis) -> dict:
-    """What the crisis dashboard's card shows, in four plain queries (two when no call list is in progress):
-    the card is on every dashboard render, so nothing is joined or counted that it does not show."""
+    """What the crisis dashboard's card shows (the comms page adds unacknowledged_count), in four plain queries,
+    the call lists' counts asked only when one is in progress: the card is on every dashboard render, so
+    nothing is joined or counted that it does not show."""
     last = FlashInfo.objects.filter(crisis=crisis, status=FlashInfo.Status.PUBLISHED).order_by("-number").first()
     return {
         "crisis": crisis,
@@ -177,6 +178,11 @@ def dashboard(crisis: Crisis) -> dict:
         ).count(),
         "call_lists": call_lists_in_progress(crisis),
     }
+
+
+def unacknowledged_count(crisis: Crisis) -> int:
+    """Acknowledgements the units still owe, every message of the crisis together (the comms page says it)."""
+    return Acknowledgement.objects.filter(message__crisis=crisis, acknowledged_at__isnull=True).count()
 
 
 def call_lists_in_progress(crisis: Crisis, limit: int = 5) -> list[CallList]:

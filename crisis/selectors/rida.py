@@ -51,8 +51,14 @@ def rida_lines(crisis: Crisis, filters: RidaFilters | None = None) -> QuerySet:
 
 
 def rida_page(crisis: Crisis, filters: RidaFilters, page: int, size: int = 50) -> tuple[list, int, int]:
-    """One page of the table (newest first), the number of matching lines and of pages."""
-    lines = rida_lines(crisis, filters)
+    """One page of the table (newest first), the number of matching lines and of pages.
+
+    Joined: what a row shows (its owner, source entry and meeting), as rida_lines_by_pk for the
+    poll's rows; not the author and closure validator the exports print (two joins of users, on
+    every load of the page)."""
+    lines = (filters or RidaFilters()).apply(
+        RidaLine.objects.filter(crisis=crisis).select_related("owner", "source_entry", "meeting")
+    ).order_by("-seq")
     total = lines.count()
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
