@@ -74,3 +74,14 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(client, crisis, directo
     assert response.status_code == 200
     assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
     assert len(queries.captured_queries) <= 35
+
+
+def test_the_roster_reads_three_queries_whoever_holds_the_roles(crisis, director, scribe, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert selectors.roster(crisis) == []
+    services.shift_start(crisis=crisis, by=director, role="dsi", holder=scribe, deputy=director)
+    services.shift_start(crisis=crisis, by=director, role="directeur", holder=director)
+    with django_assert_num_queries(3):  # the shifts, their people, the holders' recent shifts
+        duties = selectors.roster(crisis)
+        names = [(d.shift.holder.username, d.shift.deputy and d.shift.deputy.username) for d in duties]
+    assert sorted(names) == [("director", None), ("scribe", "director")]
