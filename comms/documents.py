@@ -4,9 +4,10 @@ sheet, pocket cards for the cell, call lists, Flash info, messages (paper versio
 Lists are sorted with the French collation of DirectoryEntry.sort_name (accents and case ignored) and
 print every character (sheets.py wraps, never cuts); "À jour du" is in every page's footer."""
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django import forms
+from django.db import connection
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,6 +55,30 @@ def _function_service(e) -> tuple[str, ...]:
     return (e.function, e.service.name if e.service_id else "")
 
 
+def directory_parts(establishment_id: int) -> dict[str, bool]:
+    """Which parts of the directory have someone: anyone (the directory), staff in a service (by service),
+    outside contacts, holders of a crisis role (the pocket cards). The kit's documents are planned on
+    every dashboard render: one statement written once answers the four (four ORM exists() cost ten
+    times its CPU); each condition is the one its document's list filters on."""
+    with connection.cursor() as cursor:
+        cursor.execute(_directory_parts_sql(), [establishment_id] * 4)
+        row = cursor.fetchone()
+    return dict(zip(("any", "by_service", "external", "holders"), (bool(flag) for flag in row), strict=True))
+
+
+@cache
+def _directory_parts_sql() -> str:
+    table = DirectoryEntry._meta.db_table
+    conditions = (
+        "",
+        " AND NOT is_external AND service_id IS NOT NULL",
+        " AND is_external",
+        " AND NOT is_external AND crisis_role <> ''",
+    )
+    parts = [f"EXISTS(SELECT 1 FROM {table} WHERE establishment_id = %s{condition})" for condition in conditions]
+    return "SELECT " + ", ".join(parts)
+
+
 _CHUNKED: dict[str, "DirectoryDocument"] = {}  # the chunked lists, by name: _page_starts lays them out
 
 
@@ -83,6 +108,7 @@ class DirectoryDocument(PrintableDocument):
     kit_order = 10
     weight = 20
     CHUNK_PAGES = 26  # about 1,500 people: two chunks for 3,000, one per worker process
+    KIT_PART = "any"  # in the kit when this part of the directory has someone (directory_parts)
     STYLE = "zebra"
     FIELDS = (
         "last_name",
@@ -158,7 +184,7 @@ class DirectoryDocument(PrintableDocument):
         }
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if self.entries(establishment.pk).exists() else []
+        return [{}] if directory_parts(establishment.pk)[self.KIT_PART] else []
 
     def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
         return self._chunk_params(self._pages(establishment, self._summary(establishment)))
@@ -301,6 +327,7 @@ class DirectoryByServiceDocument(DirectoryDocument):
     version = "1"
     kit_order = 11
     weight = 18
+    KIT_PART = "by_service"
 
     @staticmethod
     def entries(establishment_id: int):
@@ -359,7 +386,7 @@ class ExternalContactsDocument(_GroupedSheet):
         return _grouped(entries, lambda e: str(labels.get(e.category, _("Autres contacts"))))
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if DirectoryEntry.objects.filter(establishment=establishment, is_external=True).exists() else []
+        return [{}] if directory_parts(establishment.pk)["external"] else []
 
 
 # --- pocket cards of the cell ----------------------------------------------------------
@@ -394,8 +421,7 @@ class PocketCardsDocument(PrintableDocument):
         return [[e.pk, e.updated_at.isoformat()] for e in rows]
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        holders = DirectoryEntry.objects.filter(establishment=establishment, is_external=False).exclude(crisis_role="")
-        return [{}] if holders.exists() else []
+        return [{}] if directory_parts(establishment.pk)["holders"] else []
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         holders = self.holders(establishment)
