@@ -166,7 +166,8 @@ def dashboard(crisis: Crisis) -> dict:
     """What the crisis dashboard's card shows (the comms page adds unacknowledged_count), in four plain queries,
     the call lists' counts asked only when one is in progress: the card is on every dashboard render, so
     nothing is joined or counted that it does not show."""
-    last = FlashInfo.objects.filter(crisis=crisis, status=FlashInfo.Status.PUBLISHED).order_by("-number").first()
+    published = FlashInfo.objects.filter(crisis=crisis, status=FlashInfo.Status.PUBLISHED)
+    last = published.only("crisis_id", "number", "published_at", "next_due_at").order_by("-number").first()
     return {
         "crisis": crisis,
         "last_flash": last,

@@ -96,9 +96,8 @@ def rida_themes(crisis: Crisis) -> list[str]:
 
 def my_open_actions(crisis: Crisis, user, limit: int = 5) -> QuerySet:
     """The member's open actions, the closest due first: what the dashboard lists (number, text, due date)."""
-    return RidaLine.objects.filter(crisis=crisis, owner=user, status__in=RidaLine.OPEN_STATUSES).order_by(
-        F("due_at").asc(nulls_last=True), "seq"
-    )[:limit]
+    lines = RidaLine.objects.filter(crisis=crisis, owner=user, status__in=RidaLine.OPEN_STATUSES)
+    return lines.only("crisis_id", "seq", "text", "due_at").order_by(F("due_at").asc(nulls_last=True), "seq")[:limit]
 
 
 def rida_counters(crisis: Crisis, user, now: datetime | None = None) -> dict:
