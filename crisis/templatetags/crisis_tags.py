@@ -1,8 +1,10 @@
 from datetime import timedelta
+from functools import lru_cache
 
 from django import template
 from django.forms import BoundField
 from django.utils import formats
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -21,6 +23,20 @@ def duration(value: timedelta | None) -> str:
     if hours:
         return _("%(h)s h %(m)02d min") % {"h": hours, "m": minutes}
     return _("%(m)s min") % {"m": minutes}
+
+
+@register.filter
+def label(instance, field_name: str) -> str:
+    """{{ entry|label:"kind" }}: what entry.get_kind_display says, from the field's labels translated once per
+    language (Django's get_FOO_display hashes every lazy label of the field at each call)."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    return _labels(field, translation.get_language()).get(value, value)
+
+
+@lru_cache(maxsize=256)
+def _labels(field, language: str | None) -> dict:
+    return {value: str(text) for value, text in field.flatchoices}
 
 
 @register.filter

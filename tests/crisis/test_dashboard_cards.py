@@ -91,3 +91,20 @@ def test_the_roster_reads_three_queries_whoever_holds_the_roles(crisis, director
         duties = selectors.roster(crisis)
         names = [(d.shift.holder.username, d.shift.deputy and d.shift.deputy.username) for d in duties]
     assert sorted(names) == [("director", None), ("scribe", "director")]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_label_filter_says_what_get_display_says(crisis, director, language):
+    from crisis.models import JournalEntry, Shift
+    from crisis.templatetags.crisis_tags import label
+
+    entry = JournalEntry(kind="decision")
+    shift = Shift(role="dsi")
+    with translation.override(language):
+        assert label(crisis, "phase") == crisis.get_phase_display()
+        assert label(crisis, "severity") == crisis.get_severity_display()
+        assert label(crisis, "kind") == crisis.get_kind_display()
+        assert label(entry, "kind") == entry.get_kind_display()
+        assert label(shift, "role") == shift.get_role_display()
+        entry.kind = "inconnu"
+        assert label(entry, "kind") == entry.get_kind_display() == "inconnu"
