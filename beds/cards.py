@@ -1,7 +1,7 @@
 """The beds' card on the establishment's home and on the crisis dashboard: occupancy and free beds by unit,
 the slips waiting to be typed (totals only: no patient data)."""
 
-from crisis.models import Crisis, Membership
+from crisis.models import Crisis
 from crisis.plugins import Scope, card
 
 from . import permissions as access
@@ -10,6 +10,8 @@ from .models import TOPIC
 
 
 def occupancy(target, user) -> dict:
+    """Totals only. Whether the member may type the slips is read in the template from the page's
+    membership (crisis.views.cards puts it in every cards page's context): no query of its own."""
     establishment = target.establishment if isinstance(target, Crisis) else target
     units, hospital = selectors.unit_totals(establishment)
     return {
@@ -17,17 +19,8 @@ def occupancy(target, user) -> dict:
         "units": units,
         "hospital": hospital,
         "pending": selectors.pending_slips(establishment).count(),
-        "can_type": Membership(role=_role(establishment, user), is_active=True).has(access.WRITE),
+        "type_capability": access.WRITE,
     }
-
-
-def _role(establishment, user) -> str:
-    return (
-        Membership.objects.filter(establishment=establishment, user=user, is_active=True)
-        .values_list("role", flat=True)
-        .first()
-        or ""
-    )
 
 
 for scope in (Scope.ESTABLISHMENT, Scope.CRISIS):

@@ -143,7 +143,7 @@ def current_map(establishment: Establishment, *, with_patients: bool) -> tuple[l
 
 
 def unit_totals(establishment: Establishment) -> tuple[list[tuple[Service, Totals]], Totals]:
-    """Each unit's totals and the hospital's, counted by the database (two queries, a few dozen rows):
+    """Each unit's totals and the hospital's, counted by the database (two queries, a few dozen rows; one without beds):
     for the cards and the units' API, which show no bed."""
     counts = defaultdict(list)
     rows = (
@@ -155,6 +155,8 @@ def unit_totals(establishment: Establishment) -> tuple[list[tuple[Service, Total
     for unit_id, status, is_closed, n in rows:
         counts[unit_id].append((BedStatus.CLOSED if is_closed else status, n))
     hospital, units = Totals(), []
+    if not counts:  # no bed at all: the units are not asked for
+        return units, hospital
     for unit in units_of(establishment):
         if unit.pk not in counts:
             continue

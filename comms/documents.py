@@ -4,9 +4,10 @@ sheet, pocket cards for the cell, call lists, Flash info, messages (paper versio
 Lists are sorted with the French collation of DirectoryEntry.sort_name (accents and case ignored) and
 print every character (sheets.py wraps, never cuts); "À jour du" is in every page's footer."""
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django import forms
+from django.db import connection
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from crisis.models import Establishment, Service
 from printing.declare import (
     BlankForm,
+    Chunk,
     Column,
     CrisisDocument,
+    Item,
     PrintableDocument,
     Rendered,
     local,
@@ -52,6 +55,30 @@ def _function_service(e) -> tuple[str, ...]:
     return (e.function, e.service.name if e.service_id else "")
 
 
+def directory_parts(establishment_id: int) -> dict[str, bool]:
+    """Which parts of the directory have someone: anyone (the directory), staff in a service (by service),
+    outside contacts, holders of a crisis role (the pocket cards). The kit's documents are planned on
+    every dashboard render: one statement written once answers the four (four ORM exists() cost ten
+    times its CPU); each condition is the one its document's list filters on."""
+    with connection.cursor() as cursor:
+        cursor.execute(_directory_parts_sql(), [establishment_id] * 4)
+        row = cursor.fetchone()
+    return dict(zip(("any", "by_service", "external", "holders"), (bool(flag) for flag in row), strict=True))
+
+
+@cache
+def _directory_parts_sql() -> str:
+    table = DirectoryEntry._meta.db_table
+    conditions = (
+        "",
+        " AND NOT is_external AND service_id IS NOT NULL",
+        " AND is_external",
+        " AND NOT is_external AND crisis_role <> ''",
+    )
+    parts = [f"EXISTS(SELECT 1 FROM {table} WHERE establishment_id = %s{condition})" for condition in conditions]
+    return "SELECT " + ", ".join(parts)
+
+
 _CHUNKED: dict[str, "DirectoryDocument"] = {}  # the chunked lists, by name: _page_starts lays them out
 
 
@@ -81,6 +108,7 @@ class DirectoryDocument(PrintableDocument):
     kit_order = 10
     weight = 20
     CHUNK_PAGES = 26  # about 1,500 people: two chunks for 3,000, one per worker process
+    KIT_PART = "any"  # in the kit when this part of the directory has someone (directory_parts)
     STYLE = "zebra"
     FIELDS = (
         "last_name",
@@ -142,7 +170,9 @@ class DirectoryDocument(PrintableDocument):
     def _chunk(self, establishment: Establishment, chunk: int) -> dict:
         """The chunk's rows (slice of the list), its first page number and the page total."""
         summary = self._summary(establishment)
-        starts = self._pages(establishment, summary)
+        return self._chunk_of(summary, self._pages(establishment, summary), chunk)
+
+    def _chunk_of(self, summary: dict, starts: tuple[int, ...], chunk: int) -> dict:
         bounds = (*starts, summary["n"])
         first = min(chunk * self.CHUNK_PAGES, len(starts))
         last = min(first + self.CHUNK_PAGES, len(starts))
@@ -154,15 +184,38 @@ class DirectoryDocument(PrintableDocument):
         }
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if self.entries(establishment.pk).exists() else []
+        return [{}] if directory_parts(establishment.pk)[self.KIT_PART] else []
 
     def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
-        total = len(self._pages(establishment, self._summary(establishment)))
-        return [{"chunk": i} for i in range(-(-total // self.CHUNK_PAGES))]
+        return self._chunk_params(self._pages(establishment, self._summary(establishment)))
+
+    def _chunk_params(self, starts: tuple[int, ...]) -> list[dict]:
+        return [{"chunk": i} for i in range(-(-len(starts) // self.CHUNK_PAGES))]
+
+    def items(self, establishment: Establishment, params_list: list[dict]) -> list[Item]:
+        # The dashboard plans the kit on every render: the summary and the layout once for every
+        # chunk (chunks() and each chunk's data() asked for them again).
+        summary = self._summary(establishment)
+        starts = self._pages(establishment, summary)
+        return [
+            Item(
+                self.name,
+                params,
+                self.label(establishment, params),
+                tuple(
+                    Chunk(c, self.fingerprint_of(establishment, c, self._data(establishment, chunk)))
+                    for c in self._chunk_params(starts)
+                    for chunk in [self._chunk_of(summary, starts, c["chunk"])]
+                ),
+            )
+            for params in params_list
+        ]
 
     def data(self, establishment: Establishment, params: dict):
+        return self._data(establishment, self._chunk(establishment, params.get("chunk", 0)))
+
+    def _data(self, establishment: Establishment, chunk: dict) -> list:
         # The chunk's own rows, plus what every page shows: page numbers and date of the directory.
-        chunk = self._chunk(establishment, params.get("chunk", 0))
         summary = chunk["summary"]
         rows = self.entries(establishment.pk)[chunk["rows"]].values_list("pk", "updated_at")
         return [
@@ -274,6 +327,7 @@ class DirectoryByServiceDocument(DirectoryDocument):
     version = "1"
     kit_order = 11
     weight = 18
+    KIT_PART = "by_service"
 
     @staticmethod
     def entries(establishment_id: int):
@@ -332,7 +386,7 @@ class ExternalContactsDocument(_GroupedSheet):
         return _grouped(entries, lambda e: str(labels.get(e.category, _("Autres contacts"))))
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if DirectoryEntry.objects.filter(establishment=establishment, is_external=True).exists() else []
+        return [{}] if directory_parts(establishment.pk)["external"] else []
 
 
 # --- pocket cards of the cell ----------------------------------------------------------
@@ -367,7 +421,7 @@ class PocketCardsDocument(PrintableDocument):
         return [[e.pk, e.updated_at.isoformat()] for e in rows]
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        return [{}] if self.holders(establishment) else []
+        return [{}] if directory_parts(establishment.pk)["holders"] else []
 
     def render(self, establishment: Establishment, params: dict, *, generated_at) -> Rendered:
         holders = self.holders(establishment)

@@ -200,7 +200,7 @@ def comms_home(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "crisis": crisis,
         "membership": membership,
         "live_version": live.version(crisis, TOPICS),
-        "summary": selectors.dashboard(crisis),
+        "summary": selectors.dashboard(crisis) | {"unacknowledged": selectors.unacknowledged_count(crisis)},
         "call_lists": list(selectors.call_lists_of(crisis)[:10]),
         "flashes": list(selectors.flash_of(crisis)[:5]),
         "messages_list": list(selectors.messages_of(crisis)[:10]),

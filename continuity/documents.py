@@ -98,7 +98,8 @@ class ProceduresDocument(PrintableDocument):
         return _("Procédures dégradées — %(service)s") % {"service": params["service"]}
 
     def kit_params(self, establishment: Establishment) -> list[dict]:
-        names = {v.procedure.service.name for v in selectors.published_procedures(establishment)}
+        versions = selectors.published_procedures(establishment).order_by()
+        names = set(versions.values_list("procedure__service__name", flat=True))
         return [{"service": s} for s in sorted(names)]
 
     def _versions(self, establishment: Establishment, service: str) -> list:
@@ -178,7 +179,8 @@ class LibraryDocument(PrintableDocument):
     weight = 5
 
     def chunks(self, establishment: Establishment, params: dict) -> list[dict]:
-        names = {v.procedure.service.name for v in selectors.published_procedures(establishment)}
+        versions = selectors.published_procedures(establishment).order_by()
+        names = set(versions.values_list("procedure__service__name", flat=True))
         return [{"service": s} for s in sorted(names)] or [{"service": ""}]
 
     def item(self, establishment: Establishment, params: dict) -> Item:

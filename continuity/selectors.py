@@ -75,9 +75,11 @@ class RestartPlan:
 
 
 def _graph(establishment: Establishment) -> tuple[dict[int, Application], dict[int, list[int]]]:
-    """Two queries: the applications, and every dependency as (application, dependency) ids."""
+    """Two queries (one without applications): the applications, and every dependency as (application, dependency) ids."""
     apps = {a.pk: a for a in Application.objects.filter(establishment=establishment).order_by("priority", "name")}
     deps: dict[int, list[int]] = defaultdict(list)
+    if not apps:
+        return apps, deps
     through = Application.depends_on.through
     for source, target in through.objects.filter(from_application__establishment=establishment).values_list(
         "from_application_id", "to_application_id"
@@ -223,9 +225,11 @@ class Situation:
 def situation(crisis: Crisis) -> Situation:
     """Each application of the crisis's establishment with its status in this crisis, whether it can be
     restarted now (it is down or degraded and nothing it depends on is), and the procedures in force
-    because of what is down. Four queries."""
+    because of what is down. Four queries (one without applications)."""
     establishment = Establishment(pk=crisis.establishment_id)
     apps, deps = _graph(establishment)
+    if not apps:  # no map of applications yet: nothing to show, nothing more to ask
+        return Situation(rows=[], procedures_in_force=[])
     statuses = {s.application_id: s for s in ApplicationStatus.objects.filter(crisis=crisis)}
     down_ids = {pk for pk, s in statuses.items() if s.status in DOWN}
     by_trigger: dict[int, list[ProcedureVersion]] = defaultdict(list)

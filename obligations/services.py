@@ -23,7 +23,7 @@ from .models import TOPIC, Cost, Kind, Obligation, Retex
 
 def obligations_ensure(crisis: Crisis) -> None:
     """Every obligation of the crisis exists: created on first look, once (the unique constraint settles a race)."""
-    have = set(Obligation.objects.filter(crisis=crisis).values_list("kind", flat=True))
+    have = set(Obligation.objects.filter(crisis=crisis).order_by().values_list("kind", flat=True))
     missing = [Obligation(crisis=crisis, kind=kind) for kind in Kind.values if kind not in have]
     if missing:
         Obligation.objects.bulk_create(missing, ignore_conflicts=True)

@@ -110,13 +110,27 @@ def templates_digest(names: tuple[str, ...]) -> str:
     never stored under a fingerprint its content does not match. An include whose
     name is a variable cannot be followed: declare that template as well.
     """
+    names = tuple(names)
+    roots = tuple(get_template(name).template for name in names)
+    known = _digests.get(names)
+    # The loader's cache hands back the same objects until it is reset (a deployment, or a
+    # template edited in development): the digest of those objects is still the right one.
+    if known is not None and all(a is b for a, b in zip(known[0], roots, strict=True)):
+        return known[1]
     seen: dict[str, str] = {}
     for name in names:
         _template_sources(name, seen)
     sha = hashlib.sha256()
     for name in sorted(seen):
         sha.update(f"{name}\0{seen[name]}\0".encode())
-    return sha.hexdigest()[:16]
+    digest = sha.hexdigest()[:16]
+    _digests[names] = (roots, digest)
+    return digest
+
+
+# names -> (the root templates the digest was made from, the digest): every page showing the kit's
+# freshness fingerprints each document of the kit, templates included.
+_digests: dict[tuple[str, ...], tuple[tuple, str]] = {}
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:

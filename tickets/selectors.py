@@ -135,22 +135,26 @@ def new_signalements_since(crisis: Crisis, since: datetime | None) -> list[Ticke
 
 
 def card_summary(establishment_id: int, crisis: Crisis | None = None) -> dict:
-    """Open tickets by priority, the oldest P1, the patient-safety ones (two queries)."""
+    """Open tickets by priority, the oldest P1, the patient-safety ones: one grouped count, and the
+    oldest P1 asked only when there is one."""
     open_tickets = Ticket.objects.filter(
         establishment_id=establishment_id, status__in=Ticket.OPEN_STATUSES, merged_into__isnull=True
     )
     if crisis is not None:
         open_tickets = open_tickets.filter(crisis=crisis)
-    counts = open_tickets.aggregate(
-        total=Count("pk"),
-        safety=Count("pk", filter=Q(patient_safety=True)),
-        **{f"p{p}": Count("pk", filter=Q(priority=p)) for p in (1, 2, 3, 4)},
-    )
-    oldest_p1 = open_tickets.filter(priority=1).order_by("created_at", "pk").first()
+    by_priority, total, safety = dict.fromkeys((1, 2, 3, 4), 0), 0, 0
+    for priority, patient_safety, n in (
+        open_tickets.values_list("priority", "patient_safety").annotate(n=Count("pk")).order_by()
+    ):
+        total += n
+        safety += n if patient_safety else 0
+        if priority in by_priority:
+            by_priority[priority] += n
+    oldest_p1 = open_tickets.filter(priority=1).order_by("created_at", "pk").first() if by_priority[1] else None
     return {
-        "total": counts["total"],
-        "by_priority": [(p, counts[f"p{p}"]) for p in (1, 2, 3, 4)],
-        "safety": counts["safety"],
+        "total": total,
+        "by_priority": list(by_priority.items()),
+        "safety": safety,
         "oldest_p1": oldest_p1,
     }
 

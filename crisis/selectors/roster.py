@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -51,11 +52,8 @@ def roster(crisis: Crisis) -> list[DutyStatus]:
     from django.utils.translation import gettext as _
 
     now = timezone.now()
-    current = list(
-        Shift.objects.filter(crisis=crisis, ended_at__isnull=True)
-        .select_related("holder", "deputy", "handed_over_from__holder")
-        .order_by("role")
-    )
+    current = list(Shift.objects.filter(crisis=crisis, ended_at__isnull=True).order_by("role"))
+    _attach_people(current)
     holders = {s.holder_id for s in current}
     window_start = now - timedelta(days=REST_WINDOW_DAYS + 1)
     history: dict[int, list[Shift]] = {h: [] for h in holders}
@@ -80,6 +78,16 @@ def roster(crisis: Crisis) -> list[DutyStatus]:
             status.warnings.append(_("Aucun jour de repos depuis 7 jours."))
         statuses.append(status)
     return statuses
+
+
+def _attach_people(shifts: list[Shift]) -> None:
+    """Each shift's holder and deputy, from one query of the users, and none without a shift (the
+    dashboard's card reads the roster on every render; joining the users cost more than this)."""
+    ids = {s.holder_id for s in shifts} | {s.deputy_id for s in shifts if s.deputy_id}
+    people = get_user_model().objects.in_bulk(ids) if ids else {}
+    for shift in shifts:
+        shift.holder = people[shift.holder_id]
+        shift.deputy = people.get(shift.deputy_id) if shift.deputy_id else None
 
 
 def handovers(crisis: Crisis, limit: int = 20) -> QuerySet[Shift]:

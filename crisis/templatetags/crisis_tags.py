@@ -1,8 +1,10 @@
 from datetime import timedelta
+from functools import lru_cache
 
 from django import template
 from django.forms import BoundField
 from django.utils import formats
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -21,6 +23,20 @@ def duration(value: timedelta | None) -> str:
     if hours:
         return _("%(h)s h %(m)02d min") % {"h": hours, "m": minutes}
     return _("%(m)s min") % {"m": minutes}
+
+
+@register.filter
+def label(instance, field_name: str) -> str:
+    """{{ entry|label:"kind" }}: what entry.get_kind_display says, from the field's labels translated once per
+    language (Django's get_FOO_display hashes every lazy label of the field at each call)."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    return _labels(field, translation.get_language()).get(value, value)
+
+
+@lru_cache(maxsize=256)
+def _labels(field, language: str | None) -> dict:
+    return {value: str(text) for value, text in field.flatchoices}
 
 
 @register.filter
@@ -57,7 +73,8 @@ def options(field: BoundField) -> list[tuple[str, str, bool, str]]:
 @register.simple_tag(takes_context=True)
 def crisis_read_only(context, crisis) -> bool:
     """Whether this member only reads the crisis (the observer): the page says "lecture seule" once, in the
-    top bar, and shows no link to an action they cannot take. One query per page, kept on the request."""
+    top bar, and shows no link to an action they cannot take. The page's membership when the view put the
+    user's in the context, else one query; kept on the request."""
     from ..models import Membership
     from ..permissions import Cap, capabilities_of
 
@@ -66,11 +83,20 @@ def crisis_read_only(context, crisis) -> bool:
         return False
     cache = request.__dict__.setdefault("_crisis_read_only", {})
     if crisis.pk not in cache:
-        role = (
-            Membership.objects.filter(user=request.user, establishment_id=crisis.establishment_id, is_active=True)
-            .values_list("role", flat=True)
-            .first()
-        )
+        page = context.get("membership")  # the view's, when it has read it (every crisis page does)
+        if (
+            isinstance(page, Membership)
+            and page.user_id == request.user.pk
+            and page.establishment_id == crisis.establishment_id
+            and page.is_active
+        ):
+            role = page.role
+        else:
+            role = (
+                Membership.objects.filter(user=request.user, establishment_id=crisis.establishment_id, is_active=True)
+                .values_list("role", flat=True)
+                .first()
+            )
         cache[crisis.pk] = role is not None and capabilities_of(role) <= {Cap.READ}
     return cache[crisis.pk]
 

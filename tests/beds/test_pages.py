@@ -230,6 +230,8 @@ def test_the_crisis_dashboard_shows_the_card_and_follows_the_establishment_s_top
     client.force_login(director)
     page = client.get(reverse("crisis:dashboard", args=[crisis.pk]))
     assert 'id="card-beds"' in page.content.decode()
+    # The keeper types the slips: the count links to them (read from the page's membership, no query of its own).
+    assert f'<a href="{reverse("beds:slips", args=[crisis.establishment_id])}">' in page.content.decode()
     before = live.version(crisis, ["beds"])
     admit(crisis.establishment, director, ward[0])
     assert int(live.version(crisis, ["beds"])) > int(before)

@@ -99,3 +99,39 @@ def test_every_ruled_list_fills_the_page_width_and_prints_a_phone_number_on_one_
         for column in columns:
             if column.css == "digits" and column.width > 20:
                 assert sheets.wrap("04 90 00 10 01", column.width, 8.0) == ["04 90 00 10 01"], (name, column.label)
+
+
+def test_the_directory_parts_say_what_each_kit_document_lists(establishment, other_establishment):
+    from comms.documents import directory_parts
+    from comms.models import DirectoryEntry
+    from crisis.models import Service
+
+    def expected(establishment):
+        entries = DirectoryEntry.objects.filter(establishment=establishment)
+        return {
+            "any": entries.exists(),
+            "by_service": entries.filter(is_external=False, service__isnull=False).exists(),
+            "external": entries.filter(is_external=True).exists(),
+            "holders": entries.filter(is_external=False).exclude(crisis_role="").exists(),
+        }
+
+    assert directory_parts(establishment.pk) == expected(establishment) == dict.fromkeys(expected(establishment), False)
+    urgences = Service.objects.get(establishment=establishment, name="Urgences")
+    rows = [
+        {"last_name": "Sans service"},
+        {"last_name": "ARS", "is_external": True, "crisis_role": "Autorité"},
+        {"last_name": "Urgentiste", "service": urgences},
+        {"last_name": "Cadre", "crisis_role": "Coordinateur"},
+    ]
+    for row in rows:
+        DirectoryEntry.objects.create(establishment=establishment, **row)
+        assert directory_parts(establishment.pk) == expected(establishment)
+    assert all(directory_parts(establishment.pk).values())
+    assert not any(directory_parts(other_establishment.pk).values())
+
+
+def test_the_directory_plans_its_chunks_as_each_chunk_fingerprints_itself(establishment, directory):
+    for name in ("directory", "directory_by_service"):
+        document = registry.get(name)
+        (planned,) = document.items(establishment, [{}])
+        assert planned == document.item(establishment, {})
