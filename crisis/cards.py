@@ -20,7 +20,11 @@ def situation(crisis, user) -> dict:
 
 
 def decisions(crisis, user) -> dict:
-    return selectors.decisions_card(crisis, user)
+    return selectors.decisions_card(crisis)
+
+
+def my_actions(crisis, user) -> dict:
+    return selectors.my_rida(crisis, user)
 
 
 def journal(crisis, user) -> dict:
@@ -39,7 +43,19 @@ def crises(establishment, user) -> dict:
     return {"crises": list(selectors.crises_of_establishment(establishment))}
 
 
-card(Scope.CRISIS, "decisions", "crisis/cards/decisions.html", decisions, order=10, topics=("decisions", "rida"))
+# The decisions in effect and the RIDA's counts are the same for everyone (again every minute: what
+# is overdue moves with time); each member's own actions are rendered into it apart.
+card(
+    Scope.CRISIS,
+    "decisions",
+    "crisis/cards/decisions.html",
+    decisions,
+    order=10,
+    topics=("decisions", "rida"),
+    shared=True,
+    clock=60,
+    own=("crisis/cards/decisions.html", my_actions),
+)
 card(Scope.CRISIS, "situation", "crisis/cards/situation.html", situation, order=20, topics=("crisis",))
 # The main courante's counters and urgent entries are the same for every member: rendered once per
 # entry (the counters count the last hour: again every minute, entry or not).

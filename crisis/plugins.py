@@ -21,6 +21,7 @@ has one root element with the card's id and ``{% if oob %} hx-swap-oob="true"{% 
 poll's answer swaps it out of band, in place.
 """
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from threading import Lock
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
+from django.utils.safestring import SafeString, mark_safe
 
 from web import fragments
 
@@ -71,6 +73,10 @@ class Card:
     # A shared card that shows something relative to now ("in the last hour") is rendered again at
     # least every `clock` seconds, even when none of its topics moved.
     clock: int | None = None
+    # A shared card's parts that are each member's own ("my actions"): (template, context function
+    # taking the scope and the user); the shared HTML's <!--own:NAME--> is replaced, for each
+    # member, with the template's partial NAME rendered with that context.
+    own: tuple[str, Callable] | None = None
 
 
 @dataclass
@@ -143,13 +149,16 @@ def card(
     wide: bool = False,
     shared: bool = False,
     clock: int | None = None,
+    own: tuple[str, Callable] | None = None,
 ) -> Card:
     """Declare a card of an app on the crisis dashboard or the establishment's home (from the app's cards.py).
 
     `shared`: its HTML follows only its topics (it shows no user's own data, no form, nothing relative
     to now): each change is rendered once and given to every member who looks. Its context
     function is then called without a user (None). `clock`: a shared card that does show something
-    relative to now is rendered again at least every `clock` seconds.
+    relative to now is rendered again at least every `clock` seconds. `own`: the parts of a shared
+    card that are each member's own, (template, context function(scope, user)): where the shared
+    HTML says <!--own:NAME-->, the template's partial NAME rendered for the member.
     """
     _check_scope(scope)
     if isinstance(topics, str):
@@ -158,7 +167,9 @@ def card(
         raise ValueError("a shared card follows topics: its HTML is kept until one of them moves")
     if clock is not None and not (shared and clock > 0):
         raise ValueError("a clock (seconds > 0) is for a shared card")
-    declared = Card(scope, name, template, context, capability, order, tuple(topics), wide, shared, clock)
+    if own is not None and not shared:
+        raise ValueError("a member's own part is for a shared card (a card of one's own is all own)")
+    declared = Card(scope, name, template, context, capability, order, tuple(topics), wide, shared, clock, own)
     if any(c.scope == scope and c.name == name for c in _cards):
         raise ValueError(f"a {scope} card named {name!r} is already declared")
     _cards.append(declared)
@@ -260,29 +271,44 @@ def cards_for(
         cards = [c for c in cards if moved.intersection(c.topics)]
     shown = []
     for c in cards:
-        if c.shared and counters is not None and all(topic in counters for topic in c.topics):
-            shown.append(ShownCard(c, html=_shared_html(c, target, counters, oob=moved is not None)))
+        if c.shared:
+            html = _shared_html(c, target, counters, oob=moved is not None)
+            shown.append(ShownCard(c, html=_with_own(html, c, target, user) if c.own else html))
         else:
             shown.append(ShownCard(c, c.context(target, user) if c.context else {}))
     return shown
+
+
+OWN_SLOT = re.compile(r"<!--own:([a-z_-]+)-->")  # escaped text never holds a comment
+
+
+def _with_own(html: str, card: Card, target: Crisis | Establishment, user) -> SafeString:
+    """The shared HTML with this member's own parts in their slots."""
+    template, context = card.own
+    values = {target._meta.model_name: target, "own": context(target, user), "user": user}
+    own = OWN_SLOT.sub(lambda slot: render_to_string(f"{template}#{slot[1]}", values), html)
+    return mark_safe(own)  # noqa: S308 (both rendered by our own templates)
 
 
 # A shared card's HTML is named by its counters: kept longer it is never wrong, only unused.
 SHARED_CARD_SECONDS = 600
 
 
-def _shared_html(card: Card, target: Crisis | Establishment, counters: dict[str, int], oob: bool) -> str:
-    """A shared card's HTML for these counters of its topics, rendered once per process and kept."""
-    at = ",".join(str(counters[topic]) for topic in card.topics)
-    if card.clock:
-        at += f"@{int(time.time() // card.clock)}"
-    version = fragments.template_version(card.template)
-    key = f"card:{version}:{card.scope}:{target.pk}:{card.name}:{at}:{int(oob)}:{fragments.context_key()}"
+def _shared_html(card: Card, target: Crisis | Establishment, counters: dict[str, int] | None, oob: bool) -> str:
+    """A shared card's HTML for these counters of its topics, rendered once per process and kept
+    (rendered, not kept, without the counters of all its topics: nothing would name the version)."""
 
     def render() -> str:
         context = card.context(target, None) if card.context else {}
         return render_to_string(card.template, {target._meta.model_name: target, "card": context, "oob": oob})
 
+    if counters is None or not all(topic in counters for topic in card.topics):
+        return render()
+    at = ",".join(str(counters[topic]) for topic in card.topics)
+    if card.clock:
+        at += f"@{int(time.time() // card.clock)}"
+    version = fragments.template_version(card.template)
+    key = f"card:{version}:{card.scope}:{target.pk}:{card.name}:{at}:{int(oob)}:{fragments.context_key()}"
     return fragments.get_or_render(key, render, timeout=SHARED_CARD_SECONDS)
 
 

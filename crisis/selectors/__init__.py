@@ -11,6 +11,7 @@ from .decisions import (
     decision_list,
     decisions_card,
     decisions_state,
+    my_rida,
 )
 from .history import (
     HistoryRow,
@@ -81,6 +82,7 @@ __all__ = [
     "TIME_ORDER",
     "decision_list",
     "decisions_card",
+    "my_rida",
     "decisions_state",
     "handovers",
     "history_of",

@@ -137,12 +137,21 @@ def decision_list(crisis: Crisis, limit: int = 200) -> QuerySet:
     )
 
 
-def decisions_card(crisis: Crisis, user, now: datetime | None = None) -> dict:
-    """What the dashboard's decisions card shows: the current state, overdue actions, the member's own."""
+def decisions_card(crisis: Crisis, now: datetime | None = None) -> dict:
+    """What the dashboard's decisions card shows everyone: the current state, open and overdue actions.
+
+    The member's own actions are its own part (my_rida), rendered apart for each member."""
     now = now or timezone.now()
+    return {"state": decisions_state(crisis, now), "rida": rida_counters(crisis, None, now), "now": now}
+
+
+def my_rida(crisis: Crisis, user, now: datetime | None = None, shown: int = 5) -> dict:
+    """The member's open actions for the decisions card: how many, how many overdue, the closest due first."""
+    now = now or timezone.now()
+    mine = list(my_open_actions(crisis, user, limit=None))
     return {
-        "state": decisions_state(crisis, now),
-        "rida": rida_counters(crisis, user, now),
-        "my_actions": list(my_open_actions(crisis, user)),
+        "mine": len(mine),
+        "my_overdue": sum(1 for line in mine if line.due_at and line.due_at <= now),
+        "actions": mine[:shown],
         "now": now,
     }

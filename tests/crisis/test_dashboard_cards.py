@@ -33,7 +33,9 @@ def test_the_phase_inputs_render_what_djangos_widgets_render(phase, language):
     assert parse_html(written) == parse_html(expected)
 
 
-def test_the_rida_counters_are_one_query_and_count_what_the_orm_counts(crisis, director, scribe, django_assert_num_queries):
+def test_the_rida_counters_are_one_query_and_count_what_the_orm_counts(
+    crisis, director, scribe, django_assert_num_queries
+):
     from django.db.models import Count, Q
 
     from crisis.models import RidaLine
@@ -108,3 +110,30 @@ def test_the_label_filter_says_what_get_display_says(crisis, director, language)
         assert label(shift, "role") == shift.get_role_display()
         entry.kind = "inconnu"
         assert label(entry, "kind") == entry.get_kind_display() == "inconnu"
+
+
+def test_the_decisions_card_is_shared_and_each_member_gets_their_own_actions(client, crisis, director, scribe):
+    """The card's common part (decisions, open and overdue counts) is rendered once; the count and the
+    list of one's own actions are each member's: never another member's."""
+    now = timezone.now()
+    services.rida_create(
+        crisis=crisis,
+        by=director,
+        kind="action",
+        text="Rappeler la pharmacie",
+        owner=scribe,
+        due_at=now - timedelta(hours=1),
+    )
+    services.rida_create(crisis=crisis, by=director, kind="action", text="Prévenir l'ARS", owner=director)
+    url = reverse("crisis:dashboard", args=[crisis.pk])
+    cards = {}
+    for user in (scribe, director, scribe):
+        login(client, user)
+        body = client.get(url).content.decode()
+        card = body[body.index('id="decisions-card"') :]
+        cards[user.username] = card[: card.index("</ul>") if "</ul>" in card else card.index("Décisions →")]
+    assert "Rappeler la pharmacie" in cards["scribe"] and "Prévenir l&#x27;ARS" not in cards["scribe"]
+    assert "Prévenir l&#x27;ARS" in cards["director"] and "Rappeler la pharmacie" not in cards["director"]
+    assert f"?owner={scribe.pk}" in cards["scribe"] and f"?owner={director.pk}" in cards["director"]
+    assert "1 en retard" in cards["scribe"] and "1 en retard" not in cards["director"]
+    assert "<!--own" not in cards["scribe"] + cards["director"]
