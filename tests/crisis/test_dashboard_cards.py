@@ -108,3 +108,18 @@ def test_the_label_filter_says_what_get_display_says(crisis, director, language)
         assert label(shift, "role") == shift.get_role_display()
         entry.kind = "inconnu"
         assert label(entry, "kind") == entry.get_kind_display() == "inconnu"
+
+
+def test_the_header_reverses_its_navigation_once_and_keeps_the_right_urls(client, crisis, director):
+    from unittest import mock
+
+    from crisis import plugins
+
+    login(client, director)
+    url = reverse("crisis:dashboard", args=[crisis.pk])
+    first = client.get(url).content.decode()
+    with mock.patch.object(plugins, "reverse", wraps=plugins.reverse) as reversed_:
+        again = client.get(url).content.decode()
+    assert reversed_.call_count == 0
+    assert f'href="{reverse("crisis:journal", args=[crisis.pk])}"' in again
+    assert first.count('aria-current="page"') == again.count('aria-current="page"') == 1
