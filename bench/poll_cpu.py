@@ -11,11 +11,11 @@ priced on a busy machine. bench/load.py measures the same requests through gunic
 
 import argparse
 import cProfile
-import itertools
-import pstats
 import html
 import io
+import itertools
 import os
+import pstats
 import sys
 import time
 from urllib.parse import urlsplit

@@ -1,8 +1,8 @@
 """Reads of the RIDA table."""
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -56,9 +56,11 @@ def rida_page(crisis: Crisis, filters: RidaFilters, page: int, size: int = 50) -
     Joined: what a row shows (its owner, source entry and meeting), as rida_lines_by_pk for the
     poll's rows; not the author and closure validator the exports print (two joins of users, on
     every load of the page)."""
-    lines = (filters or RidaFilters()).apply(
-        RidaLine.objects.filter(crisis=crisis).select_related("owner", "source_entry", "meeting")
-    ).order_by("-seq")
+    lines = (
+        (filters or RidaFilters())
+        .apply(RidaLine.objects.filter(crisis=crisis).select_related("owner", "source_entry", "meeting"))
+        .order_by("-seq")
+    )
     total = lines.count()
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)

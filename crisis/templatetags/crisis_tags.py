@@ -3,8 +3,7 @@ from functools import lru_cache
 
 from django import template
 from django.forms import BoundField
-from django.utils import formats
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 register = template.Library()

@@ -33,7 +33,9 @@ def test_the_phase_inputs_render_what_djangos_widgets_render(phase, language):
     assert parse_html(written) == parse_html(expected)
 
 
-def test_the_rida_counters_are_one_query_and_count_what_the_orm_counts(crisis, director, scribe, django_assert_num_queries):
+def test_the_rida_counters_are_one_query_and_count_what_the_orm_counts(
+    crisis, director, scribe, django_assert_num_queries
+):
     from django.db.models import Count, Q
 
     from crisis.models import RidaLine
