@@ -189,9 +189,7 @@ def unacknowledged_count(crisis: Crisis) -> int:
 def call_lists_in_progress(crisis: Crisis, limit: int = 5) -> list[CallList]:
     """The latest call lists in progress, each with its calls counted (total, reached), as call_lists_of
     counts them; the counts are asked only when there is a list to count."""
-    lists = list(
-        CallList.objects.filter(crisis=crisis, status=CallList.Status.IN_PROGRESS).only("pk", "title")[:limit]
-    )
+    lists = list(CallList.objects.filter(crisis=crisis, status=CallList.Status.IN_PROGRESS).only("pk", "title")[:limit])
     if not lists:
         return lists
     reached = Q(outcome__in=[Call.Outcome.REACHED, Call.Outcome.COMING])

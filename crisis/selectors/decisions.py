@@ -60,8 +60,11 @@ GATE_PAIRS = {
 }
 
 
-def decisions_state(crisis: Crisis, now: datetime | None = None) -> DecisionsState:
-    """The current state of every gate, from the latest decision of each (one query)."""
+def decisions_state(crisis: Crisis, now: datetime | None = None, *, with_rows: bool = True) -> DecisionsState:
+    """The current state of every gate, from the latest decision of each (one query).
+
+    ``with_rows=False`` (the dashboard's card, which shows neither): no gate list and no "État actuel"
+    rows, whose labels are translated one by one."""
     now = now or timezone.now()
     decisions = list(Decision.objects.filter(crisis=crisis).order_by("occurred_at", "pk"))
     latest = {}
@@ -76,7 +79,11 @@ def decisions_state(crisis: Crisis, now: datetime | None = None) -> DecisionsSta
         other = latest.get(pair_of.get(gate, ""))
         return other is None or (other.occurred_at, other.pk) < (last.occurred_at, last.pk)
 
-    gates = [GateState(gate, str(label), in_effect(gate), latest.get(gate)) for gate, label in Decision.Gate.choices]
+    gates = (
+        [GateState(gate, str(label), in_effect(gate), latest.get(gate)) for gate, label in Decision.Gate.choices]
+        if with_rows
+        else []
+    )
     closure = latest.get("urgences_fermees") if in_effect("urgences_fermees") else None
     return DecisionsState(
         gates=gates,
@@ -91,7 +98,7 @@ def decisions_state(crisis: Crisis, now: datetime | None = None) -> DecisionsSta
         if in_effect("plan_blanc_declenche")
         else None,
         diversions=[d for d in decisions if d.gate == "detournement_patients"][-3:][::-1],
-        rows=_current_rows(decisions, latest, in_effect),
+        rows=_current_rows(decisions, latest, in_effect) if with_rows else [],
     )
 
 
@@ -142,7 +149,11 @@ def decisions_card(crisis: Crisis, now: datetime | None = None) -> dict:
 
     The member's own actions are its own part (my_rida), rendered apart for each member."""
     now = now or timezone.now()
-    return {"state": decisions_state(crisis, now), "rida": rida_counters(crisis, None, now), "now": now}
+    return {
+        "state": decisions_state(crisis, now, with_rows=False),
+        "rida": rida_counters(crisis, None, now),
+        "now": now,
+    }
 
 
 def my_rida(crisis: Crisis, user, now: datetime | None = None, shown: int = 5) -> dict:

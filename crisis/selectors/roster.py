@@ -53,6 +53,8 @@ def roster(crisis: Crisis) -> list[DutyStatus]:
 
     now = timezone.now()
     current = list(Shift.objects.filter(crisis=crisis, ended_at__isnull=True).order_by("role"))
+    if not current:  # nobody on duty: no people, no history to read
+        return []
     _attach_people(current)
     holders = {s.holder_id for s in current}
     window_start = now - timedelta(days=REST_WINDOW_DAYS + 1)

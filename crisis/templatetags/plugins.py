@@ -6,7 +6,9 @@ capability the member holds.
 """
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 
 from ..models import Membership
@@ -45,9 +47,24 @@ def scope_nav(context):
     entries = [
         {"label": entry.label, "url": url, "current": url == path}
         for entry in nav_entries(scope, _membership(context, establishment_id))
-        for url in [entry.url(target)]
+        for url in [_url(entry, target)]
     ]
     return {"entries": entries, "scope": scope}
+
+
+# (url name, id, URLconf, script prefix) -> URL: every page's header reverses its whole navigation (a
+# dozen entries), and an entry's URL depends on nothing else (NavEntry.url reverses its name with the id).
+_urls: dict[tuple, str] = {}
+
+
+def _url(entry, target) -> str:
+    key = (entry.url_name, target.pk, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _urls.get(key)
+    if url is None:
+        if len(_urls) > 4096:
+            _urls.clear()
+        url = _urls[key] = entry.url(target)
+    return url
 
 
 @register.simple_tag(takes_context=True)

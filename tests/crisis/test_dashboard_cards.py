@@ -137,3 +137,18 @@ def test_the_decisions_card_is_shared_and_each_member_gets_their_own_actions(cli
     assert f"?owner={scribe.pk}" in cards["scribe"] and f"?owner={director.pk}" in cards["director"]
     assert "1 en retard" in cards["scribe"] and "1 en retard" not in cards["director"]
     assert "<!--own" not in cards["scribe"] + cards["director"]
+
+
+def test_the_header_reverses_its_navigation_once_and_keeps_the_right_urls(client, crisis, director):
+    from unittest import mock
+
+    from crisis import plugins
+
+    login(client, director)
+    url = reverse("crisis:dashboard", args=[crisis.pk])
+    first = client.get(url).content.decode()
+    with mock.patch.object(plugins, "reverse", wraps=plugins.reverse) as reversed_:
+        again = client.get(url).content.decode()
+    assert reversed_.call_count == 0
+    assert f'href="{reverse("crisis:journal", args=[crisis.pk])}"' in again
+    assert first.count('aria-current="page"') == again.count('aria-current="page"') == 1

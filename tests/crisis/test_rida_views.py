@@ -327,3 +327,46 @@ def test_the_follow_up_buttons_say_what_they_create(client, crisis, director):
     )
     created = RidaLine.objects.get(source_entry=entry)
     assert (created.kind, created.status) == ("information", "fait")
+
+
+DJANGO_RIDA_FILTER_FIELDS = """{% for field in filter_form %}
+<div class="field{% if field.name == 'q' %} grow{% endif %}">{% if field.name == "overdue" %}<label class="inline-check">{{ field }} {{ field.label }}</label>{% else %}{{ field.label_tag }}{{ field }}{% endif %}{{ field.errors }}</div>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"kind": "action", "status": "fait", "owner": "OWNER", "theme": "Lits", "overdue": "on", "q": '<x> & "y"'},
+        {"kind": "zz", "status": "", "owner": "999999", "theme": "Inconnu", "overdue": "1", "q": "x" * 201},
+        {"overdue": "false"},
+    ],
+)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_filter_inputs_render_what_djangos_widgets_render(crisis, scribe, director, data, language):
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from crisis import selectors
+    from crisis.forms import RidaFilterForm
+    from crisis.forms.members import members_of
+
+    add(crisis, director, theme="Lits")
+    add(crisis, director, theme="<Téléphonie>")
+    if data and data.get("owner") == "OWNER":
+        data = {**data, "owner": str(scribe.pk)}
+    with translation.override(language):
+        form = RidaFilterForm(
+            data,
+            crisis=crisis,
+            members=list(members_of(crisis)),
+            themes=selectors.rida_themes(crisis),
+            auto_id="filtre_%s",
+        )
+        form.filters()
+        expected = Template(DJANGO_RIDA_FILTER_FIELDS).render(Context({"filter_form": form}))
+        written = render_to_string("crisis/rida.html#filter-fields", {"filter_form": form})
+    assert parse_html(written) == parse_html(expected)
