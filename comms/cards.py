@@ -14,7 +14,18 @@ def summary(crisis, user) -> dict:
     return selectors.dashboard(crisis)
 
 
-card(Scope.CRISIS, "comms", "comms/cards/comms.html", summary, capability=access.READ, order=45, topics=(TOPIC,))
+# The same for every member: rendered once per change (and minute: the next Flash info falls due) for all.
+card(
+    Scope.CRISIS,
+    "comms",
+    "comms/cards/comms.html",
+    summary,
+    capability=access.READ,
+    order=45,
+    topics=(TOPIC,),
+    shared=True,
+    clock=60,
+)
 # The roster (crisis) shows its holders' numbers from the crisis directory.
 phone_book(selectors.phones_of_users)
 

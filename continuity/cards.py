@@ -24,6 +24,7 @@ card(
     capability=access.READ,
     order=35,
     topics=(SITUATION_TOPIC, APPLICATIONS_TOPIC, PROCEDURES_TOPIC),
+    shared=True,  # the same for every member: rendered once per change for all
 )
 card(
     Scope.ESTABLISHMENT,

@@ -24,6 +24,17 @@ def _banner(request):
 
 
 for scope in Scope.ALL:
-    card(scope, "tickets", "tickets/cards/tickets.html", summary, capability=access.READ, order=35, topics=(TOPIC,))
+    # The same for every member who may read tickets: rendered once per change (and minute) for all.
+    card(
+        scope,
+        "tickets",
+        "tickets/cards/tickets.html",
+        summary,
+        capability=access.READ,
+        order=35,
+        topics=(TOPIC,),
+        shared=True,
+        clock=60,
+    )
 section("new_signalements", selectors.new_signalements_since)
 banner("alerts", "tickets/banner.html", _banner, order=10)
