@@ -66,7 +66,10 @@ def decisions_state(crisis: Crisis, now: datetime | None = None, *, with_rows: b
     ``with_rows=False`` (the dashboard's card, which shows neither): no gate list and no "État actuel"
     rows, whose labels are translated one by one."""
     now = now or timezone.now()
-    decisions = list(Decision.objects.filter(crisis=crisis).order_by("occurred_at", "pk"))
+    decisions = Decision.objects.filter(crisis=crisis).order_by("occurred_at", "pk")
+    if not with_rows:  # the card: what it says of a closure and the diversions, nothing else of a decision
+        decisions = decisions.only("crisis_id", "gate", "occurred_at", "reassess_at", "pathway", "destination")
+    decisions = list(decisions)
     latest = {}
     for decision in decisions:
         latest[decision.gate] = decision
