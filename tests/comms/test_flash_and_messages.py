@@ -202,3 +202,29 @@ def test_the_contacts_log_api(crisis, scribe, director, observer, outsider):
     assert api_for(outsider).get(url("api-contacts-log", crisis.pk)).status_code == 404
     assert api_for(observer).get(url("api-contacts-log", crisis.pk)).json()["count"] == 1
     assert ContactLogEntry.objects.count() == 1
+
+
+def test_the_dashboard_card_reads_the_last_flash_and_what_awaits_approval_in_three_queries(
+    crisis, exercise, django_assert_num_queries
+):
+    from comms import selectors
+
+    now = timezone.now()
+    for number, status in [(1, "publie"), (3, "publie"), (2, "publie"), (4, "valide"), (5, "brouillon")]:
+        FlashInfo.objects.create(
+            crisis=crisis,
+            number=number,
+            status=status,
+            headline=f"N° {number}",
+            published_at=now - timedelta(hours=10 - number) if status == "publie" else None,
+            next_due_at=now - timedelta(minutes=number) if status == "publie" else None,
+        )
+    Message.objects.create(crisis=crisis, title="Consigne", status=Message.Status.DRAFT)
+    with django_assert_num_queries(3):  # the bulletins, the draft messages, the call lists in progress
+        card = selectors.dashboard(crisis)
+    third = FlashInfo.objects.get(crisis=crisis, number=3)
+    assert card["last_flash"] == third and str(card["last_flash"]) == str(third)
+    assert card["last_flash"].published_at == third.published_at and card["next_due_at"] == third.next_due_at
+    assert card["overdue"] and card["awaiting_approval"] == 3 and card["call_lists"] == []
+    assert card["last_flash"].headline == "N° 3"  # a field the card does not read is still there if asked
+    assert selectors.dashboard(exercise)["last_flash"] is None
