@@ -36,4 +36,4 @@ RUN useradd --system --uid 1000 --create-home console \
 USER console
 EXPOSE 8000
 # web.gunicorn_conf: the application loaded and warmed once, before the workers fork (docs/performance.md).
-CMD ["gunicorn", "-c", "python:web.gunicorn_conf", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:web.gunicorn_conf", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -341,7 +341,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=150)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--rida", type=int, default=None, help="RIDA lines (one per 20 entries: 500)")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="as deployed: one per core")
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(

@@ -21,4 +21,6 @@ card(
     capability=access.READ,
     order=25,
     topics=(TOPIC, "crisis"),
+    shared=True,  # the same for every member: rendered once per change for all,
+    clock=60,  # and again every minute (the time left to each deadline)
 )
