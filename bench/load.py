@@ -314,6 +314,7 @@ def report(rows, title: str) -> dict:
     print(f"\n{title}: {len(rows)} requests")
     print(
         f"  {'request':24} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'re-render':>9} {'p95/bare':>8}"
+        f" {'p95 200/204':>12}"
     )
     figures = {}
     for label in sorted(by_label, key=lambda name: (name != "bare view", name)):
@@ -323,9 +324,18 @@ def report(rows, title: str) -> dict:
         rendered = sum(1 for status, _ms in answers if status == 200)
         p95 = percentile(times, 0.95)
         rerender = f"{rendered / len(answers):8.0%}" if label.endswith("poll") else ""
+        # A poll's two answers apart: what re-rendering costs, against "nothing new".
+        by_status = (
+            "/".join(
+                f"{percentile(split, 0.95):.1f}" if split else "-"
+                for split in ([ms for status, ms in answers if status == code] for code in (200, 204))
+            )
+            if label.endswith("poll")
+            else ""
+        )
         print(
             f"  {label:24} {len(answers):6} {statistics.median(times):8.1f} {p95:8.1f} "
-            f"{percentile(times, 0.99):8.1f} {errors:6} {rerender:>9} {p95 / bare_p95:7.1f}×"
+            f"{percentile(times, 0.99):8.1f} {errors:6} {rerender:>9} {p95 / bare_p95:7.1f}× {by_status:>12}"
         )
         figures[label] = {"p95": p95, "errors": errors}
     return figures

@@ -16,6 +16,7 @@ import io
 import itertools
 import os
 import pstats
+import statistics
 import sys
 import time
 from urllib.parse import urlsplit
@@ -28,9 +29,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.template import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test import utils as test_utils  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.common import throwaway_database  # noqa: E402
 from bench.load import POLL_PATTERNS, seed_cell  # noqa: E402
@@ -84,21 +87,27 @@ class Browser:
             self.polls[kind] = html.unescape(found.group(1))
 
 
-def cpu_ms(call, n: int, before=None) -> tuple[float, float]:
-    """Median and mean CPU milliseconds of `call`, `before` (not timed) run ahead of each."""
+def cpu_ms(call, n: int, before=None) -> tuple[float, float, float, int]:
+    """Median and mean CPU milliseconds of `call`, `before` (not timed) run ahead of each; its median
+    wall milliseconds (the database's round trips too) and the queries of its last call."""
     for _ in range(max(n // 10, 2)):  # warm: templates loaded, connections open
         if before:
             before()
         call()
-    times = []
+    times, walls = [], []
     for _ in range(n):
         if before:
             before()
-        start = time.process_time()
+        start, wall = time.process_time(), time.perf_counter()
         call()
         times.append((time.process_time() - start) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as queries:
+        call()
     times.sort()
-    return times[n // 2], sum(times) / n
+    return times[n // 2], sum(times) / n, statistics.median(walls), len(queries)
 
 
 def profile(label: str, call, before, n: int) -> None:
@@ -186,9 +195,9 @@ def main() -> None:
         rows = [(label, cpu_ms(call, args.calls, before)) for label, call, before in cases]
         n = args.calls
     print(f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.entries} entries, {n} calls each")
-    print(f"  {'request':42} {'CPU p50 ms':>10} {'mean ms':>8}")
-    for label, (p50, mean) in rows:
-        print(f"  {label:42} {p50:10.2f} {mean:8.2f}")
+    print(f"  {'request':42} {'CPU p50 ms':>10} {'mean ms':>8} {'wall p50':>8} {'queries':>7}")
+    for label, (p50, mean, wall, queries) in rows:
+        print(f"  {label:42} {p50:10.2f} {mean:8.2f} {wall:8.2f} {queries:7}")
 
 
 if __name__ == "__main__":
