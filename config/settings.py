@@ -217,6 +217,17 @@ CACHES["fragments"] = {
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 20_000)},
 }
+# What the whole cell asks for at once (shared cards, journal poll answers) is also kept in
+# Redis for the other processes: one worker renders a change for all. Never needed: the
+# short timeouts and web.fragments' pause after a failure keep an outage off the pages.
+if REDIS_URL:
+    CACHES["shared_fragments"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "fragments",
+        "TIMEOUT": 600,
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,8 +8,9 @@ class CrisisConfig(AppConfig):
     verbose_name = _("Crise")
 
     def ready(self) -> None:
-        from . import signals
+        from . import live, plugins, signals
         from .guards import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="crisis-journal-guard")
         signals.connect()
+        live.moved.connect(plugins.warm_shared_cards, dispatch_uid="crisis-warm-shared-cards")

@@ -27,11 +27,17 @@ version itself (the journal's poll).
 A page of cards (the crisis dashboard, an establishment's home) carries each topic's
 counter as well (``counters``, ``cards_poll``): a poll that missed re-renders only the
 cards following a topic that moved since the counters the page shows.
+
+Once the write's transaction has committed, ``moved`` is sent (scope, topics): what the
+whole cell is about to ask for can be rendered then, once (crisis.plugins warms the
+shared cards), rather than by the first poll of each worker.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
+from django.dispatch import Signal
 from django.http import Http404, HttpRequest, HttpResponse
 
 from web import live as web_live
@@ -43,6 +49,7 @@ __all__ = [
     "Topic",
     "bump",
     "cards_poll",
+    "moved",
     "counters",
     "counters_for_user",
     "unchanged_poll",
@@ -53,6 +60,10 @@ __all__ = [
 
 
 Scope = Crisis | Establishment
+
+# Sent after the commit of a write that moved a topic: sender the scope's class, scope, topics
+# (a frozenset). A receiver's failure is logged, never the write's (robust: the data is in).
+moved = Signal()
 
 
 def _scope_ids(scope: Scope) -> tuple[int, int | None]:
@@ -93,7 +104,29 @@ def bump(scope: Scope, topic: str) -> int:
             cursor.execute(_BUMP_CRISIS_SQL, [establishment_id, crisis_id, topic])
         else:
             cursor.execute(_BUMP_ESTABLISHMENT_SQL, [establishment_id, topic])
-        return cursor.fetchone()[0]
+        value = cursor.fetchone()[0]
+    _send_after_commit(_Moved(type(scope), scope.pk, topic, scope))
+    return value
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """`moved` to send once the transaction commits; equal for the same scope and topic."""
+
+    scope_class: type
+    scope_id: int
+    topic: str
+    scope: Scope = field(compare=False)
+
+    def __call__(self) -> None:
+        moved.send_robust(sender=self.scope_class, scope=self.scope, topics=frozenset([self.topic]))
+
+
+def _send_after_commit(signal: _Moved) -> None:
+    # A transaction that moves a topic a thousand times (an import) sends it once.
+    if connection.in_atomic_block and any(func == signal for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(signal, robust=True)
 
 
 def _sum_sql(topics: tuple[str, ...], crisis_column: str | None, establishment_column: str) -> str:

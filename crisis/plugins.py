@@ -35,6 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from web import fragments
 
+from . import live
 from .models import Crisis, Establishment, Membership
 from .permissions import Cap
 
@@ -309,7 +310,26 @@ def _shared_html(card: Card, target: Crisis | Establishment, counters: dict[str,
         at += f"@{int(time.time() // card.clock)}"
     version = fragments.template_version(card.template)
     key = f"card:{version}:{card.scope}:{target.pk}:{card.name}:{at}:{int(oob)}:{fragments.context_key()}"
-    return fragments.get_or_render(key, render, timeout=SHARED_CARD_SECONDS)
+    return fragments.get_or_render(key, render, timeout=SHARED_CARD_SECONDS, share=True)
+
+
+def warm_shared_cards(sender, scope: Crisis | Establishment, topics: frozenset[str], **kwargs) -> None:
+    """After a write moved `topics` (crisis.live.moved, once committed): the shared cards following
+    them rendered now, as the next polls will ask for them, and kept for every process: the cell's
+    members are then given them, rather than the first poll of each worker rendering them.
+
+    A topic of an establishment shows on its home page and on the dashboards of its open crises."""
+    targets = [scope]
+    if isinstance(scope, Establishment):
+        targets += list(Crisis.objects.filter(establishment=scope, closed_at__isnull=True))
+    for target in targets:
+        kind = Scope.CRISIS if isinstance(target, Crisis) else Scope.ESTABLISHMENT
+        discover()
+        cards = [c for c in _cards if c.scope == kind and c.shared and topics.intersection(c.topics)]
+        if cards:
+            counters = live.counters(target, {topic for c in cards for topic in c.topics})
+            for c in cards:
+                _shared_html(c, target, counters, oob=True)
 
 
 def topics_of(scope: str, membership: Membership | None) -> tuple[str, ...]:

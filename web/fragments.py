@@ -6,14 +6,23 @@ alias "fragments" (a per-process memory cache by default: no network round trip,
 and nothing to go stale across a deploy) keeps them. A cache that fails (a
 configured Redis that is down, a full disk) only costs the rendering: the page is
 served all the same.
+
+HTML that the whole cell asks for at once (a shared card, a journal poll's answer) is
+also shared between the processes, through the alias "shared_fragments" (Redis, where
+REDIS_URL is set): read after the process's own cache misses, so one process renders
+a change for every worker instead of each worker once. It is never needed: a failure
+leaves it alone for RETRY_SECONDS (one short timeout per process, not one per request)
+and the HTML is rendered here instead.
 """
 
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.template import loader
@@ -26,7 +35,10 @@ except ImportError:  # pragma: no cover
     RedisError = OSError
 
 ALIAS = "fragments"
+SHARED_ALIAS = "shared_fragments"
 CACHE_ERRORS = (OSError, RedisError)
+# After the shared cache failed, how long this process does without it.
+RETRY_SECONDS = 30
 logger = logging.getLogger(__name__)
 
 
@@ -68,17 +80,67 @@ def render_many(
     return [mark_safe(found[item_key]) for item_key in keys]  # noqa: S308 (rendered by our own templates)
 
 
-def get_or_render(key: str, render: Callable[[], str], timeout=DEFAULT_TIMEOUT) -> SafeString:
+def get_or_render(key: str, render: Callable[[], str], timeout=DEFAULT_TIMEOUT, *, share: bool = False) -> SafeString:
     """One piece of HTML, from the cache, or rendered and kept (for `timeout` seconds: the alias's own by default).
 
     For HTML that many members ask for at once and that `key` names completely (a live answer
     keyed by the versions it shows): the first member renders it, the others are given it.
+    `share`: kept for the other processes too (the shared cache), and looked for there first.
     """
     html = _get_many([key]).get(key)
+    if html is None and share:
+        html = shared.get(key)
+        if html is not None:
+            _set_many({key: html}, timeout)
     if html is None:
         html = render()
-        _set_many({key: html}, timeout)
+        keep(key, html, timeout, share=share)
     return mark_safe(html)  # noqa: S308 (rendered by our own templates)
+
+
+def keep(key: str, html: str, timeout=DEFAULT_TIMEOUT, *, share: bool = False) -> None:
+    """Keep HTML rendered ahead of the members who will ask for it (a card after the write that moved it)."""
+    _set_many({key: html}, timeout)
+    if share:
+        shared.set(key, html, timeout)
+
+
+class SharedCache:
+    """The cache the processes share (SHARED_ALIAS), when there is one; left alone for RETRY_SECONDS after it fails."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0
+
+    def _cache(self):
+        if SHARED_ALIAS not in settings.CACHES or time.monotonic() < self.down_until:
+            return None
+        return caches[SHARED_ALIAS]
+
+    def get(self, key: str) -> str | None:
+        cache = self._cache()
+        if cache is None:
+            return None
+        try:
+            return cache.get(key)
+        except CACHE_ERRORS as error:
+            self._failed(error)
+            return None
+
+    def set(self, key: str, html: str, timeout=DEFAULT_TIMEOUT) -> None:
+        cache = self._cache()
+        if cache is None:
+            return
+        try:
+            cache.set(key, html, timeout)
+        except CACHE_ERRORS as error:
+            self._failed(error)
+
+    def _failed(self, error: Exception) -> None:
+        self.down_until = time.monotonic() + RETRY_SECONDS
+        logger.warning("shared fragment cache unavailable for %s s, rendering here: %s", RETRY_SECONDS, error)
+
+
+shared = SharedCache()
 
 
 # A part of shared HTML only some members may see: <!--member:CAPABILITY-->...<!--/member:CAPABILITY-->.

@@ -236,7 +236,10 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
         f"journal-poll:{version}:{crisis.pk}:{int(crisis.is_open)}:{current}:{after}:{order}:{fragments.context_key()}"
     )
     answer = fragments.get_or_render(
-        key, lambda: _poll_answer(request, crisis, current, after, filters, order), timeout=SHARED_POLL_SECONDS
+        key,
+        lambda: _poll_answer(request, crisis, current, after, filters, order),
+        timeout=SHARED_POLL_SECONDS,
+        share=True,
     )
     return HttpResponse(fragments.for_member(answer, links))
 

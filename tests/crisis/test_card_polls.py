@@ -8,6 +8,7 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from crisis import live, plugins, services
@@ -200,3 +201,86 @@ def test_a_shared_card_must_follow_topics_and_a_clock_is_for_shared_cards():
         plugins.card(plugins.Scope.CRISIS, "sans-sujet", "crisis/cards/journal.html", shared=True)
     with plugins.restored(), pytest.raises(ValueError, match="clock"):
         plugins.card(plugins.Scope.CRISIS, "horloge", "crisis/cards/journal.html", topics=("journal",), clock=60)
+
+
+# --- rendered after the write, before the polls --------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_an_entry_is_committed_the_polls_are_given_cards_rendered_by_the_write(
+    client, crisis, director, scribe, dashboard
+):
+    """The write renders the shared cards its topics moved, once committed: no member's poll
+    computes them, the first of its worker included."""
+    computed = []
+    with plugins.restored():
+        plugins._cards[:] = [
+            replace(c, context=lambda t, u, c=c: computed.append(c.name) or c.context(t, u)) if c.context else c
+            for c in plugins._cards
+        ]
+        services.journal_append(crisis=crisis, by=scribe, text="Messagerie rétablie", priority="urgent")
+        assert sorted(computed) == ["journal", "urgent"]  # by the write, after its commit
+        answer = poll(client, dashboard)
+    assert swapped(answer) == {"card-journal", "card-urgent"}
+    assert "Messagerie rétablie" in answer.content.decode()
+    assert sorted(computed) == ["journal", "urgent"]  # the poll computed nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moved_is_sent_once_per_topic_after_the_commit_and_never_for_a_rolled_back_write(crisis):
+    sent = []
+
+    def receiver(sender, scope, topics, **kwargs):
+        sent.append((scope.pk, sorted(topics)))
+
+    live.moved.connect(receiver)
+    try:
+        with transaction.atomic():
+            for _n in range(5):
+                with transaction.atomic():  # each write its own savepoint, as services do in an import
+                    live.bump(crisis, Topic.JOURNAL)
+            live.bump(crisis, Topic.RIDA)
+            assert sent == []  # not before the commit
+        assert sorted(sent) == [(crisis.pk, ["journal"]), (crisis.pk, ["rida"])]
+        sent.clear()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            live.bump(crisis, Topic.JOURNAL)
+            raise RuntimeError("la saisie échoue")
+        assert sent == []
+        live.bump(crisis, Topic.JOURNAL)  # no transaction: sent at once, the statement committed
+        assert sent == [(crisis.pk, ["journal"])]
+    finally:
+        live.moved.disconnect(receiver)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_card_that_fails_to_warm_leaves_the_write_done(crisis, scribe, caplog):
+    def broken(target, user):
+        raise RuntimeError("carte cassée")
+
+    with plugins.restored():
+        plugins._cards[:] = [replace(c, context=broken) if c.name == "urgent" else c for c in plugins._cards]
+        entry = services.journal_append(crisis=crisis, by=scribe, text="Coupure réseau", priority="urgent")
+    assert entry.pk and crisis.journal_entries.filter(pk=entry.pk).exists()
+    assert "carte cassée" in caplog.text
+
+
+def test_an_establishment_topic_warms_its_home_and_its_open_crises_dashboards(
+    establishment, crisis, director, monkeypatch
+):
+    """Procedures and tickets are the establishment's: their cards show on its home page and on
+    the dashboards of its open crises (not of a closed one)."""
+    closed = services.crisis_create(establishment=establishment, by=director, title="Exercice passé")
+    services.crisis_close(crisis=closed, by=director, note="Fin de l'exercice")
+    warmed = []
+    monkeypatch.setattr(
+        plugins,
+        "_shared_html",
+        lambda card, target, counters, oob: warmed.append((type(target).__name__, target.pk, card.name, oob)),
+    )
+    plugins.warm_shared_cards(type(establishment), scope=establishment, topics=frozenset(["procedures", "tickets"]))
+    assert sorted(warmed) == [
+        ("Crisis", crisis.pk, "applications", True),
+        ("Crisis", crisis.pk, "tickets", True),
+        ("Establishment", establishment.pk, "tickets", True),
+    ]

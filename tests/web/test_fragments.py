@@ -1,6 +1,13 @@
 """HTML rendered once and shared (web.fragments): a member gets only the parts their capabilities allow."""
 
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.template import Context, Template
+from django.test import override_settings
 from django.urls import reverse
 
 from crisis import services
@@ -37,3 +44,79 @@ def test_the_page_and_the_poll_offer_the_links_by_capability(client, crisis, scr
         body = client.get(page).content.decode()
         assert ("suite à donner" in body) is follow_up
         assert "enregistrer comme décision" not in body and "<!--member:" not in body
+
+
+# --- shared between the processes: rendered by one worker for all --------------------------------
+
+# Two processes' own caches, as a test can have them: the second is the first cleared.
+SHARED_LOCMEM = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "shared-between-processes",
+}
+
+
+def caches_with(shared: dict) -> dict:
+    return {**settings.CACHES, fragments.SHARED_ALIAS: shared}
+
+
+def test_html_shared_by_one_process_is_given_to_another_without_rendering():
+    rendered = []
+
+    def render():
+        rendered.append(1)
+        return "<div id=card-journal>12 entrées</div>"
+
+    with override_settings(CACHES=caches_with(SHARED_LOCMEM)):
+        first = fragments.get_or_render("card:test:1", render, timeout=60, share=True)
+        caches[fragments.ALIAS].clear()  # another worker: its own cache is empty
+        second = fragments.get_or_render("card:test:1", render, timeout=60, share=True)
+        caches[fragments.ALIAS].clear()
+        kept_in_the_process = caches[fragments.ALIAS].get("card:test:1")
+        fragments.get_or_render("card:test:1", render, timeout=60, share=True)
+        assert caches[fragments.ALIAS].get("card:test:1") == first  # taken into the process's own
+    assert first == second == "<div id=card-journal>12 entrées</div>"
+    assert rendered == [1] and kept_in_the_process is None
+
+
+def test_html_not_shared_stays_in_its_process():
+    with override_settings(CACHES=caches_with(SHARED_LOCMEM)):
+        fragments.get_or_render("mine", lambda: "<p>à moi</p>", timeout=60)
+        assert caches[fragments.SHARED_ALIAS].get("mine") is None
+
+
+def test_a_shared_cache_that_fails_costs_one_attempt_then_is_left_alone(caplog, monkeypatch):
+    """Redis gone (nothing listens on the port): the HTML is rendered here, and the next requests of
+    the process do not try again until RETRY_SECONDS have passed."""
+    dead = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    attempts = []
+    now = [1000.0]
+    monkeypatch.setattr(fragments.time, "monotonic", lambda: now[0])
+    with override_settings(CACHES=caches_with(dead)):
+        backend = caches[fragments.SHARED_ALIAS]
+        original = backend.get
+        monkeypatch.setattr(backend, "get", lambda *a, **k: attempts.append(1) or original(*a, **k))
+        answers = [fragments.get_or_render(f"k{n}", lambda: "<p>rendu ici</p>", share=True) for n in range(5)]
+        assert answers == ["<p>rendu ici</p>"] * 5
+        assert len(attempts) == 1
+        now[0] += fragments.RETRY_SECONDS + 1
+        fragments.get_or_render("k-later", lambda: "<p>rendu ici</p>", share=True)
+        assert len(attempts) == 2  # tried again once the pause is over
+    assert "shared fragment cache unavailable" in caplog.text
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL), as deployed")
+def test_html_is_shared_through_the_deployed_redis():
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": f"test-fragments-{uuid.uuid4().hex}",
+    }
+    with override_settings(CACHES=caches_with(redis_cache)):
+        fragments.get_or_render("card:redis", lambda: "<p>une fois</p>", timeout=30, share=True)
+        caches[fragments.ALIAS].clear()
+        again = fragments.get_or_render("card:redis", lambda: "<p>deux fois</p>", timeout=30, share=True)
+    assert again == "<p>une fois</p>"
