@@ -12,12 +12,17 @@ also shared between the processes, through the alias "shared_fragments" (Redis, 
 REDIS_URL is set): read after the process's own cache misses, so one process renders
 a change for every worker instead of each worker once. It is never needed: a failure
 leaves it alone for RETRY_SECONDS (one short timeout per process, not one per request)
-and the HTML is rendered here instead.
+and the HTML is rendered here instead. Its keys carry the generation of the server: drawn
+when this module is imported, in gunicorn's master (preload_app) before the workers fork,
+so a restarted server (after a deploy, a database restored to an earlier state whose
+counters would name other HTML) never reads what an earlier one kept. A process started
+on its own (a Celery worker, runserver) has a generation of its own, and shares nothing.
 """
 
 import hashlib
 import logging
 import re
+import secrets
 import time
 from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
@@ -39,6 +44,7 @@ SHARED_ALIAS = "shared_fragments"
 CACHE_ERRORS = (OSError, RedisError)
 # After the shared cache failed, how long this process does without it.
 RETRY_SECONDS = 30
+GENERATION = secrets.token_hex(4)
 logger = logging.getLogger(__name__)
 
 
@@ -121,7 +127,7 @@ class SharedCache:
         if cache is None:
             return None
         try:
-            return cache.get(key)
+            return cache.get(f"{GENERATION}:{key}")
         except CACHE_ERRORS as error:
             self._failed(error)
             return None
@@ -131,7 +137,7 @@ class SharedCache:
         if cache is None:
             return
         try:
-            cache.set(key, html, timeout)
+            cache.set(f"{GENERATION}:{key}", html, timeout)
         except CACHE_ERRORS as error:
             self._failed(error)
 

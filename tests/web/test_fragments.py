@@ -81,7 +81,20 @@ def test_html_shared_by_one_process_is_given_to_another_without_rendering():
 def test_html_not_shared_stays_in_its_process():
     with override_settings(CACHES=caches_with(SHARED_LOCMEM)):
         fragments.get_or_render("mine", lambda: "<p>à moi</p>", timeout=60)
-        assert caches[fragments.SHARED_ALIAS].get("mine") is None
+        fragments.get_or_render("ours", lambda: "<p>à tous</p>", timeout=60, share=True)
+        assert fragments.shared.get("mine") is None
+        assert fragments.shared.get("ours") == "<p>à tous</p>"
+
+
+def test_a_restarted_server_does_not_read_what_the_one_before_kept(monkeypatch):
+    """After a restart (a deploy, a database restored to earlier counters), the same key may name
+    other HTML: the server's generation keeps the two apart."""
+    with override_settings(CACHES=caches_with(SHARED_LOCMEM)):
+        fragments.get_or_render("card:journal:12", lambda: "<p>avant</p>", timeout=60, share=True)
+        caches[fragments.ALIAS].clear()
+        monkeypatch.setattr(fragments, "GENERATION", "redemarre")
+        after = fragments.get_or_render("card:journal:12", lambda: "<p>après</p>", timeout=60, share=True)
+    assert after == "<p>après</p>"
 
 
 def test_a_shared_cache_that_fails_costs_one_attempt_then_is_left_alone(caplog, monkeypatch):
