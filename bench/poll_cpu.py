@@ -166,7 +166,7 @@ def main() -> None:
             services.rida_update(line=shown, by=writer, status=next(shown_statuses))
 
         lines = list(crisis.rida_lines.order_by("pk")[:50])  # the oldest: off the first page (of 500), no row sent
-        shown = crisis.rida_lines.order_by("-seq")[1]  # on the first page: its row is sent again
+        shown = crisis.rida_lines.filter(kind="action").order_by("-seq")[0]  # on the first page: its row sent again
         statuses, shown_statuses = itertools.cycle(["en_cours", "a_faire"]), itertools.cycle(["en_cours", "a_faire"])
         reader.page("rida", f"/crises/{crisis.pk}/rida/")
         cases = [
