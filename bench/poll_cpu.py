@@ -162,8 +162,12 @@ def main() -> None:
         def change_rida():
             services.rida_update(line=lines[len(lines) // 2], by=writer, status=next(statuses))
 
-        lines = list(crisis.rida_lines.order_by("pk")[:50])
-        statuses = itertools.cycle(["en_cours", "a_faire"])
+        def change_shown_rida():
+            services.rida_update(line=shown, by=writer, status=next(shown_statuses))
+
+        lines = list(crisis.rida_lines.order_by("pk")[:50])  # the oldest: off the first page (of 500), no row sent
+        shown = crisis.rida_lines.filter(kind="action").order_by("-seq")[0]  # on the first page: its row sent again
+        statuses, shown_statuses = itertools.cycle(["en_cours", "a_faire"]), itertools.cycle(["en_cours", "a_faire"])
         reader.page("rida", f"/crises/{crisis.pk}/rida/")
         cases = [
             ("bare view (middleware only)", lambda: reader.get("/bench/bare/"), None),
@@ -184,6 +188,8 @@ def main() -> None:
                 append_seen_by_other("dashboard"),
             ),
             ("RIDA poll, one line changed", lambda: reader.poll("rida"), change_rida),
+            ("RIDA poll, nothing new (204)", lambda: reader.poll("rida"), None),
+            ("RIDA poll, a shown line changed", lambda: reader.poll("rida"), change_shown_rida),
             ("journal page", lambda: reader.get(f"/crises/{crisis.pk}/main-courante/"), None),
             ("dashboard page", lambda: reader.get(f"/crises/{crisis.pk}/"), None),
             ("RIDA page", lambda: reader.get(f"/crises/{crisis.pk}/rida/"), None),

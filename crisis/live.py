@@ -55,6 +55,7 @@ __all__ = [
     "unchanged_poll",
     "version",
     "version_and_counter",
+    "version_and_counter_for_user",
     "version_for_user",
 ]
 
@@ -206,13 +207,39 @@ def version_for_user(
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*topics, scope_id, user.pk])
-        row = cursor.fetchone()
+        _role, current = _allowed(cursor.fetchone(), capability)
+    return str(current)
+
+
+def version_and_counter_for_user(
+    user, *, topics: Iterable[str], crisis_id: int, topic: str, capability: str = Cap.READ
+) -> tuple[str, int]:
+    """``version_for_user`` of a crisis page and, in the same statement, the crisis's own counter of
+    `topic`, one of them (the pair ``version_and_counter`` reads): the RIDA's poll answers 204 from it and, when it
+    must re-render, already holds both, read before the lines and from one snapshot."""
+    if not user.is_authenticated or not 0 < crisis_id <= MAX_ID:
+        raise Http404
+    topics = tuple(topics) or ("",)  # no topic: the sum of nothing, with the access check all the same
+    sql = (
+        f"SELECT m.role, {_sum_sql(topics, 'c.id', 'c.establishment_id')},"
+        # One row at most: (crisis_id, topic) is unique.
+        f" (SELECT COALESCE(MAX(o.version), 0) FROM {_TABLE} o WHERE o.crisis_id = c.id AND o.topic = %s)"
+        f" FROM {Crisis._meta.db_table} c JOIN {Membership._meta.db_table} m ON m.establishment_id = c.establishment_id"
+        " WHERE c.id = %s AND m.user_id = %s AND m.is_active"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*topics, topic, crisis_id, user.pk])
+        _role, current, own = _allowed(cursor.fetchone(), capability)
+    return str(current), int(own)
+
+
+def _allowed(row, capability: str) -> tuple:
+    """The row of a member's access query (its role first), else 404 (no row) or 403 (without the capability)."""
     if row is None:
         raise Http404
-    role, current = row
-    if capability not in capabilities_of(role):
-        raise refused(f"role {role} lacks {capability}")
-    return str(current)
+    if capability not in capabilities_of(row[0]):
+        raise refused(f"role {row[0]} lacks {capability}")
+    return row
 
 
 def unchanged_poll(

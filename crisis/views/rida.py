@@ -3,6 +3,7 @@
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +27,7 @@ from web.forms import add_service_errors
 from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..forms.members import person
-from ..live import Topic, unchanged_poll, version_and_counter
+from ..live import Topic, version_and_counter, version_and_counter_for_user
 from ..models import Crisis, JournalEntry, Meeting, RidaLine
 from ..permissions import Cap, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
@@ -51,11 +52,16 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
     if request.method == "POST":
         return _rida_create(request, crisis_id)
-    if unchanged := unchanged_poll(request, topics=RIDA_TOPICS, crisis_id=crisis_id):  # most polls end here
+    if not live.is_poll(request):
+        return _rida_page(request, *get_crisis_for_user(request.user, crisis_id))
+    # The version with the RIDA counter, and the access rules, in one query: most polls end here,
+    # and one that must re-render needs both, read before the lines.
+    versions = version_and_counter_for_user(request.user, topics=RIDA_TOPICS, crisis_id=crisis_id, topic=Topic.RIDA)
+    if unchanged := live.nothing_new(request, versions[0]):
         return unchanged
     crisis, membership = get_crisis_for_user(request.user, crisis_id)
-    if request.htmx and live.is_poll(request):
-        return _rida_poll(request, crisis, membership)
+    if request.htmx:
+        return _rida_poll(request, crisis, membership, versions)
     return _rida_page(request, crisis, membership)
 
 
@@ -96,9 +102,10 @@ def _table(request, crisis, membership, lines, total, page, pages, query, member
     current, counter = versions
     page_query = urlencode({**query, "page": page})
     can_manage = membership.has(Cap.MANAGE_RIDA) and crisis.is_open
+    rida_base = reverse("crisis:rida", args=[crisis.pk])
     return {
         "lines": lines,
-        "rows_html": _rows_html(request, crisis, membership, lines, page_query),
+        "rows_html": _rows_html(crisis, membership, lines, rida_base, Slots(request, rida_base, page_query)),
         "total": total,
         "page": page,
         "pages": pages,
@@ -107,7 +114,7 @@ def _table(request, crisis, membership, lines, total, page, pages, query, member
         # One list of the members for every row's owner (a row's select names its owner only).
         "owner_options": _owner_options(members) if can_manage else "",
         "poll_query": _poll_query(current, counter, total, [line.pk for line in lines], page_query),
-        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "rida_base": rida_base,
         "poll_seconds": POLL_SECONDS,
     }
 
@@ -132,17 +139,19 @@ CSRF_SLOT = "<!--rida-csrf-->"
 NEXT_SLOT = "<!--rida-next-->"
 
 
-def _rows_html(request: HttpRequest, crisis: Crisis, membership, lines, page_query: str, oob: bool = False) -> str:
+def _rows_html(crisis: Crisis, membership, lines, rida_base: str, slots: "Slots", oob: bool = False) -> SafeString:
     """The rows' HTML, each rendered once per state of its line and kept (web.fragments), as the journal's entries.
 
     The key holds what a row shows besides the line's own fields (moved with its
     live_version): whether this member may change its status and its owner, whether it is
     overdue now, the owner's and the meeting's names, the language and time zone.
     """
+    if not lines:  # a poll's rows added, or changed, are often none
+        return mark_safe("")
     now = timezone.now()
     shared = {
         "statuses": escaped_choices(RidaLine.Status.choices),
-        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "rida_base": rida_base,
         "journal_base": reverse("crisis:journal", args=[crisis.pk]),
         "csrf_input": mark_safe(CSRF_SLOT),  # noqa: S308
         "next_input": mark_safe(NEXT_SLOT),  # noqa: S308
@@ -171,14 +180,35 @@ def _rows_html(request: HttpRequest, crisis: Crisis, membership, lines, page_que
             row.replace(f'id="rida-{line.pk}"', f'id="rida-{line.pk}" hx-swap-oob="true"', 1)
             for row, line in zip(rows, lines, strict=True)
         ]
-    return _fill_slots(request, crisis, "".join(rows), page_query)
+    return slots.fill("".join(rows))
 
 
-def _fill_slots(request: HttpRequest, crisis: Crisis, html: str, page_query: str) -> SafeString:
-    back = reverse("crisis:rida", args=[crisis.pk]) + (f"?{page_query}" if page_query else "")
-    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
-    next_input = format_html('<input type="hidden" name="next" value="{}">', back)
-    return mark_safe(html.replace(CSRF_SLOT, csrf_input).replace(NEXT_SLOT, next_input))  # noqa: S308
+class Slots:
+    """What kept rows leave to the request (its CSRF token, the page to come back to), filled on the way out.
+
+    The token is masked once per request, and only for rows that have a form: masking draws
+    random characters (the costliest step of a poll's answer), and a member who may change no
+    row, or a poll with no row to send, needs none.
+    """
+
+    def __init__(self, request: HttpRequest, rida_base: str, page_query: str):
+        self.request = request
+        self.back = rida_base + (f"?{page_query}" if page_query else "")
+
+    @cached_property
+    def csrf_input(self) -> SafeString:
+        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(self.request))
+
+    @cached_property
+    def next_input(self) -> SafeString:
+        return format_html('<input type="hidden" name="next" value="{}">', self.back)
+
+    def fill(self, html: str) -> SafeString:
+        if CSRF_SLOT in html:
+            html = html.replace(CSRF_SLOT, self.csrf_input)
+        if NEXT_SLOT in html:
+            html = html.replace(NEXT_SLOT, self.next_input)
+        return mark_safe(html)  # noqa: S308
 
 
 # --- the poll --------------------------------------------------------------------------------
@@ -233,10 +263,13 @@ def _in_place(shown: Shown | None, current: str, counter: int, keys: list) -> Ch
     return Changes(changed, [pk for _seq, pk in added], [pk for pk in shown.rows if pk not in now_pks])
 
 
-def _rida_poll(request: HttpRequest, crisis: Crisis, membership) -> HttpResponse:
+def _rida_poll(request: HttpRequest, crisis: Crisis, membership, versions: tuple[str, int]) -> HttpResponse:
     """A poll that missed: only the rows that changed, those that joined the page at its top, and
-    the count when it moved; the whole table when an in-place update would be wrong."""
-    current, counter = version_and_counter(crisis, RIDA_TOPICS, Topic.RIDA)  # before the lines
+    the count when it moved; the whole table when an in-place update would be wrong.
+
+    `versions`: the page's version and the RIDA counter, read (by the poll's first query) before the lines.
+    """
+    current, counter = versions
     filtered = any(request.GET.get(name) for name in RidaFilterForm.base_fields)
     members = list(members_of(crisis)) if filtered else None
     filter_form = _filter_form(request, crisis, members) if filtered else None
@@ -247,18 +280,20 @@ def _rida_poll(request: HttpRequest, crisis: Crisis, membership) -> HttpResponse
     shown = _shown(request)
     changes = _in_place(shown, current, counter, keys) if page == asked else None
     if changes is None:
-        return _rida_new_table(request, crisis, membership, filter_form, page, query, (current, counter))
+        return _rida_new_table(request, crisis, membership, filter_form, page, query, versions)
     page_query = urlencode({**query, "page": page})
     lines = {line.pk: line for line in selectors.rida_lines_by_pk(crisis, changes.changed + changes.added)}
     changed = [lines[pk] for pk in changes.changed]
     added = [lines[pk] for pk in changes.added]
+    rida_base = reverse("crisis:rida", args=[crisis.pk])
+    slots = Slots(request, rida_base, page_query)  # one for both: the token masked once
     context = {
         "crisis": crisis,
-        "rida_base": reverse("crisis:rida", args=[crisis.pk]),
+        "rida_base": rida_base,
         "poll_query": _poll_query(current, counter, total, [pk for pk, _seq, _version in keys], page_query),
         "poll_seconds": POLL_SECONDS,
-        "changed_html": _rows_html(request, crisis, membership, changed, page_query, oob=True),
-        "added_html": _rows_html(request, crisis, membership, added, page_query),
+        "changed_html": _rows_html(crisis, membership, changed, rida_base, slots, oob=True),
+        "added_html": _rows_html(crisis, membership, added, rida_base, slots),
         "gone": changes.gone,
         "counts_changed": total != shown.total,
         "total": total,

@@ -6,12 +6,16 @@ import re
 from datetime import timedelta
 from unittest import mock
 
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from crisis import live, services
+from crisis import live, selectors, services
 from crisis.models import LiveTopic, Membership, Role, Topic
+from crisis.permissions import Cap
 from crisis.views.rida import RIDA_TOPICS
 from tests.conftest import login, make_user
 
@@ -160,6 +164,85 @@ def test_the_poll_refuses_an_outsider_and_answers_204_from_one_query_besides_the
     with django_assert_num_queries(2):  # the session with its user; the topics with the membership
         assert client.get(poll_url(page), **HTMX).status_code == 204
     assert login(Client(), outsider).get(poll_url(page), **HTMX).status_code == 404
+
+
+def test_the_polls_first_query_reads_the_version_and_the_rida_counter_with_the_access_rules(
+    crisis, director, observer, outsider, django_assert_num_queries
+):
+    add(crisis, director, 2)
+    services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())  # the version moves, not the RIDA
+    with django_assert_num_queries(1):
+        pair = live.version_and_counter_for_user(director, topics=RIDA_TOPICS, crisis_id=crisis.pk, topic=Topic.RIDA)
+    assert pair == live.version_and_counter(crisis, RIDA_TOPICS, Topic.RIDA) and int(pair[0]) > pair[1] == 2
+    with pytest.raises(Http404):
+        live.version_and_counter_for_user(outsider, topics=RIDA_TOPICS, crisis_id=crisis.pk, topic=Topic.RIDA)
+    with pytest.raises(PermissionDenied):
+        live.version_and_counter_for_user(
+            observer, topics=RIDA_TOPICS, crisis_id=crisis.pk, topic=Topic.RIDA, capability=Cap.MANAGE_RIDA
+        )
+
+
+@pytest.mark.parametrize("filters", [selectors.RidaFilters(), selectors.RidaFilters(status="a_faire")])
+def test_the_polls_keys_and_count_match_the_table_on_every_page(crisis, director, establishment, filters):
+    lines = add(crisis, director, 7)
+    services.rida_update(line=lines[3], by=director, status="en_cours")
+    for asked in (1, 2, 3, 9):  # 9: past the last page, which is then the one read
+        shown, total, pages = selectors.rida_page(crisis, filters, asked, 3)
+        keys = selectors.rida_page_keys(crisis, filters, asked, 3)
+        expected = [(line.pk, line.seq, line.live_version) for line in shown]
+        assert keys == (expected, total, pages, min(asked, pages)), asked
+    empty = services.crisis_create(establishment=establishment, by=director, title="Sans RIDA")
+    assert selectors.rida_page_keys(empty, filters, 2, 3) == ([], 0, 1, 1)
+
+
+def test_a_poll_that_sends_a_row_again_costs_five_queries_with_the_session(
+    client, crisis, director, django_assert_num_queries
+):
+    lines = add(crisis, director, 55)
+    page = login(client, director).get(table_url(crisis)).content.decode()
+    services.rida_update(line=lines[-1], by=director, status="en_cours")
+    # The session with its user; the version with the RIDA counter and the membership; the crisis;
+    # the page's keys with the count; the changed line.
+    with django_assert_num_queries(5):
+        content = client.get(poll_url(page), **HTMX).content.decode()
+    assert rows(content) == [lines[-1].pk]
+    services.rida_update(line=lines[0], by=director, status="en_cours")  # on page 2: no row to read
+    with django_assert_num_queries(4):
+        content = client.get(poll_url(content), **HTMX).content.decode()
+    assert rows(content) == [] and 'id="rida-poll"' in content
+
+
+def test_rows_a_poll_adds_or_changes_carry_one_csrf_token_that_works(crisis, director):
+    (first,) = add(crisis, director)
+    client = Client(enforce_csrf_checks=True)
+    page = login(client, director).get(table_url(crisis)).content.decode()
+    services.rida_update(line=first, by=director, text="Rappeler le laboratoire")
+    (new,) = add(crisis, director)
+    with mock.patch.object(rida_views, "get_token", wraps=rida_views.get_token) as get_token:
+        content = client.get(poll_url(page), **HTMX).content.decode()
+    assert rows(content) == [first.pk, new.pk] and "afterbegin:#rida-rows" in content
+    assert get_token.call_count == 1  # masked once for the changed row and the added one
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+    assert len(tokens) == 4 and len(set(tokens)) == 1  # a status and an owner form on each row
+    assert content.count(f'<input type="hidden" name="next" value="{table_url(crisis)}?page=1">') == 4
+    response = client.post(
+        reverse("crisis:rida-line-quick", args=[crisis.pk, new.pk]),
+        {"csrfmiddlewaretoken": tokens[0], "status": "en_cours", "next": table_url(crisis)},
+    )
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert new.status == "en_cours"
+
+
+def test_a_poll_masks_no_csrf_token_when_no_row_has_a_form(client, crisis, director, observer):
+    (first,) = add(crisis, director)
+    page = login(client, observer).get(table_url(crisis)).content.decode()
+    services.rida_update(line=first, by=director, text="Rappeler le laboratoire")
+    add(crisis, director)
+    with mock.patch.object(rida_views, "get_token", wraps=rida_views.get_token) as get_token:
+        content = client.get(poll_url(page), **HTMX).content.decode()
+    assert len(rows(content)) == 2 and "csrfmiddlewaretoken" not in content and "<!--rida-" not in content
+    assert get_token.call_count == 0
 
 
 def test_rows_render_once_and_again_only_when_their_line_changes(client, crisis, director):
