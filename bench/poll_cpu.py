@@ -187,6 +187,7 @@ def main() -> None:
                 lambda: reader.poll("dashboard"),
                 append_seen_by_other("dashboard"),
             ),
+            ("dashboard poll, one RIDA change", lambda: reader.poll("dashboard"), change_rida),
             ("RIDA poll, one line changed", lambda: reader.poll("rida"), change_rida),
             ("RIDA poll, nothing new (204)", lambda: reader.poll("rida"), None),
             ("RIDA poll, a shown line changed", lambda: reader.poll("rida"), change_shown_rida),

@@ -152,3 +152,18 @@ def test_the_header_reverses_its_navigation_once_and_keeps_the_right_urls(client
     assert reversed_.call_count == 0
     assert f'href="{reverse("crisis:journal", args=[crisis.pk])}"' in again
     assert first.count('aria-current="page"') == again.count('aria-current="page"') == 1
+
+
+def test_my_actions_are_counted_in_full_and_the_five_closest_listed(crisis, director, scribe):
+    """A member who owns many actions: the card counts them all (and the overdue ones) without
+    loading them, and lists the five closest due."""
+    now = timezone.now()
+    for n in range(8):
+        due = now + timedelta(hours=n - 2, minutes=1)  # two already overdue
+        services.rida_create(crisis=crisis, by=director, kind="action", text=f"Appel {n}", owner=scribe, due_at=due)
+    services.rida_create(crisis=crisis, by=director, kind="action", text="Autre", owner=director, due_at=now)
+    done = services.rida_create(crisis=crisis, by=director, kind="action", text="Faite", owner=scribe, due_at=now)
+    services.rida_update(line=done, by=director, status="fait")
+    own = selectors.my_rida(crisis, scribe, now)
+    assert (own["mine"], own["my_overdue"]) == (8, 2)
+    assert [line.text for line in own["actions"]] == [f"Appel {n}" for n in range(5)]
