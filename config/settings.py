@@ -525,7 +525,12 @@ PRINT_RETENTION_DAYS = env_int("PRINT_RETENTION_DAYS", 30)
 # Called once in gunicorn's master before the workers fork (web.warmup): what the apps otherwise load
 # during a worker's first requests (the navigation and dashboard cards; the sheets' font metrics,
 # which the paper kit's freshness on the dashboard reads).
-WARM_UP_CALLS = ["crisis.plugins.discover", "printing.sheets.font_metrics", "crisis.views.journal.warm_first_pages"]
+WARM_UP_CALLS = [
+    "crisis.plugins.discover",
+    "printing.sheets.font_metrics",
+    "crisis.views.journal.warm_first_pages",
+    "crisis.views.rida.warm_first_pages",
+]
 # Print requests a member may have queued or rendering at once (an identical one returns the pending job).
 PRINT_MAX_PENDING_PER_MEMBER = env_int("PRINT_MAX_PENDING_PER_MEMBER", 5)
 

@@ -1,19 +1,22 @@
 """The RIDA: the table (filters, inline status and owner, live), a line's detail and history, "suite à donner"."""
 
+import logging
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -28,10 +31,11 @@ from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..forms.members import person
 from ..live import Topic, version_and_counter, version_and_counter_for_user
-from ..models import Crisis, JournalEntry, Meeting, RidaLine
-from ..permissions import Cap, get_crisis_for_user, object_of, rida_fields_for
+from ..models import Crisis, JournalEntry, Meeting, Membership, RidaLine, Role
+from ..permissions import Cap, capabilities_of, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
 
+logger = logging.getLogger(__name__)
 RIDA_PAGE_SIZE = 50
 POLL_SECONDS = 5
 
@@ -140,14 +144,25 @@ NEXT_SLOT = "<!--rida-next-->"
 
 
 def _rows_html(crisis: Crisis, membership, lines, rida_base: str, slots: "Slots", oob: bool = False) -> SafeString:
-    """The rows' HTML, each rendered once per state of its line and kept (web.fragments), as the journal's entries.
+    """The rows' HTML, from the fragment cache (_row_fragments), with the request's slots filled."""
+    if not lines:  # a poll's rows added, or changed, are often none
+        return mark_safe("")
+    rows = _row_fragments(crisis, membership, lines, rida_base)
+    if oob:
+        rows = [
+            row.replace(f'id="rida-{line.pk}"', f'id="rida-{line.pk}" hx-swap-oob="true"', 1)
+            for row, line in zip(rows, lines, strict=True)
+        ]
+    return slots.fill("".join(rows))
+
+
+def _row_fragments(crisis: Crisis, membership, lines, rida_base: str) -> list[SafeString]:
+    """Each row rendered once per state of its line and kept (web.fragments), as the journal's entries.
 
     The key holds what a row shows besides the line's own fields (moved with its
     live_version): whether this member may change its status and its owner, whether it is
     overdue now, the owner's and the meeting's names, the language and time zone.
     """
-    if not lines:  # a poll's rows added, or changed, are often none
-        return mark_safe("")
     now = timezone.now()
     shared = {
         "statuses": escaped_choices(RidaLine.Status.choices),
@@ -174,13 +189,29 @@ def _rows_html(crisis: Crisis, membership, lines, rida_base: str, slots: "Slots"
     def render_row(line) -> str:
         return render_to_string(ROW_TEMPLATE, {**shared, "line": line})
 
-    rows = fragments.render_many(lines, key, render_row)
-    if oob:
-        rows = [
-            row.replace(f'id="rida-{line.pk}"', f'id="rida-{line.pk}" hx-swap-oob="true"', 1)
-            for row, line in zip(rows, lines, strict=True)
-        ]
-    return slots.fill("".join(rows))
+    return fragments.render_many(lines, key, render_row)
+
+
+def warm_first_pages() -> int:
+    """Before the web server forks its workers (settings.WARM_UP_CALLS): the open crises' first RIDA
+    page of rows rendered into the fragment cache, which the workers inherit, for the two kinds of
+    member (one who keeps the RIDA and may change every row, one who may change none), so that no
+    worker renders fifty rows on its first RIDA page after a start. A member's own lines (they may
+    change their status) are rendered at their first look. A database that does not answer yet:
+    nothing warmed, the server starts all the same. Returns the number of rows rendered."""
+    warmed = 0
+    profiles = {Cap.MANAGE_RIDA in capabilities_of(role): role for role in reversed(Role.values)}
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for crisis in Crisis.objects.filter(closed_at__isnull=True).select_related("establishment"):
+                lines, _total, _pages = selectors.rida_page(crisis, selectors.RidaFilters(), 1, RIDA_PAGE_SIZE)
+                rida_base = reverse("crisis:rida", args=[crisis.pk])
+                for role in profiles.values():
+                    member = Membership(establishment=crisis.establishment, role=role, is_active=True)
+                    warmed += len(_row_fragments(crisis, member, lines, rida_base))
+    except DatabaseError as error:
+        logger.warning("RIDA pages not warmed before forking: %s", error)
+    return warmed
 
 
 class Slots:

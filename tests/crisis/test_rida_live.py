@@ -322,3 +322,47 @@ def test_the_page_without_javascript_still_changes_a_lines_owner_and_status(clie
     assert response.status_code == 302 and response.url == f"{table_url(crisis)}?page=1"
     line.refresh_from_db()
     assert (line.owner, line.status) == (scribe, "en_cours")
+
+
+# --- warmed before the workers fork ----------------------------------------------------------------
+
+
+def test_the_first_rida_page_is_rendered_before_the_workers_fork_for_both_kinds_of_member(
+    client, crisis, director, observer, monkeypatch
+):
+    """The master renders the open crises' first RIDA page for a member who keeps the RIDA and for
+    one who may change nothing: their first page after a start renders no row; a closed crisis is
+    not warmed."""
+    from django.core.cache import caches
+
+    rida_views = importlib.import_module("crisis.views.rida")  # crisis.views.rida is also the view's name
+    for n in range(4):
+        services.rida_create(crisis=crisis, by=director, kind="action", text=f"Relancer le fournisseur {n}")
+    caches["fragments"].clear()
+    assert rida_views.warm_first_pages() == 8  # four rows, two kinds of member
+    rendered = []
+    original = rida_views.render_to_string
+    monkeypatch.setattr(
+        rida_views,
+        "render_to_string",
+        lambda name, *a, **k: rendered.append(name) or original(name, *a, **k),
+    )
+    for member in (director, observer):
+        client.force_login(member)
+        assert "Relancer le fournisseur 3" in client.get(table_url(crisis)).content.decode()
+    assert rida_views.ROW_TEMPLATE not in rendered
+    services.crisis_close(crisis=crisis, by=director)
+    assert rida_views.warm_first_pages() == 0
+
+
+def test_warming_the_rida_without_a_database_lets_the_server_start(monkeypatch, db):
+    from django.db import DatabaseError
+
+    from crisis.models import Crisis
+    from crisis.views.rida import warm_first_pages
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(Crisis.objects, "filter", unreachable)
+    assert warm_first_pages() == 0
