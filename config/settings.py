@@ -168,12 +168,15 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     # Persistent connections, checked before a request reuses one: a connection the server cut
-    # (restart, failover, idle timeout) is replaced instead of answering 500 (tests/web/test_database_reconnect.py).
+    # (restart, failover, idle timeout) is replaced instead of answering 500 (tests/web/test_database_reconnect.py),
+    # the check made on the socket, without a round trip to the server (web/postgresql/base.py).
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "web.postgresql"
 else:
     DATABASES = {
         "default": {

@@ -71,3 +71,27 @@ def test_pages_and_writes_survive_their_database_connections_being_cut(gunicorn,
             statuses.append(request().status)
     assert cuts >= 3, "the worker kept no connection: nothing was cut"
     assert not [status for status in statuses if status >= 500], statuses
+
+
+def test_a_connection_is_checked_on_its_socket_without_a_round_trip(transactional_db):
+    """An idle connection in good health is reused with no statement sent (its backend's last
+    statement is still ours); one whose backend the server terminated is not reused."""
+    from django.db import connections
+
+    assert type(connections["default"]).__module__ == "web.postgresql.base"
+    checked = connections.create_connection("default")
+    try:
+        with checked.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid() AS checked_connection")
+            pid = cursor.fetchone()[0]
+        assert checked.is_usable()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+            assert "checked_connection" in cursor.fetchone()[0]  # no SELECT 1 since
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while checked.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not checked.is_usable()
+    finally:
+        checked.close()
