@@ -65,15 +65,23 @@ def render_many(
     key: Callable[[object], str],
     render: Callable[[object], str],
     load: Callable[[list], list] | None = None,
+    *,
+    share: bool = False,
 ) -> list[SafeString]:
     """The HTML of each item, from the cache where it is, rendered (and kept) where it is not.
 
     `load`, when given, turns the items whose HTML is missing into what `render` takes
-    (in one query, say): the items themselves then need only what `key` reads.
+    (in one query, say): the items themselves then need only what `key` reads. `share`: looked
+    for in, and kept for, the other processes too (the shared cache), after this one's.
     """
     items = list(items)
     keys = [key(item) for item in items]
     found = _get_many(keys)
+    if share and len(found) < len(keys):
+        from_others = shared.get_many([item_key for item_key in keys if item_key not in found])
+        if from_others:
+            _set_many(from_others)
+            found.update(from_others)
     missing_items = list(
         {item_key: item for item, item_key in zip(items, keys, strict=True) if item_key not in found}.items()
     )
@@ -83,6 +91,8 @@ def render_many(
         for (item_key, _item), full in zip(missing_items, loaded, strict=True):
             found[item_key] = missing[item_key] = render(full)
         _set_many(missing)
+        if share:
+            shared.set_many(missing)
     return [mark_safe(found[item_key]) for item_key in keys]  # noqa: S308 (rendered by our own templates)
 
 
@@ -131,6 +141,26 @@ class SharedCache:
         except CACHE_ERRORS as error:
             self._failed(error)
             return None
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        cache = self._cache()
+        if cache is None or not keys:
+            return {}
+        try:
+            found = cache.get_many([f"{GENERATION}:{key}" for key in keys])
+        except CACHE_ERRORS as error:
+            self._failed(error)
+            return {}
+        return {key.split(":", 1)[1]: html for key, html in found.items()}
+
+    def set_many(self, values: dict[str, str], timeout=DEFAULT_TIMEOUT) -> None:
+        cache = self._cache()
+        if cache is None or not values:
+            return
+        try:
+            cache.set_many({f"{GENERATION}:{key}": html for key, html in values.items()}, timeout)
+        except CACHE_ERRORS as error:
+            self._failed(error)
 
     def set(self, key: str, html: str, timeout=DEFAULT_TIMEOUT) -> None:
         cache = self._cache()

@@ -157,7 +157,8 @@ def _rows_html(crisis: Crisis, membership, lines, rida_base: str, slots: "Slots"
 
 
 def _row_fragments(crisis: Crisis, membership, lines, rida_base: str) -> list[SafeString]:
-    """Each row rendered once per state of its line and kept (web.fragments), as the journal's entries.
+    """Each row rendered once per state of its line and kept (web.fragments, shared between the
+    workers), as the journal's entries.
 
     The key holds what a row shows besides the line's own fields (moved with its
     live_version): whether this member may change its status and its owner, whether it is
@@ -189,7 +190,23 @@ def _row_fragments(crisis: Crisis, membership, lines, rida_base: str) -> list[Sa
     def render_row(line) -> str:
         return render_to_string(ROW_TEMPLATE, {**shared, "line": line})
 
-    return fragments.render_many(lines, key, render_row)
+    return fragments.render_many(lines, key, render_row, share=True)
+
+
+# The two kinds of member a row is rendered for, but for an owner's own line: one who keeps the RIDA
+# (may change every row) and one who may change none.
+ROW_PROFILES = {Cap.MANAGE_RIDA in capabilities_of(role): role for role in reversed(Role.values)}
+
+
+def _warm_rows(crisis: Crisis, lines) -> int:
+    """These lines' rows rendered for both kinds of member and kept for every worker: after a change,
+    the cell's next polls are given the row instead of each worker rendering it."""
+    rida_base = reverse("crisis:rida", args=[crisis.pk])
+    warmed = 0
+    for role in ROW_PROFILES.values():
+        member = Membership(establishment=crisis.establishment, role=role, is_active=True)
+        warmed += len(_row_fragments(crisis, member, lines, rida_base))
+    return warmed
 
 
 def warm_first_pages() -> int:
@@ -200,15 +217,11 @@ def warm_first_pages() -> int:
     change their status) are rendered at their first look. A database that does not answer yet:
     nothing warmed, the server starts all the same. Returns the number of rows rendered."""
     warmed = 0
-    profiles = {Cap.MANAGE_RIDA in capabilities_of(role): role for role in reversed(Role.values)}
     try:
         with translation.override(settings.LANGUAGE_CODE):
             for crisis in Crisis.objects.filter(closed_at__isnull=True).select_related("establishment"):
                 lines, _total, _pages = selectors.rida_page(crisis, selectors.RidaFilters(), 1, RIDA_PAGE_SIZE)
-                rida_base = reverse("crisis:rida", args=[crisis.pk])
-                for role in profiles.values():
-                    member = Membership(establishment=crisis.establishment, role=role, is_active=True)
-                    warmed += len(_row_fragments(crisis, member, lines, rida_base))
+                warmed += _warm_rows(crisis, lines)
     except DatabaseError as error:
         logger.warning("RIDA pages not warmed before forking: %s", error)
     return warmed
@@ -467,12 +480,15 @@ def rida_line_quick(request: HttpRequest, crisis_id: int, line_id: int) -> HttpR
             services.rida_update(line=line, by=request.user, **changes)
             if changes:
                 saved = _("%(number)s enregistrée.") % {"number": line.number}
+                line = object_of(crisis, selectors.rida_lines(crisis), line.pk)
+                _warm_rows(crisis, [line])  # the cell's next polls are given its row
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
         error = _("Valeur inconnue.")
     if request.htmx:
-        line = object_of(crisis, selectors.rida_lines(crisis), line.pk)
+        if not saved:  # as stored: a refused change shows the line as it is
+            line = object_of(crisis, selectors.rida_lines(crisis), line.pk)
         line.editable = rida_fields_for(membership, line)
         back = safe_next(request, reverse("crisis:rida", args=[crisis.pk]))
         context = {

@@ -366,3 +366,29 @@ def test_warming_the_rida_without_a_database_lets_the_server_start(monkeypatch, 
 
     monkeypatch.setattr(Crisis.objects, "filter", unreachable)
     assert warm_first_pages() == 0
+
+
+def test_an_inline_change_renders_the_row_for_the_cell_s_next_polls(client, crisis, director, observer, monkeypatch):
+    """The member who changes a status renders the row for both kinds of member: the polls that
+    follow (a RIDA keeper's, an observer's) are given it, none renders it."""
+    from django.core.cache import caches
+
+    rida_views = importlib.import_module("crisis.views.rida")
+    line = services.rida_create(crisis=crisis, by=director, kind="action", text="Rappeler le laboratoire")
+    pages = {}
+    for member in (director, observer):
+        pages[member.pk] = poll_url(login(client, member).get(table_url(crisis)).content.decode())
+    caches["fragments"].clear()
+    login(client, director)
+    quick = reverse("crisis:rida-line-quick", args=[crisis.pk, line.pk])
+    assert client.post(quick, {"status": "en_cours"}, HTTP_HX_REQUEST="true").status_code == 200
+    rendered = []
+    original = rida_views.render_to_string
+    monkeypatch.setattr(
+        rida_views, "render_to_string", lambda name, *a, **k: rendered.append(name) or original(name, *a, **k)
+    )
+    for member in (director, observer):
+        answer = login(client, member).get(pages[member.pk], HTTP_HX_REQUEST="true")
+        assert answer.status_code == 200 and f'id="rida-{line.pk}"' in answer.content.decode()
+    assert rida_views.ROW_TEMPLATE not in rendered
+    assert "En cours" in answer.content.decode()

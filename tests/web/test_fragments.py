@@ -78,6 +78,22 @@ def test_html_shared_by_one_process_is_given_to_another_without_rendering():
     assert rendered == [1] and kept_in_the_process is None
 
 
+def test_rows_shared_by_one_process_are_given_to_another_and_only_the_missing_rendered():
+    rendered = []
+
+    def render(n):
+        rendered.append(n)
+        return f"<tr id=rida-{n}></tr>"
+
+    with override_settings(CACHES=caches_with(SHARED_LOCMEM)):
+        fragments.render_many([1, 2], lambda n: f"row:{n}", render, share=True)
+        caches[fragments.ALIAS].clear()  # another worker
+        rows = fragments.render_many([1, 2, 3], lambda n: f"row:{n}", render, share=True)
+        assert caches[fragments.ALIAS].get("row:1") == "<tr id=rida-1></tr>"  # taken into its own
+    assert rows == ["<tr id=rida-1></tr>", "<tr id=rida-2></tr>", "<tr id=rida-3></tr>"]
+    assert rendered == [1, 2, 3]
+
+
 def test_html_not_shared_stays_in_its_process():
     with override_settings(CACHES=caches_with(SHARED_LOCMEM)):
         fragments.get_or_render("mine", lambda: "<p>à moi</p>", timeout=60)
