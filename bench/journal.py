@@ -424,8 +424,10 @@ def report_server(crisis, user, engines: list[str], args) -> None:
             server.stop()
         bare_cpu = figures["bare view"]["cpu_ms"]
         for what, row in figures.items():
+            # /proc counts CPU in clock ticks (10 ms): a short run of bare views can read as none at all.
+            ratio = f"{row['cpu_ms'] / bare_cpu:>7.2f}" if bare_cpu else f"{'—':>7}"
             print(
-                f"{engine:<15} {what:<26} {row['status']:>6} {row['cpu_ms']:>10.2f} {row['cpu_ms'] / bare_cpu:>7.2f}"
+                f"{engine:<15} {what:<26} {row['status']:>6} {row['cpu_ms']:>10.2f} {ratio}"
                 f" {row['per_second']:>7.0f} {row['median_ms']:>10.2f} {row['p95_ms']:>8.2f}"
             )
 
