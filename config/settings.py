@@ -199,7 +199,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "web.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -225,7 +225,7 @@ CACHES["fragments"] = {
 # short timeouts and web.fragments' pause after a failure keep an outage off the pages.
 if REDIS_URL:
     CACHES["shared_fragments"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "web.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "fragments",
         "TIMEOUT": 600,

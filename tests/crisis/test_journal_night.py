@@ -353,7 +353,7 @@ def test_on_duty_since_counts_the_shift_in_this_crisis_not_in_another(crisis, ex
 
 def test_the_page_renders_when_the_fragment_cache_is_down(client, crisis, scribe):
     services.journal_append(crisis=crisis, by=scribe, text="Toujours lisible")
-    dead = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    dead = {"BACKEND": "web.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     client.force_login(scribe)
     with override_settings(CACHES={**settings.CACHES, "fragments": dead}):
         from django.core.cache import caches

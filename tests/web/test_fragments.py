@@ -117,7 +117,7 @@ def test_a_shared_cache_that_fails_costs_one_attempt_then_is_left_alone(caplog, 
     """Redis gone (nothing listens on the port): the HTML is rendered here, and the next requests of
     the process do not try again until RETRY_SECONDS have passed."""
     dead = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "web.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
@@ -140,7 +140,7 @@ def test_a_shared_cache_that_fails_costs_one_attempt_then_is_left_alone(caplog, 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL), as deployed")
 def test_html_is_shared_through_the_deployed_redis():
     redis_cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "web.redis_cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": f"test-fragments-{uuid.uuid4().hex}",
     }

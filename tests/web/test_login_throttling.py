@@ -170,7 +170,7 @@ def test_old_failures_are_pruned(db):
 
 @pytest.mark.parametrize("cache_url", ["redis://127.0.0.1:6390/0"])  # nothing listens there
 def test_logins_need_no_cache(client, director, settings, cache_url):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
+    settings.CACHES = {"default": {"BACKEND": "web.redis_cache.RedisCache", "LOCATION": cache_url}}
     fail("director", times=1)
     assert logged_in(client, web_login(client, "director", PASSWORD))
     assert client.get(reverse("crisis:home")).status_code == 200
