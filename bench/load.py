@@ -28,9 +28,11 @@ import html
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -118,7 +120,9 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
-        conf = "python:web.gunicorn_conf"
+        # Each worker notes its garbage collections (bench/gunicorn_gc.py), or runs under cProfile.
+        self.gc_dir = tempfile.mkdtemp(prefix="bench-gc-")
+        conf, env["BENCH_GC_DIR"] = "python:bench.gunicorn_gc", self.gc_dir
         if profile_dir:  # each worker under cProfile (bench/gunicorn_profile.py)
             conf, env["BENCH_PROFILE_DIR"] = "python:bench.gunicorn_profile", os.path.abspath(profile_dir)
         command = [sys.executable, "-m", "gunicorn", "-c", conf, "config.wsgi"]
@@ -138,6 +142,15 @@ class Server:
 
     def stop(self) -> None:
         stop_process(self.process)
+
+    def collections(self) -> list[list[tuple[int, float]]]:
+        """Each worker's garbage collections (generation, ms), once the server has stopped; then forgotten."""
+        workers = []
+        for path in sorted(Path(self.gc_dir).glob("gc-*.txt")):
+            lines = path.read_text().split()
+            workers.append([(int(g), float(ms)) for g, ms in zip(lines[::2], lines[1::2], strict=True)])
+        shutil.rmtree(self.gc_dir, ignore_errors=True)
+        return workers
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -394,6 +407,7 @@ def main() -> None:
             cpu_end = server.workers_cpu_seconds()
         finally:
             server.stop()
+            collections = server.collections()
     cold_rows = [row for row in rows if row[3] < cold]
     warm_rows = [row for row in rows if row[3] >= cold]
     print(
@@ -408,9 +422,20 @@ def main() -> None:
         print(
             f"\nWorkers' CPU per request after the first {cold:.0f} s: {cpu:.1f} ms (/proc, {len(warm_rows)} requests)"
         )
+    report_collections(collections)
     errors = sum(1 for _l, status, _ms, _at in rows if status == 0 or status >= 500)
     print(f"Errors (5xx or no answer): {errors} of {len(rows)}")
     sys.exit(1 if errors else 0)
+
+
+def report_collections(workers: list[list[tuple[int, float]]]) -> None:
+    """How long the garbage collector held each worker: a request arriving then waits for it."""
+    for n, collections in enumerate(workers, 1):
+        by_generation = [[ms for g, ms in collections if g == generation] for generation in range(3)]
+        counts = ", ".join(f"gen{g} × {len(times)}" for g, times in enumerate(by_generation))
+        longest = max((ms for _g, ms in collections), default=0.0)
+        total = sum(ms for _g, ms in collections)
+        print(f"Worker {n}'s garbage collections: {counts}; {total:.0f} ms in all, the longest {longest:.1f} ms")
 
 
 if __name__ == "__main__":
