@@ -45,7 +45,7 @@ from .meetings import (
 )
 from .rida import (
     RidaFilters,
-    my_open_actions,
+    my_open_actions_counted,
     rida_counters,
     rida_in_number_order,
     rida_lines,
@@ -99,7 +99,7 @@ __all__ = [
     "meeting_agenda",
     "meeting_releve",
     "meetings_of",
-    "my_open_actions",
+    "my_open_actions_counted",
     "new_signalements_since",
     "previous_meeting",
     "rida_counters",

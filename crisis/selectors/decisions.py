@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Crisis, Decision
-from .rida import my_open_actions, rida_counters
+from .rida import my_open_actions_counted, rida_counters
 
 
 @dataclass
@@ -162,10 +162,5 @@ def decisions_card(crisis: Crisis, now: datetime | None = None) -> dict:
 def my_rida(crisis: Crisis, user, now: datetime | None = None, shown: int = 5) -> dict:
     """The member's open actions for the decisions card: how many, how many overdue, the closest due first."""
     now = now or timezone.now()
-    counters = rida_counters(crisis, user, now)  # counted in SQL: a member may own a hundred lines
-    return {
-        "mine": counters["mine"],
-        "my_overdue": counters["my_overdue"],
-        "actions": list(my_open_actions(crisis, user, limit=shown)),
-        "now": now,
-    }
+    mine, my_overdue, actions = my_open_actions_counted(crisis, user, now, shown)  # a member may own a hundred
+    return {"mine": mine, "my_overdue": my_overdue, "actions": actions, "now": now}

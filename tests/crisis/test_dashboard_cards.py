@@ -154,9 +154,12 @@ def test_the_header_reverses_its_navigation_once_and_keeps_the_right_urls(client
     assert first.count('aria-current="page"') == again.count('aria-current="page"') == 1
 
 
-def test_my_actions_are_counted_in_full_and_the_five_closest_listed(crisis, director, scribe):
+def test_my_actions_are_counted_in_full_and_the_five_closest_listed(
+    crisis, director, scribe, observer, django_assert_num_queries
+):
     """A member who owns many actions: the card counts them all (and the overdue ones) without
-    loading them, and lists the five closest due."""
+    loading them, and lists the five closest due, in one query (each member's dashboard poll asks
+    it after every RIDA change)."""
     now = timezone.now()
     for n in range(8):
         due = now + timedelta(hours=n - 2, minutes=1)  # two already overdue
@@ -164,6 +167,20 @@ def test_my_actions_are_counted_in_full_and_the_five_closest_listed(crisis, dire
     services.rida_create(crisis=crisis, by=director, kind="action", text="Autre", owner=director, due_at=now)
     done = services.rida_create(crisis=crisis, by=director, kind="action", text="Faite", owner=scribe, due_at=now)
     services.rida_update(line=done, by=director, status="fait")
-    own = selectors.my_rida(crisis, scribe, now)
-    assert (own["mine"], own["my_overdue"]) == (8, 2)
+    services.rida_create(crisis=crisis, by=director, kind="action", text="Sans échéance", owner=scribe)
+    with django_assert_num_queries(1):
+        own = selectors.my_rida(crisis, scribe, now)
+    assert (own["mine"], own["my_overdue"]) == (9, 2)
     assert [line.text for line in own["actions"]] == [f"Appel {n}" for n in range(5)]
+    first = own["actions"][0]
+    assert (first.number, first.crisis_id, first.due_at.tzinfo is not None) == ("RIDA-001", crisis.pk, True)
+    everything = selectors.my_rida(crisis, scribe, now, shown=20)["actions"]
+    assert [line.text for line in everything] == [f"Appel {n}" for n in range(8)] + ["Sans échéance"]  # no date last
+    earlier = selectors.my_rida(crisis, director, now - timedelta(days=1))
+    assert (earlier["mine"], earlier["my_overdue"], [line.text for line in earlier["actions"]]) == (1, 0, ["Autre"])
+    assert selectors.my_rida(crisis, observer, now) | {"now": None} == {
+        "mine": 0,
+        "my_overdue": 0,
+        "actions": [],
+        "now": None,
+    }
