@@ -1,6 +1,11 @@
 """The crisis cell's cards (crisis.plugins): on the crisis dashboard and on the establishment's home page."""
 
+import hashlib
+
+from django.template.loader import render_to_string
 from django.utils import timezone
+
+from web import fragments
 
 from . import selectors
 from .forms import PhaseForm
@@ -23,8 +28,29 @@ def decisions(crisis, user) -> dict:
     return selectors.decisions_card(crisis)
 
 
+AGENDA_ITEM = "crisis/cards/decisions.html#agenda-item"
+
+
 def my_actions(crisis, user) -> dict:
-    return selectors.my_rida(crisis, user)
+    """The member's own part of the decisions card: their open actions, each line's HTML kept by what it
+    shows (a member's five lines rarely change between two polls; rendering them was most of the poll)."""
+    own = selectors.my_rida(crisis, user)
+    now, version, context = own["now"], fragments.template_version(AGENDA_ITEM.split("#")[0]), fragments.context_key()
+
+    def key(line) -> str:
+        shown = f"{line.seq}:{line.text}:{line.due_at.isoformat() if line.due_at else ''}"
+        digest = hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()
+        return f"agenda:{version}:{line.pk}:{digest}:{int(_overdue(line, now))}:{context}"
+
+    def render(line) -> str:
+        return render_to_string(AGENDA_ITEM, {"line": line, "overdue": _overdue(line, now)})
+
+    own["items"] = fragments.render_many(own["actions"], key, render)
+    return own
+
+
+def _overdue(line, now) -> bool:
+    return line.due_at is not None and line.due_at <= now
 
 
 def journal(crisis, user) -> dict:

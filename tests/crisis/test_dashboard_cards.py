@@ -184,3 +184,32 @@ def test_my_actions_are_counted_in_full_and_the_five_closest_listed(
         "actions": [],
         "now": None,
     }
+
+
+def test_each_own_action_is_rendered_once_and_again_when_what_it_shows_changes(crisis, director, scribe):
+    """The member's open actions are kept rendered line by line: the next poll joins them, a line
+    edited, or come overdue, is rendered again (and shows the change)."""
+    from unittest import mock
+
+    from crisis import cards
+
+    now = timezone.now()
+    soon = services.rida_create(
+        crisis=crisis, by=director, kind="action", text="Rappeler la pharmacie", owner=scribe, due_at=now
+    )
+    services.rida_create(crisis=crisis, by=director, kind="action", text="Compter les lits", owner=scribe)
+
+    def rendered_items() -> tuple[list[str], int]:
+        with mock.patch.object(cards, "render_to_string", wraps=cards.render_to_string) as render:
+            items = [str(item) for item in cards.my_actions(crisis, scribe)["items"]]
+        return items, render.call_count
+
+    first, renders = rendered_items()
+    assert renders == 2 and 'class="overdue"' in first[0] and "Rappeler la pharmacie" in first[0]
+    assert rendered_items() == (first, 0)
+    services.rida_update(line=soon, by=director, text="Rappeler la pharmacie centrale")
+    edited, renders = rendered_items()
+    assert renders == 1 and "Rappeler la pharmacie centrale" in edited[0] and edited[1] == first[1]
+    services.rida_update(line=soon, by=director, due_at=now + timedelta(hours=2))
+    later, renders = rendered_items()
+    assert renders == 1 and 'class="overdue"' not in later[0] and "centrale" in later[0] and later[1] == first[1]
