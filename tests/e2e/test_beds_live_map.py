@@ -27,7 +27,10 @@ def test_a_slip_typed_at_the_keyboard_changes_another_member_s_map_without_reloa
 
     writer = logged_in_page(browser, live_server, "director", PASSWORD)
     writer.goto(base + "fiches/")
-    writer.keyboard.type("car-101a")  # the bed field has the focus
+    # The bed field takes the focus (autofocus, which Chromium applies after the load, later on a busy
+    # machine: typing before it went nowhere, and the slip came back refused).
+    writer.wait_for_function("document.activeElement && document.activeElement.id === 'fiche_bed_label'")
+    writer.keyboard.type("car-101a")
     writer.keyboard.press("Alt+a")  # admission
     writer.fill("#fiche_ref", "IPP777")
     writer.fill("#fiche_initials", "MD")

@@ -74,7 +74,8 @@ def test_two_entries_typed_with_the_keyboard_alone_land_as_typed(browser, live_s
     with clock_at(timezone.make_aware(datetime.combine(timezone.localdate(), time(19, 45)))):
         page = logged_in_page(browser, live_server, "scribe", PASSWORD)
         page.goto(f"{live_server.url}/crises/{crisis.pk}/main-courante/")
-        assert page.evaluate("document.activeElement.id") == "id_text"  # the form is ready to type in
+        # The form is ready to type in (autofocus: Chromium applies it after the load, later on a busy machine).
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'id_text'")
 
         page.keyboard.press("Shift+Tab")  # the time box, just before the text
         page.keyboard.type("0740")
