@@ -35,6 +35,7 @@ shared cards), rather than by the first poll of each worker.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 from django.db import connection, transaction
 from django.dispatch import Signal
@@ -43,19 +44,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from web import live as web_live
 
 from .models import Crisis, Establishment, LiveTopic, Membership, Topic
-from .permissions import MAX_ID, Cap, capabilities_of, refused
+from .permissions import (
+    MAX_ID,
+    Cap,
+    capabilities_of,
+    crisis_access_columns,
+    crisis_access_from_row,
+    crisis_access_sql,
+    refused,
+)
 
 __all__ = [
     "Topic",
     "bump",
     "cards_poll",
+    "crisis_poll",
     "moved",
     "counters",
     "counters_for_user",
     "unchanged_poll",
     "version",
     "version_and_counter",
-    "version_and_counter_for_user",
     "version_for_user",
 ]
 
@@ -211,26 +220,75 @@ def version_for_user(
     return str(current)
 
 
-def version_and_counter_for_user(
-    user, *, topics: Iterable[str], crisis_id: int, topic: str, capability: str = Cap.READ
-) -> tuple[str, int]:
-    """``version_for_user`` of a crisis page and, in the same statement, the crisis's own counter of
-    `topic`, one of them (the pair ``version_and_counter`` reads): the RIDA's poll answers 204 from it and, when it
-    must re-render, already holds both, read before the lines and from one snapshot."""
+class CrisisPoll:
+    """What a crisis page's poll reads in one statement: the access (404, 403 as get_crisis_for_user),
+    each followed topic's counter, and the crisis with the membership, for a poll that must render.
+
+    `counters`: each topic's counter for the page (the crisis's and its establishment's, as
+    ``counters``); `own`: the crisis's own counter of each (``version_and_counter``'s second value).
+    The crisis and the membership are built from the row when first asked for: a poll that ends
+    on 204 does not pay for them.
+    """
+
+    def __init__(self, user, row: tuple, counters: dict[str, int], own: dict[str, int]):
+        self._user, self._row, self.counters, self.own = user, row, counters, own
+
+    @property
+    def version(self) -> str:
+        return web_live.total(self.counters)
+
+    @cached_property
+    def _access(self) -> tuple[Crisis, Membership]:
+        return crisis_access_from_row(self._user, self._row)
+
+    @property
+    def crisis(self) -> Crisis:
+        return self._access[0]
+
+    @property
+    def membership(self) -> Membership:
+        return self._access[1]
+
+
+def crisis_poll(user, *, crisis_id: int, topics: Iterable[str], capability: str = Cap.READ) -> CrisisPoll:
+    """The access row of ``get_crisis_for_user`` and the followed counters, in one query.
+
+    A poll that finds nothing new ends on it; one that must render already holds the crisis
+    and the membership, read in the same snapshot as the counters (a round trip fewer than
+    the counters and then the crisis).
+    """
     if not user.is_authenticated or not 0 < crisis_id <= MAX_ID:
         raise Http404
-    topics = tuple(topics) or ("",)  # no topic: the sum of nothing, with the access check all the same
-    sql = (
-        f"SELECT m.role, {_sum_sql(topics, 'c.id', 'c.establishment_id')},"
-        # One row at most: (crisis_id, topic) is unique.
-        f" (SELECT COALESCE(MAX(o.version), 0) FROM {_TABLE} o WHERE o.crisis_id = c.id AND o.topic = %s)"
-        f" FROM {Crisis._meta.db_table} c JOIN {Membership._meta.db_table} m ON m.establishment_id = c.establishment_id"
-        " WHERE c.id = %s AND m.user_id = %s AND m.is_active"
-    )
+    topics = tuple(topics)
+    followed = topics or ("",)  # no topic: no counter, with the access check all the same
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*topics, topic, crisis_id, user.pk])
-        _role, current, own = _allowed(cursor.fetchone(), capability)
-    return str(current), int(own)
+        cursor.execute(_crisis_poll_sql(len(followed)), [*followed, crisis_id, crisis_id, crisis_id, user.pk])
+        rows = cursor.fetchall()
+    if not rows:
+        raise Http404
+    start = crisis_access_columns()  # the caller's columns come after the access row, the role last
+    _allowed((rows[0][start - 1],), capability)
+    counters = _complete(topics, [(row[start], row[start + 1]) for row in rows])
+    own = _complete(topics, [(row[start], row[start + 2]) for row in rows])
+    return CrisisPoll(user, rows[0], counters, own)
+
+
+@cache
+def _crisis_poll_sql(topic_count: int) -> str:
+    # The counters summed per topic before the join: one row per topic with a counter (or one
+    # with none), each carrying the access columns.
+    placeholders = ", ".join(["%s"] * topic_count)
+    sums = (
+        f"SELECT establishment_id, topic, SUM(version) AS total,"
+        f" SUM(CASE WHEN crisis_id IS NULL THEN 0 ELSE version END) AS own"
+        f" FROM {_TABLE} WHERE topic IN ({placeholders}) AND (crisis_id = %s OR crisis_id IS NULL)"
+        f" AND establishment_id = (SELECT establishment_id FROM {Crisis._meta.db_table} WHERE id = %s)"
+        " GROUP BY establishment_id, topic"
+    )
+    return crisis_access_sql(
+        ", t.topic, COALESCE(t.total, 0), COALESCE(t.own, 0)",
+        f" LEFT JOIN ({sums}) t ON t.establishment_id = c.establishment_id",
+    )
 
 
 def _allowed(row, capability: str) -> tuple:

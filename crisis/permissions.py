@@ -112,26 +112,40 @@ def get_establishment_for_user(
 def get_crisis_for_user(user, crisis_id: int, capability: str = Cap.READ) -> tuple[Crisis, Membership]:
     """The crisis and the user's membership, in one query; 404 for outsiders, 403 without the capability.
 
-    Every crisis page and every poll that renders pays it: one statement written once
-    (_CRISIS_ACCESS_SQL), the rows built with Model.from_db. The ORM built the same join
-    in 1.3 ms of CPU per call, this in about 0.2 (bench in docs/performance.md).
+    Every crisis page pays it: one statement written once (crisis_access_sql), the rows built
+    with Model.from_db. The ORM built the same join in 1.3 ms of CPU per call, this in about
+    0.2 (bench in docs/performance.md). A poll reads the same row with its counters
+    (crisis.live.crisis_poll).
     """
     if not user.is_authenticated or not 0 < crisis_id <= MAX_ID:
         raise Http404
     with connection.cursor() as cursor:
-        cursor.execute(_crisis_access_sql(), [crisis_id, user.pk])
+        cursor.execute(crisis_access_sql(), [crisis_id, user.pk])
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    crisis_fields, establishment_fields = _access_fields()
-    n = len(crisis_fields)
-    crisis = _from_row(Crisis, crisis_fields, row[:n])
-    establishment = _from_row(Establishment, establishment_fields, row[n : n + len(establishment_fields)])
-    crisis.establishment = establishment
-    member_id, role = row[-2:]
-    membership = Membership(pk=member_id, user=user, establishment=establishment, role=role, is_active=True)
+    crisis, membership = crisis_access_from_row(user, row)
     require(membership, capability)
     return crisis, membership
+
+
+def crisis_access_from_row(user, row) -> tuple[Crisis, Membership]:
+    """The crisis (with its establishment) and the membership from a row starting as crisis_access_sql's."""
+    crisis_fields, establishment_fields = _access_fields()
+    n, m = len(crisis_fields), len(establishment_fields)
+    crisis = _from_row(Crisis, crisis_fields, row[:n])
+    establishment = _from_row(Establishment, establishment_fields, row[n : n + m])
+    crisis.establishment = establishment
+    member_id, role = row[n + m : n + m + 2]
+    membership = Membership(pk=member_id, user=user, establishment=establishment, role=role, is_active=True)
+    return crisis, membership
+
+
+@cache
+def crisis_access_columns() -> int:
+    """How many columns crisis_access_sql selects: a caller's own columns come after them."""
+    crisis_fields, establishment_fields = _access_fields()
+    return len(crisis_fields) + len(establishment_fields) + 2
 
 
 @cache
@@ -157,16 +171,19 @@ def _converters(field: models.Field) -> list:
 
 
 @cache
-def _crisis_access_sql() -> str:
-    """The crisis, its establishment and the member's id and role; the unique (user, establishment) makes it one row."""
+def crisis_access_sql(extra_columns: str = "", extra_joins: str = "") -> str:
+    """The crisis (c), its establishment (e) and the member's (m) id and role; the unique (user, establishment)
+    makes it one row, times the rows of what `extra_joins` adds. Parameters: what the extra parts take,
+    then the crisis id and the user id."""
     q = connection.ops.quote_name
     crisis_fields, establishment_fields = _access_fields()
     columns = [f"c.{q(f.column)}" for f in crisis_fields] + [f"e.{q(f.column)}" for f in establishment_fields]
     return (
-        f"SELECT {', '.join(columns)}, m.{q('id')}, m.{q('role')}"
+        f"SELECT {', '.join(columns)}, m.{q('id')}, m.{q('role')}{extra_columns}"
         f" FROM {q(Crisis._meta.db_table)} c"
         f" JOIN {q(Establishment._meta.db_table)} e ON e.{q('id')} = c.{q('establishment_id')}"
         f" JOIN {q(Membership._meta.db_table)} m ON m.{q('establishment_id')} = c.{q('establishment_id')}"
+        f"{extra_joins}"
         f" WHERE c.{q('id')} = %s AND m.{q('user_id')} = %s AND m.{q('is_active')}"
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from web import live
 from web.forms import add_service_errors
 
 from .. import live as live_topics
@@ -94,10 +95,14 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     A poll that missed answers with the cards following a topic that moved, out of band, and
     a new poller: the other cards are not computed."""
     topics = dashboard_topics()
-    unchanged, counters = live_topics.cards_poll(request, topics=topics, crisis_id=crisis_id)
-    if unchanged:
-        return unchanged  # most polls end here, on one small query
-    crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    if live.is_poll(request):
+        # The access, the counters and the crisis in one query: most polls end on it.
+        read = live_topics.crisis_poll(request.user, crisis_id=crisis_id, topics=topics)
+        if unchanged := live.nothing_new_in(request, read.counters):
+            return unchanged
+        crisis, membership, counters = read.crisis, read.membership, read.counters
+    else:
+        (crisis, membership), counters = get_crisis_for_user(request.user, crisis_id), None
     return render_cards_page(
         request, crisis, membership, topics=topics, counters=counters, template="crisis/dashboard.html"
     )

@@ -27,7 +27,7 @@ from ..forms import (
     JournalEntryForm,
     JournalFilterForm,
 )
-from ..live import Topic, version, version_for_user
+from ..live import Topic, crisis_poll, version
 from ..models import Crisis, Decision, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, object_of
 
@@ -214,10 +214,11 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     that happened before entries already shown (typed late) re-renders the first
     page instead, so it appears where it happened.
     """
-    current = version_for_user(request.user, topics=JOURNAL_TOPICS, crisis_id=crisis_id)
+    read = crisis_poll(request.user, crisis_id=crisis_id, topics=JOURNAL_TOPICS)  # the crisis read with it
+    current = read.version
     if unchanged := live.nothing_new(request, current):
         return unchanged
-    crisis, membership = get_crisis_for_user(request.user, crisis_id)
+    crisis, membership = read.crisis, read.membership
     after = _cursor(request.GET.get("after"))
     if after is None:
         return HttpResponseBadRequest(_("Curseur invalide."))

@@ -30,7 +30,7 @@ from web.forms import add_service_errors
 from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..forms.members import person
-from ..live import Topic, version_and_counter, version_and_counter_for_user
+from ..live import Topic, crisis_poll, version_and_counter
 from ..models import Crisis, JournalEntry, Meeting, Membership, RidaLine, Role
 from ..permissions import Cap, capabilities_of, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
@@ -58,15 +58,14 @@ def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
         return _rida_create(request, crisis_id)
     if not live.is_poll(request):
         return _rida_page(request, *get_crisis_for_user(request.user, crisis_id))
-    # The version with the RIDA counter, and the access rules, in one query: most polls end here,
-    # and one that must re-render needs both, read before the lines.
-    versions = version_and_counter_for_user(request.user, topics=RIDA_TOPICS, crisis_id=crisis_id, topic=Topic.RIDA)
-    if unchanged := live.nothing_new(request, versions[0]):
+    # The version with the RIDA counter, the access rules and the crisis, in one query: most polls
+    # end here, and one that must re-render needs them all, read before the lines.
+    read = crisis_poll(request.user, crisis_id=crisis_id, topics=RIDA_TOPICS)
+    if unchanged := live.nothing_new(request, read.version):
         return unchanged
-    crisis, membership = get_crisis_for_user(request.user, crisis_id)
     if request.htmx:
-        return _rida_poll(request, crisis, membership, versions)
-    return _rida_page(request, crisis, membership)
+        return _rida_poll(request, read.crisis, read.membership, (read.version, read.own[Topic.RIDA]))
+    return _rida_page(request, read.crisis, read.membership)
 
 
 def _rida_page(request: HttpRequest, crisis: Crisis, membership, form=None, status: int = 200) -> HttpResponse:

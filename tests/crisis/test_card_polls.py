@@ -8,7 +8,8 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crisis import live, plugins, services
@@ -284,3 +285,13 @@ def test_an_establishment_topic_warms_its_home_and_its_open_crises_dashboards(
         ("Crisis", crisis.pk, "tickets", True),
         ("Establishment", establishment.pk, "tickets", True),
     ]
+
+
+def test_a_poll_that_missed_reads_the_crisis_with_its_counters(client, crisis, director, dashboard):
+    """One statement gives the access, the counters and the crisis: the cards read nothing of it again."""
+    services.journal_append(crisis=crisis, by=director, text="Messagerie chiffrée", priority="urgent")
+    with CaptureQueriesContext(connection) as queries:
+        response = poll(client, dashboard)
+    assert response.status_code == 200 and swapped(response) == {"card-journal", "card-urgent"}
+    access = [q["sql"] for q in queries.captured_queries if "crisis_membership" in q["sql"]]
+    assert len(access) == 1 and "live" in access[0] and '"title"' in access[0], queries.captured_queries

@@ -210,7 +210,18 @@ def test_nothing_new_costs_two_queries_at_most_session_with_user_and_the_version
         1,
         1,
     ], queries.captured_queries
-    assert not [q for q in queries.captured_queries if "title" in q["sql"]], "no crisis is loaded to say nothing new"
+
+
+def test_a_poll_that_renders_reads_the_crisis_with_the_version(client, crisis, scribe):
+    """The access, the version and the crisis (its last number) in one statement, from one snapshot."""
+    client.force_login(scribe)
+    url = poll_url(crisis)
+    services.journal_append(crisis=crisis, by=scribe, kind="fait", text="Appel du laboratoire")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Appel du laboratoire" in response.content.decode()
+    access = [q["sql"] for q in queries.captured_queries if "crisis_membership" in q["sql"]]
+    assert len(access) == 1 and "journal_last_seq" in access[0], queries.captured_queries
 
 
 def test_the_cheap_poll_still_shuts_out_outsiders_former_members_and_unknown_crises(client, crisis, scribe, outsider):

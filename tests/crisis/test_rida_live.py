@@ -166,20 +166,28 @@ def test_the_poll_refuses_an_outsider_and_answers_204_from_one_query_besides_the
     assert login(Client(), outsider).get(poll_url(page), **HTMX).status_code == 404
 
 
-def test_the_polls_first_query_reads_the_version_and_the_rida_counter_with_the_access_rules(
+def test_the_polls_first_query_reads_the_version_the_rida_counter_and_the_crisis_with_the_access_rules(
     crisis, director, observer, outsider, django_assert_num_queries
 ):
     add(crisis, director, 2)
     services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())  # the version moves, not the RIDA
     with django_assert_num_queries(1):
-        pair = live.version_and_counter_for_user(director, topics=RIDA_TOPICS, crisis_id=crisis.pk, topic=Topic.RIDA)
-    assert pair == live.version_and_counter(crisis, RIDA_TOPICS, Topic.RIDA) and int(pair[0]) > pair[1] == 2
-    with pytest.raises(Http404):
-        live.version_and_counter_for_user(outsider, topics=RIDA_TOPICS, crisis_id=crisis.pk, topic=Topic.RIDA)
-    with pytest.raises(PermissionDenied):
-        live.version_and_counter_for_user(
-            observer, topics=RIDA_TOPICS, crisis_id=crisis.pk, topic=Topic.RIDA, capability=Cap.MANAGE_RIDA
+        read = live.crisis_poll(director, topics=RIDA_TOPICS, crisis_id=crisis.pk)
+        pair = (read.version, read.own[Topic.RIDA])
+        assert (read.crisis.pk, read.crisis.title, read.crisis.establishment.pk) == (
+            crisis.pk,
+            crisis.title,
+            crisis.establishment_id,
         )
+        assert (read.membership.user, read.membership.role) == (director, "directeur")
+    assert pair == live.version_and_counter(crisis, RIDA_TOPICS, Topic.RIDA) and int(pair[0]) > pair[1] == 2
+    assert read.counters == live.counters(crisis, RIDA_TOPICS)
+    with pytest.raises(Http404):
+        live.crisis_poll(outsider, topics=RIDA_TOPICS, crisis_id=crisis.pk)
+    with pytest.raises(PermissionDenied):
+        live.crisis_poll(observer, topics=RIDA_TOPICS, crisis_id=crisis.pk, capability=Cap.MANAGE_RIDA)
+    with pytest.raises(Http404):  # no such crisis
+        live.crisis_poll(director, topics=RIDA_TOPICS, crisis_id=crisis.pk + 1000)
 
 
 @pytest.mark.parametrize("filters", [selectors.RidaFilters(), selectors.RidaFilters(status="a_faire")])
@@ -195,19 +203,19 @@ def test_the_polls_keys_and_count_match_the_table_on_every_page(crisis, director
     assert selectors.rida_page_keys(empty, filters, 2, 3) == ([], 0, 1, 1)
 
 
-def test_a_poll_that_sends_a_row_again_costs_five_queries_with_the_session(
+def test_a_poll_that_sends_a_row_again_costs_four_queries_with_the_session(
     client, crisis, director, django_assert_num_queries
 ):
     lines = add(crisis, director, 55)
     page = login(client, director).get(table_url(crisis)).content.decode()
     services.rida_update(line=lines[-1], by=director, status="en_cours")
-    # The session with its user; the version with the RIDA counter and the membership; the crisis;
+    # The session with its user; the version with the RIDA counter, the membership and the crisis;
     # the page's keys with the count; the changed line.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         content = client.get(poll_url(page), **HTMX).content.decode()
     assert rows(content) == [lines[-1].pk]
     services.rida_update(line=lines[0], by=director, status="en_cours")  # on page 2: no row to read
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         content = client.get(poll_url(content), **HTMX).content.decode()
     assert rows(content) == [] and 'id="rida-poll"' in content
 
