@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
+from web.compiled import compiled
+
 from ..models import Crisis, RidaLine, search_key
 
 
@@ -121,11 +123,26 @@ def _filtered_keys(crisis: Crisis, filters: RidaFilters, offset: int, size: int)
 
 
 def rida_lines_by_pk(crisis: Crisis, pks) -> list:
-    """These lines with what a row of the table shows (its owner, source entry, meeting) joined."""
+    """These lines with what a row of the table shows (its owner, source entry, meeting) joined.
+
+    A poll asks it for the one or few rows that changed: compiled once per count (web.compiled),
+    as compiling the joins cost more CPU than the rest of the read."""
+    pks = list(pks)
     if not pks:
         return []
-    lines = RidaLine.objects.filter(crisis=crisis, pk__in=list(pks))
-    return list(lines.select_related("owner", "source_entry", "meeting").order_by())
+    if len(pks) > COMPILED_UP_TO:  # a poll after a long sleep: rare, compiled as it comes
+        return list(_lines_by_pk(crisis.pk, pks))
+    query = compiled(f"rida-lines-by-pk:{len(pks)}", lambda: _lines_by_pk(0, list(range(1, len(pks) + 1))))
+    assert query.example_params == (0, *range(1, len(pks) + 1)), "the crisis, then the lines, in that order"
+    return query.fetch([crisis.pk, *pks])
+
+
+COMPILED_UP_TO = 10
+
+
+def _lines_by_pk(crisis_id: int, pks: list[int]) -> QuerySet:
+    lines = RidaLine.objects.filter(crisis_id=crisis_id, pk__in=pks)
+    return lines.select_related("owner", "source_entry", "meeting").order_by()
 
 
 def rida_in_number_order(crisis: Crisis, filters: RidaFilters | None = None) -> QuerySet:

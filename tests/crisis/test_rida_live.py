@@ -400,3 +400,30 @@ def test_an_inline_change_renders_the_row_for_the_cell_s_next_polls(client, cris
         assert answer.status_code == 200 and f'id="rida-{line.pk}"' in answer.content.decode()
     assert rida_views.ROW_TEMPLATE not in rendered
     assert "En cours" in answer.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3, 12])  # 12: past what is compiled once, read through the ORM
+def test_the_lines_a_poll_sends_again_are_the_orms_own_objects_with_their_joins(
+    crisis, director, establishment, count, django_assert_num_queries
+):
+    source = services.journal_append(crisis=crisis, by=director, text="Le laboratoire est coupé")
+    meeting = services.meeting_create(crisis=crisis, by=director, scheduled_at=timezone.now())
+    due = timezone.now() + timedelta(hours=2)
+    lines = add(crisis, director, 1, owner=director, due_at=due, meeting=meeting, source_entry=source)
+    lines += add(crisis, director, count - 1)
+    other = services.crisis_create(establishment=establishment, by=director, title="Autre crise")
+    stranger = add(other, director)[0]
+    for _ in range(2):  # the second time from the compiled statement
+        with django_assert_num_queries(1):
+            read = selectors.rida_lines_by_pk(crisis, [line.pk for line in lines] + [stranger.pk])
+            by_pk = {line.pk: line for line in read}
+            # The joined rows are there, converted as the ORM converts them (aware datetimes on SQLite).
+            first = by_pk[lines[0].pk]
+            assert (first.owner, first.meeting, first.source_entry) == (director, meeting, source)
+            assert first.meeting.scheduled_at.tzinfo is not None and first.due_at.tzinfo is not None
+        expected = {line.pk: line for line in selectors.rida_lines(crisis).filter(pk__in=[line.pk for line in lines])}
+        assert sorted(by_pk) == sorted(expected), "the other crisis's line is not read"
+        for pk, line in by_pk.items():
+            fields = [f.attname for f in line._meta.concrete_fields]
+            assert [getattr(line, f) for f in fields] == [getattr(expected[pk], f) for f in fields]
+            assert not line._state.adding and line._state.db == "default"
