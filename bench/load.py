@@ -267,11 +267,8 @@ async def run_cell(
             await member.poll(record, "dashboard")
             await member.poll(record, "rida")
             if time.monotonic() - reloaded > PAGE_RELOAD_SECONDS:
-                await member.page(
-                    record,
-                    random.choice(["dashboard", "rida"]),
-                    f"{base}/" if random.random() < 0.5 else f"{base}/rida/",
-                )
+                kind = random.choice(["dashboard", "rida"])
+                await member.page(record, kind, f"{base}/" if kind == "dashboard" else f"{base}/rida/")
                 reloaded = time.monotonic()
 
     async def writing_entries(writers: list[Member]):
