@@ -33,15 +33,16 @@ whole cell is about to ask for can be rendered then, once (crisis.plugins warms 
 shared cards), rather than by the first poll of each worker.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, wraps
 
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.http import Http404, HttpRequest, HttpResponse
 
 from web import live as web_live
+from web.sessions import Rider
 
 from .models import Crisis, Establishment, LiveTopic, Membership, Topic
 from .permissions import (
@@ -50,6 +51,7 @@ from .permissions import (
     capabilities_of,
     crisis_access_columns,
     crisis_access_from_row,
+    crisis_access_select,
     crisis_access_sql,
     refused,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "bump",
     "cards_poll",
     "crisis_poll",
+    "read_with_session",
     "moved",
     "counters",
     "counters_for_user",
@@ -250,8 +253,9 @@ class CrisisPoll:
         return self._access[1]
 
 
-def crisis_poll(user, *, crisis_id: int, topics: Iterable[str], capability: str = Cap.READ) -> CrisisPoll:
-    """The access row of ``get_crisis_for_user`` and the followed counters, in one query.
+def crisis_poll(user, *, crisis_id: int, topics: Iterable[str], capability: str = Cap.READ, session=None) -> CrisisPoll:
+    """The access row of ``get_crisis_for_user`` and the followed counters, in one query: none
+    when they were read with the `session` (a view under ``read_with_session``).
 
     A poll that finds nothing new ends on it; one that must render already holds the crisis
     and the membership, read in the same snapshot as the counters (a round trip fewer than
@@ -260,13 +264,17 @@ def crisis_poll(user, *, crisis_id: int, topics: Iterable[str], capability: str 
     if not user.is_authenticated or not 0 < crisis_id <= MAX_ID:
         raise Http404
     topics = tuple(topics)
-    followed = topics or ("",)  # no topic: no counter, with the access check all the same
-    with connection.cursor() as cursor:
-        cursor.execute(_crisis_poll_sql(len(followed)), [*followed, crisis_id, user.pk])
-        rows = cursor.fetchall()
+    start = crisis_access_columns()  # the counters' columns come after the access row, the role last
+    rows = session.ridden(_rider_key(crisis_id, topics), user) if hasattr(session, "ridden") else None
+    if rows is not None:  # LEFT JOINs there: an outsider's (or an unknown crisis's) row has no member
+        rows = [row for row in rows if row[start - 2] is not None]
+    else:
+        followed = topics or ("",)  # no topic: no counter, with the access check all the same
+        with connection.cursor() as cursor:
+            cursor.execute(_crisis_poll_sql(len(followed)), [*followed, crisis_id, user.pk])
+            rows = cursor.fetchall()
     if not rows:
         raise Http404
-    start = crisis_access_columns()  # the caller's columns come after the access row, the role last
     _allowed((rows[0][start - 1],), capability)
     counters, own = dict.fromkeys(topics, 0), dict.fromkeys(topics, 0)
     for row in rows:  # each counter row of the crisis and of its establishment; one of NULLs if none
@@ -275,6 +283,53 @@ def crisis_poll(user, *, crisis_id: int, topics: Iterable[str], capability: str 
             counters[topic] += value
             own[topic] += value if of_crisis is not None else 0
     return CrisisPoll(user, rows[0], counters, own)
+
+
+def read_with_session(topics: Iterable[str] | Callable[[], Iterable[str]]):
+    """Decorator of a crisis page's view, outside ``login_required``: its poll's access and counters
+    are read in the session's own statement (web.sessions.Rider), and ``crisis_poll`` given the
+    session finds them there. A poll that finds nothing new then costs one round trip in all.
+
+    The view takes `crisis_id`. Not a poll, or a session already read: nothing rides, and
+    ``crisis_poll`` reads them itself."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, crisis_id: int, **kwargs):
+            session = getattr(request, "session", None)
+            if web_live.is_poll(request) and hasattr(session, "ride") and 0 < crisis_id <= MAX_ID:
+                session.ride(_rider(crisis_id, tuple(topics() if callable(topics) else topics)))
+            return view(request, *args, crisis_id=crisis_id, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _rider_key(crisis_id: int, topics: tuple[str, ...]) -> str:
+    return f"crisis-poll:{crisis_id}:{','.join(topics)}"
+
+
+def _rider(crisis_id: int, topics: tuple[str, ...]) -> Rider:
+    followed = topics or ("",)
+    return Rider(_rider_key(crisis_id, topics), *_rider_sql(len(followed)), [crisis_id, *followed])
+
+
+@cache
+def _rider_sql(topic_count: int) -> tuple[str, str]:
+    """The columns and LEFT JOINs of ``_crisis_poll_sql``, on the session's user ({user})."""
+    q = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * topic_count)
+    joins = (
+        f" LEFT JOIN {q(Crisis._meta.db_table)} c ON c.{q('id')} = %s"
+        f" LEFT JOIN {q(Establishment._meta.db_table)} e ON e.{q('id')} = c.{q('establishment_id')}"
+        f" LEFT JOIN {q(Membership._meta.db_table)} m ON m.{q('establishment_id')} = c.{q('establishment_id')}"
+        f" AND m.{q('user_id')} = {{user}} AND m.{q('is_active')}"
+        # No member, no counter: an outsider's statement reads none.
+        f" LEFT JOIN {_TABLE} t ON m.{q('id')} IS NOT NULL AND t.establishment_id = c.{q('establishment_id')}"
+        f" AND t.topic IN ({placeholders}) AND (t.crisis_id = c.{q('id')} OR t.crisis_id IS NULL)"
+    )
+    return f"{crisis_access_select()}, t.topic, t.version, t.crisis_id", joins
 
 
 @cache

@@ -171,15 +171,22 @@ def _converters(field: models.Field) -> list:
 
 
 @cache
+def crisis_access_select() -> str:
+    """The columns of crisis_access_sql: the crisis's (c), its establishment's (e), the member's (m) id and role."""
+    q = connection.ops.quote_name
+    crisis_fields, establishment_fields = _access_fields()
+    columns = [f"c.{q(f.column)}" for f in crisis_fields] + [f"e.{q(f.column)}" for f in establishment_fields]
+    return f"{', '.join(columns)}, m.{q('id')}, m.{q('role')}"
+
+
+@cache
 def crisis_access_sql(extra_columns: str = "", extra_joins: str = "") -> str:
     """The crisis (c), its establishment (e) and the member's (m) id and role; the unique (user, establishment)
     makes it one row, times the rows of what `extra_joins` adds. Parameters: what the extra parts take,
     then the crisis id and the user id."""
     q = connection.ops.quote_name
-    crisis_fields, establishment_fields = _access_fields()
-    columns = [f"c.{q(f.column)}" for f in crisis_fields] + [f"e.{q(f.column)}" for f in establishment_fields]
     return (
-        f"SELECT {', '.join(columns)}, m.{q('id')}, m.{q('role')}{extra_columns}"
+        f"SELECT {crisis_access_select()}{extra_columns}"
         f" FROM {q(Crisis._meta.db_table)} c"
         f" JOIN {q(Establishment._meta.db_table)} e ON e.{q('id')} = c.{q('establishment_id')}"
         f" JOIN {q(Membership._meta.db_table)} m ON m.{q('establishment_id')} = c.{q('establishment_id')}"

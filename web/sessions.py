@@ -14,6 +14,11 @@ signed data, a configured backend that accepts the row, the current session auth
 anything else goes through Django's ``auth.get_user`` unchanged. The row travels on the
 session object, which the request already carries: no thread-local, no change to how a
 backend is called.
+
+A view can have more read in that statement (``ride``): a poll's access rules and change
+counters, say, so that its cheap "nothing new" answer costs one round trip. What rides
+is the view's business; its rows are handed back only for the user whose row the session
+read (``ridden``).
 """
 
 from functools import cache
@@ -28,8 +33,19 @@ from django.utils import timezone
 from .models import Session
 
 
+class Rider:
+    """Columns read with the session: `columns` and `joins` are SQL written for the joined read, where
+    `{user}` stands for the session's user id column; `params` are the joins' parameters, in order.
+    Each row of the joins is a row of the statement: keep them LEFT JOINs, or the session is not found."""
+
+    def __init__(self, key: str, columns: str, joins: str, params: list):
+        self.key, self.columns, self.joins, self.params = key, columns, joins, params
+
+
 class SessionStore(db.SessionStore):
     _loaded_with: tuple[str | None, object] = (None, None)  # (session key, user row) of the last load()
+    _rider: Rider | None = None
+    _ridden: tuple[str, object, list] | None = None  # (rider key, user id, the rider's columns of each row)
 
     @classmethod
     def get_model_class(cls):
@@ -37,13 +53,30 @@ class SessionStore(db.SessionStore):
 
     def load(self):
         alias = router.db_for_read(self.model)
-        row = _JoinedRead.of(alias).fetch(connections[alias], self.session_key)
-        if row is None:
+        rider, self._rider = self._rider, None
+        found = _JoinedRead.of(alias).fetch(connections[alias], self.session_key, rider)
+        if found is None:
             self._session_key = None  # as Django's: an unknown or expired key is replaced on save
             return {}
-        data, user = row
+        data, user, ridden = found
         self._loaded_with = (self.session_key, user)
+        if rider is not None and user is not None:
+            self._ridden = (rider.key, user.pk, ridden)
         return self.decode(data)
+
+    def ride(self, rider: Rider) -> bool:
+        """Have `rider` read with the session, if the session has not been read yet (else False)."""
+        if hasattr(self, "_session_cache") or not self.session_key:
+            return False
+        self._rider = rider
+        return True
+
+    def ridden(self, key: str, user) -> list | None:
+        """The rows the rider `key` read with the session, if it read them for this user; else None."""
+        if self._ridden is None or not user.is_authenticated:
+            return None
+        rider_key, user_id, rows = self._ridden
+        return rows if rider_key == key and user_id == user.pk else None
 
     def loaded_user(self):
         """The user row read with this session, if any, while the session keeps the key it was read with.
@@ -107,19 +140,39 @@ class _JoinedRead:
         # The converters depend on the database's settings (time zone), not on one connection object.
         compiler = connection.ops.compiler("SQLCompiler")(Query(self.user_model), connection, alias)
         self.converters = list(compiler.get_converters(columns).items())
+        self.width = len(columns)  # the session's and the user's columns; a rider's come after
+        self.user_id_column = f"u.{quote(user_meta.pk.column)}"
+        self.ridden_sql: dict[tuple[str, str], str] = {}
 
-    def fetch(self, connection, session_key: str):
-        """(session data, user or None), or None for an unknown or expired key."""
+    def fetch(self, connection, session_key: str, rider: Rider | None = None):
+        """(session data, user or None, the rider's columns of each row), or None for an unknown or expired key."""
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, [session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
-            row = cursor.fetchone()
-        if row is None:
+            cursor.execute(*self._statement(connection, session_key, rider))
+            rows = cursor.fetchall()
+        if not rows:
             return None
-        row = list(row)
+        row = list(rows[0][: self.width])
         for position, (converters, column) in self.converters:
             for converter in converters:
                 row[position] = converter(row[position], column, connection)
         data, values = row[0], row[1:]
         # LEFT JOIN: no user (anonymous, or a row from before migration 0002) reads as a null id.
         user = self.user_model.from_db(self.alias, self.names, values) if values[self.pk_position] is not None else None
-        return data, user
+        return data, user, [found[self.width :] for found in rows]
+
+    def _statement(self, connection, session_key: str, rider: Rider | None) -> tuple[str, list]:
+        params = [session_key, connection.ops.adapt_datetimefield_value(timezone.now())]
+        if rider is None:
+            return self.sql, params
+        return self._with(rider.columns, rider.joins), [*rider.params, *params]
+
+    def _with(self, columns: str, joins: str) -> str:
+        """The statement with a rider's columns and joins (kept per rider: a view's are constant)."""
+        key = (columns, joins)
+        if key not in self.ridden_sql:
+            head, _from, tail = self.sql.partition(" FROM ")
+            tables, _where, where = tail.partition(" WHERE ")
+            self.ridden_sql[key] = (
+                f"{head}, {columns} FROM {tables} {joins.format(user=self.user_id_column)} WHERE {where}"
+            )
+        return self.ridden_sql[key]

@@ -87,6 +87,7 @@ def _roles_with(capability: str) -> list[str]:
     return [role for role in Role.values if capability in capabilities_of(role)]
 
 
+@live_topics.read_with_session(dashboard_topics)  # a poll: the session, the access and the counters at once
 @login_required
 @require_GET
 def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
@@ -97,7 +98,7 @@ def crisis_dashboard(request: HttpRequest, crisis_id: int) -> HttpResponse:
     topics = dashboard_topics()
     if live.is_poll(request):
         # The access, the counters and the crisis in one query: most polls end on it.
-        read = live_topics.crisis_poll(request.user, crisis_id=crisis_id, topics=topics)
+        read = live_topics.crisis_poll(request.user, crisis_id=crisis_id, topics=topics, session=request.session)
         if unchanged := live.nothing_new_in(request, read.counters):
             return unchanged
         crisis, membership, counters = read.crisis, read.membership, read.counters

@@ -27,7 +27,7 @@ from ..forms import (
     JournalEntryForm,
     JournalFilterForm,
 )
-from ..live import Topic, crisis_poll, version
+from ..live import Topic, crisis_poll, read_with_session, version
 from ..models import Crisis, Decision, JournalEntry
 from ..permissions import Cap, get_crisis_for_user, object_of
 
@@ -50,6 +50,7 @@ JOURNAL_TOPICS = (Topic.JOURNAL,)
 # --- main courante --------------------------------------------------------
 
 
+@read_with_session(JOURNAL_TOPICS)  # a poll: the session, the access and the version in one statement
 @login_required
 @require_http_methods(["GET", "POST"])
 def journal(request: HttpRequest, crisis_id: int) -> HttpResponse:
@@ -214,7 +215,8 @@ def _journal_poll(request: HttpRequest, crisis_id: int) -> HttpResponse:
     that happened before entries already shown (typed late) re-renders the first
     page instead, so it appears where it happened.
     """
-    read = crisis_poll(request.user, crisis_id=crisis_id, topics=JOURNAL_TOPICS)  # the crisis read with it
+    # Read with the session (read_with_session), the crisis with it.
+    read = crisis_poll(request.user, crisis_id=crisis_id, topics=JOURNAL_TOPICS, session=request.session)
     current = read.version
     if unchanged := live.nothing_new(request, current):
         return unchanged

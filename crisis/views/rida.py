@@ -30,7 +30,7 @@ from web.forms import add_service_errors
 from .. import selectors, services
 from ..forms import RidaEditForm, RidaFilterForm, RidaLineForm, RidaQuickForm, members_of
 from ..forms.members import person
-from ..live import Topic, crisis_poll, version_and_counter
+from ..live import Topic, crisis_poll, read_with_session, version_and_counter
 from ..models import Crisis, JournalEntry, Meeting, Membership, RidaLine, Role
 from ..permissions import Cap, capabilities_of, get_crisis_for_user, object_of, rida_fields_for
 from ..templatetags.rida_tags import escaped_choices
@@ -51,6 +51,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+@read_with_session(RIDA_TOPICS)  # a poll: the session, the access and the version in one statement
 @login_required
 @require_http_methods(["GET", "POST"])
 def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
@@ -60,7 +61,7 @@ def rida(request: HttpRequest, crisis_id: int) -> HttpResponse:
         return _rida_page(request, *get_crisis_for_user(request.user, crisis_id))
     # The version with the RIDA counter, the access rules and the crisis, in one query: most polls
     # end here, and one that must re-render needs them all, read before the lines.
-    read = crisis_poll(request.user, crisis_id=crisis_id, topics=RIDA_TOPICS)
+    read = crisis_poll(request.user, crisis_id=crisis_id, topics=RIDA_TOPICS, session=request.session)
     if unchanged := live.nothing_new(request, read.version):
         return unchanged
     if request.htmx:

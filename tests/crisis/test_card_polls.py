@@ -93,10 +93,10 @@ def test_a_card_whose_topics_did_not_move_is_not_computed(client, crisis, direct
     assert computed == ["kit"]
 
 
-def test_an_unchanged_poll_with_counters_costs_the_two_queries_of_before(
+def test_an_unchanged_poll_with_counters_costs_one_query(
     client, crisis, director, dashboard, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):  # the session with its user; the counters with the membership
+    with django_assert_num_queries(1):  # the session with its user, the counters and the membership
         assert poll(client, dashboard).status_code == 204
 
 

@@ -2,18 +2,21 @@
 when one of the topics it shows moved, and answers an unchanged poll with 204 after one query."""
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from crisis import live, services
-from crisis.models import Crisis, Topic
+from crisis.models import Crisis, Membership, Topic
 from crisis.views.crises import dashboard_topics
 from crisis.views.journal import JOURNAL_TOPICS
 from crisis.views.meetings import MEETING_TOPICS
 from crisis.views.rida import RIDA_TOPICS
 from web import live as web_live
+from web.models import Session
+from web.sessions import Rider, SessionStore
 
 
 def poll(client, url, seen, **query):
@@ -131,12 +134,18 @@ def _live_pages(crisis, director):
     }
 
 
-def test_every_live_page_answers_an_unchanged_poll_with_two_queries(
+def _read_with_session(crisis) -> set[str]:
+    return {reverse(name, args=[crisis.pk]) for name in ("crisis:dashboard", "crisis:rida", "crisis:journal")}
+
+
+def test_every_live_page_answers_an_unchanged_poll_with_two_queries_at_most(
     client, crisis, director, django_assert_num_queries
 ):
     client.force_login(director)
+    # The pages every member keeps open read the access and the topics with the session
+    # (live.read_with_session); the others in a second statement.
     for url, query in _live_pages(crisis, director).items():
-        with django_assert_num_queries(2) as queries:  # session with its user; the topics with the membership
+        with django_assert_num_queries(1 if url in _read_with_session(crisis) else 2) as queries:
             response = client.get(url, query, HTTP_HX_REQUEST="true")
         assert response.status_code == 204, url
         # No statement of its own reads the crisis to say "nothing new" (a poll may read its row with the counters).
@@ -213,3 +222,55 @@ def test_the_establishment_home_rerenders_for_a_crisis_closed_not_for_a_journal_
     assert poll(client, url, seen).status_code == 204  # the journal is not among the page's topics
     services.crisis_close(crisis=crisis, by=director)
     assert poll(client, url, seen).status_code == 200
+
+
+# --- read with the session ----------------------------------------------------------
+
+
+def test_a_poll_read_with_the_session_keeps_the_access_rules(client, crisis, director, outsider, establishment):
+    """The access read in the session's statement refuses what the access helpers refuse."""
+    polled = {url: query for url, query in _live_pages(crisis, director).items() if url in _read_with_session(crisis)}
+    assert len(polled) == 3
+    client.force_login(outsider)
+    for url, query in polled.items():
+        assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 404, url
+    client.force_login(director)
+    for url, query in polled.items():
+        unknown = url.replace(f"/crises/{crisis.pk}/", f"/crises/{crisis.pk + 1000}/")
+        assert client.get(unknown, query, HTTP_HX_REQUEST="true").status_code == 404, unknown
+    Membership.objects.filter(user=director, establishment=establishment).update(is_active=False)
+    for url, query in polled.items():
+        assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 404, url
+
+
+def test_a_poll_read_with_the_session_of_a_user_logged_out_elsewhere_is_sent_to_the_login(client, crisis, director):
+    """A password changed elsewhere ends the session: the rows read with it are not used."""
+    client.force_login(director)
+    url, query = next(iter(_live_pages(crisis, director).items()))
+    assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 204
+    director.set_password("un autre mot de passe, changé ailleurs")
+    director.save()
+    response = client.get(url, query, HTTP_HX_REQUEST="true")
+    assert response.status_code == 302 and reverse("web:login") in response["Location"]
+
+
+def test_rows_read_with_the_session_serve_only_the_user_of_its_signed_data(client, crisis, director, outsider):
+    """A session row whose user column names a member (not something web.sessions writes) while its
+    signed data names an outsider: the rows read for the member's id are not the outsider's."""
+    client.force_login(outsider)
+    Session.objects.update(user=director)
+    for url, query in _live_pages(crisis, director).items():
+        if url in _read_with_session(crisis):
+            assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 404, url
+
+
+def test_a_session_read_already_has_nothing_ride_on_it(scribe):
+    store = SessionStore()
+    store[SESSION_KEY] = str(scribe.pk)
+    store.save()
+    fresh = SessionStore(store.session_key)
+    assert fresh.ride(Rider("k", "1", "", [])) is True
+    assert fresh.get(SESSION_KEY) == str(scribe.pk) and fresh.ridden("k", scribe) == [(1,)]
+    assert fresh.ridden("another", scribe) is None
+    assert fresh.ride(Rider("k2", "2", "", [])) is False  # read already: the view reads on its own
+    assert SessionStore().ride(Rider("k", "1", "", [])) is False  # no session yet

@@ -156,12 +156,12 @@ def test_a_poll_with_a_mangled_cursor_gets_a_new_table(client, crisis, director)
         assert response.status_code == 200 and response.headers["HX-Retarget"] == "#rida-live", query
 
 
-def test_the_poll_refuses_an_outsider_and_answers_204_from_one_query_besides_the_session(
+def test_the_poll_refuses_an_outsider_and_answers_204_from_one_query_with_the_session(
     client, crisis, director, outsider, django_assert_num_queries
 ):
     add(crisis, director)
     page = login(client, director).get(table_url(crisis)).content.decode()
-    with django_assert_num_queries(2):  # the session with its user; the topics with the membership
+    with django_assert_num_queries(1):  # the session with its user, the topics and the membership
         assert client.get(poll_url(page), **HTMX).status_code == 204
     assert login(Client(), outsider).get(poll_url(page), **HTMX).status_code == 404
 
@@ -203,19 +203,19 @@ def test_the_polls_keys_and_count_match_the_table_on_every_page(crisis, director
     assert selectors.rida_page_keys(empty, filters, 2, 3) == ([], 0, 1, 1)
 
 
-def test_a_poll_that_sends_a_row_again_costs_four_queries_with_the_session(
+def test_a_poll_that_sends_a_row_again_costs_three_queries_with_the_session(
     client, crisis, director, django_assert_num_queries
 ):
     lines = add(crisis, director, 55)
     page = login(client, director).get(table_url(crisis)).content.decode()
     services.rida_update(line=lines[-1], by=director, status="en_cours")
-    # The session with its user; the version with the RIDA counter, the membership and the crisis;
+    # The session with its user, the version with the RIDA counter, the membership and the crisis;
     # the page's keys with the count; the changed line.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         content = client.get(poll_url(page), **HTMX).content.decode()
     assert rows(content) == [lines[-1].pk]
     services.rida_update(line=lines[0], by=director, status="en_cours")  # on page 2: no row to read
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         content = client.get(poll_url(content), **HTMX).content.decode()
     assert rows(content) == [] and 'id="rida-poll"' in content
 
