@@ -279,7 +279,7 @@ def crisis_poll(user, *, crisis_id: int, topics: Iterable[str], capability: str 
     counters, own = dict.fromkeys(topics, 0), dict.fromkeys(topics, 0)
     for row in rows:  # each counter row of the crisis and of its establishment; one of NULLs if none
         topic, value, of_crisis = row[start : start + 3]
-        if topic is not None:
+        if topic in counters:  # not the "" of a page following nothing
             counters[topic] += value
             own[topic] += value if of_crisis is not None else 0
     return CrisisPoll(user, rows[0], counters, own)
@@ -312,21 +312,22 @@ def _rider_key(crisis_id: int, topics: tuple[str, ...]) -> str:
 
 def _rider(crisis_id: int, topics: tuple[str, ...]) -> Rider:
     followed = topics or ("",)
-    return Rider(_rider_key(crisis_id, topics), *_rider_sql(len(followed)), [crisis_id, *followed])
+    return Rider(_rider_key(crisis_id, topics), *_rider_sql(len(followed)), [crisis_id, crisis_id, *followed])
 
 
 @cache
 def _rider_sql(topic_count: int) -> tuple[str, str]:
-    """The columns and LEFT JOINs of ``_crisis_poll_sql``, on the session's user ({user})."""
+    """The columns of ``_crisis_poll_sql``, as LEFT JOINs on the session's user ({user}): the membership
+    first, and the crisis, its establishment and the counters only through it (an outsider's
+    statement reads nothing of them)."""
     q = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * topic_count)
+    crisis, placeholders = q(Crisis._meta.db_table), ", ".join(["%s"] * topic_count)
     joins = (
-        f" LEFT JOIN {q(Crisis._meta.db_table)} c ON c.{q('id')} = %s"
+        f" LEFT JOIN {q(Membership._meta.db_table)} m ON m.{q('user_id')} = {{user}} AND m.{q('is_active')}"
+        f" AND m.{q('establishment_id')} = (SELECT x.{q('establishment_id')} FROM {crisis} x WHERE x.{q('id')} = %s)"
+        f" LEFT JOIN {crisis} c ON c.{q('id')} = %s AND c.{q('establishment_id')} = m.{q('establishment_id')}"
         f" LEFT JOIN {q(Establishment._meta.db_table)} e ON e.{q('id')} = c.{q('establishment_id')}"
-        f" LEFT JOIN {q(Membership._meta.db_table)} m ON m.{q('establishment_id')} = c.{q('establishment_id')}"
-        f" AND m.{q('user_id')} = {{user}} AND m.{q('is_active')}"
-        # No member, no counter: an outsider's statement reads none.
-        f" LEFT JOIN {_TABLE} t ON m.{q('id')} IS NOT NULL AND t.establishment_id = c.{q('establishment_id')}"
+        f" LEFT JOIN {_TABLE} t ON t.establishment_id = c.{q('establishment_id')}"
         f" AND t.topic IN ({placeholders}) AND (t.crisis_id = c.{q('id')} OR t.crisis_id IS NULL)"
     )
     return f"{crisis_access_select()}, t.topic, t.version, t.crisis_id", joins

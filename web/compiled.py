@@ -8,11 +8,14 @@ the columns, per thread (Django's connections are per thread; a compiler holds o
 the instances as Django's ``ModelIterable`` does: the same conversions, the same related objects,
 and the same objects as the queryset would give.
 
-    query = compiled("rida-lines-by-pk:3", lambda: RidaLine.objects.filter(crisis_id=0, pk__in=[0, 0, 0]))
+    query = compiled("rida-lines-by-pk:3", lambda: RidaLine.objects.filter(crisis_id=0, pk__in=[1, 2, 3]), (0, 1, 2, 3))
     lines = query.fetch([crisis.pk, *pks])  # the parameters in the compiled statement's order
 
-Only for querysets whose parameters are the values of their filters, in order (no expression
-that adds its own), evaluated as model instances (no values(), no prefetch).
+`expected` is the compiled statement's parameters as the example queryset gives them: a
+statement whose parameters come otherwise (another order, values merged) is refused at once
+rather than run with the values in the wrong places. Only for querysets evaluated as model
+instances (no values(), no prefetch), given values of the types the database takes as they are
+(the ORM's own preparation of a value is skipped).
 """
 
 import threading
@@ -26,10 +29,13 @@ _local = threading.local()
 
 
 class CompiledQuery:
-    def __init__(self, queryset: QuerySet):
+    def __init__(self, queryset: QuerySet, expected: tuple):
         self.alias = queryset.db
         self.compiler = queryset.query.get_compiler(using=self.alias)
-        self.sql, self.example_params = self.compiler.as_sql()  # fills select and klass_info
+        self.sql, params = self.compiler.as_sql()  # fills select and klass_info
+        if tuple(params) != tuple(expected):
+            raise ValueError(f"the compiled statement takes {params!r}, not {expected!r}")
+        self.example_params = tuple(params)
         klass_info, select = self.compiler.klass_info, self.compiler.select
         self.model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -40,7 +46,9 @@ class CompiledQuery:
     def fetch(self, params: Sequence) -> list:
         if len(params) != len(self.example_params):
             raise ValueError(f"{len(self.example_params)} parameters expected, {len(params)} given")
-        with connections[self.alias].cursor() as cursor:
+        connection = connections[self.alias]
+        self.compiler.connection = connection  # this thread's (or this context's): its converters' settings
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, list(params))
             rows = cursor.fetchall()
         objects = []
@@ -52,9 +60,10 @@ class CompiledQuery:
         return objects
 
 
-def compiled(key: str, build: Callable[[], QuerySet]) -> CompiledQuery:
-    """The compiled form of the queryset `build` returns, made once per thread under `key`."""
+def compiled(key: str, build: Callable[[], QuerySet], expected: tuple) -> CompiledQuery:
+    """The compiled form of the queryset `build` returns, made once per thread under `key`; its
+    parameters must be `expected` (see above)."""
     queries = _local.__dict__.setdefault("queries", {})
     if key not in queries:
-        queries[key] = CompiledQuery(build())
+        queries[key] = CompiledQuery(build(), expected)
     return queries[key]

@@ -26,7 +26,7 @@ from functools import cache
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models.sql import Query
 from django.utils import timezone
 
@@ -36,7 +36,8 @@ from .models import Session
 class Rider:
     """Columns read with the session: `columns` and `joins` are SQL written for the joined read, where
     `{user}` stands for the session's user id column; `params` are the joins' parameters, in order.
-    Each row of the joins is a row of the statement: keep them LEFT JOINs, or the session is not found."""
+    Each row of the joins is a row of the statement: keep them LEFT JOINs, or the session is not found;
+    and join what only a member may read on the membership, so that no other user's statement reads it."""
 
     def __init__(self, key: str, columns: str, joins: str, params: list):
         self.key, self.columns, self.joins, self.params = key, columns, joins, params
@@ -45,7 +46,7 @@ class Rider:
 class SessionStore(db.SessionStore):
     _loaded_with: tuple[str | None, object] = (None, None)  # (session key, user row) of the last load()
     _rider: Rider | None = None
-    _ridden: tuple[str, object, list] | None = None  # (rider key, user id, the rider's columns of each row)
+    _ridden: tuple | None = None  # (session key, rider key, user id, the rider's columns of each row)
 
     @classmethod
     def get_model_class(cls):
@@ -61,22 +62,30 @@ class SessionStore(db.SessionStore):
         data, user, ridden = found
         self._loaded_with = (self.session_key, user)
         if rider is not None and user is not None:
-            self._ridden = (rider.key, user.pk, ridden)
+            self._ridden = (self.session_key, rider.key, user.pk, ridden)
         return self.decode(data)
 
     def ride(self, rider: Rider) -> bool:
-        """Have `rider` read with the session, if the session has not been read yet (else False)."""
+        """Have `rider` read with the session, if the session has not been read yet (else False).
+
+        Only where the session is read from the default database: a rider's rows stand for what
+        its caller would read there itself (the access rules), not for a replica's lagging copy."""
         if hasattr(self, "_session_cache") or not self.session_key:
+            return False
+        if router.db_for_read(self.model) != DEFAULT_DB_ALIAS:
             return False
         self._rider = rider
         return True
 
     def ridden(self, key: str, user) -> list | None:
-        """The rows the rider `key` read with the session, if it read them for this user; else None."""
+        """The rows the rider `key` read with the session, if it read them for this user while the session
+        keeps the key it was read with (as ``loaded_user``); else None."""
         if self._ridden is None or not user.is_authenticated:
             return None
-        rider_key, user_id, rows = self._ridden
-        return rows if rider_key == key and user_id == user.pk else None
+        session_key, rider_key, user_id, rows = self._ridden
+        if session_key != self.session_key or rider_key != key or user_id != user.pk:
+            return None
+        return rows
 
     def loaded_user(self):
         """The user row read with this session, if any, while the session keeps the key it was read with.
@@ -129,12 +138,14 @@ class _JoinedRead:
         fields = ("session_key", "session_data", "expire_date", "user")
         column = {name: quote(session_meta.get_field(name).column) for name in fields}
         user_columns = ", ".join(f"u.{quote(field.column)}" for field in user_meta.concrete_fields)
-        self.sql = (
-            f"SELECT s.{column['session_data']}, {user_columns}"
+        # Kept in parts: a rider's columns go after the select, its joins before the where.
+        self.select = f"SELECT s.{column['session_data']}, {user_columns}"
+        self.tables = (
             f" FROM {quote(session_meta.db_table)} s"
             f" LEFT JOIN {quote(user_meta.db_table)} u ON u.{quote(user_meta.pk.column)} = s.{column['user']}"
-            f" WHERE s.{column['session_key']} = %s AND s.{column['expire_date']} > %s"
         )
+        self.where = f" WHERE s.{column['session_key']} = %s AND s.{column['expire_date']} > %s"
+        self.sql = self.select + self.tables + self.where
         columns = [session_meta.get_field("session_data").get_col("s")]
         columns += [field.get_col("u") for field in user_meta.concrete_fields]
         # The converters depend on the database's settings (time zone), not on one connection object.
@@ -170,9 +181,6 @@ class _JoinedRead:
         """The statement with a rider's columns and joins (kept per rider: a view's are constant)."""
         key = (columns, joins)
         if key not in self.ridden_sql:
-            head, _from, tail = self.sql.partition(" FROM ")
-            tables, _where, where = tail.partition(" WHERE ")
-            self.ridden_sql[key] = (
-                f"{head}, {columns} FROM {tables} {joins.format(user=self.user_id_column)} WHERE {where}"
-            )
+            joins = joins.replace("{user}", self.user_id_column)
+            self.ridden_sql[key] = f"{self.select}, {columns}{self.tables}{joins}{self.where}"
         return self.ridden_sql[key]

@@ -127,13 +127,13 @@ def rida_lines_by_pk(crisis: Crisis, pks) -> list:
 
     A poll asks it for the one or few rows that changed: compiled once per count (web.compiled),
     as compiling the joins cost more CPU than the rest of the read."""
-    pks = list(pks)
+    pks = sorted({int(pk) for pk in pks})  # as the ORM's IN would: each once
     if not pks:
         return []
     if len(pks) > COMPILED_UP_TO:  # a poll after a long sleep: rare, compiled as it comes
         return list(_lines_by_pk(crisis.pk, pks))
-    query = compiled(f"rida-lines-by-pk:{len(pks)}", lambda: _lines_by_pk(0, list(range(1, len(pks) + 1))))
-    assert query.example_params == (0, *range(1, len(pks) + 1)), "the crisis, then the lines, in that order"
+    example = list(range(1, len(pks) + 1))
+    query = compiled(f"rida-lines-by-pk:{len(pks)}", lambda: _lines_by_pk(0, example), (0, *example))
     return query.fetch([crisis.pk, *pks])
 
 

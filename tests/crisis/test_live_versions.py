@@ -3,6 +3,7 @@ when one of the topics it shows moved, and answers an unchanged poll with 204 af
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -274,3 +275,61 @@ def test_a_session_read_already_has_nothing_ride_on_it(scribe):
     assert fresh.ridden("another", scribe) is None
     assert fresh.ride(Rider("k2", "2", "", [])) is False  # read already: the view reads on its own
     assert SessionStore().ride(Rider("k", "1", "", [])) is False  # no session yet
+
+
+def _rode(user, crisis, topics) -> SessionStore:
+    """A session of `user` that had a crisis poll's access and counters read with it."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store.save()
+    rode = SessionStore(store.session_key)
+    assert rode.ride(live._rider(crisis.pk, tuple(topics)))
+    rode.load()
+    return rode
+
+
+def test_the_counters_read_with_the_session_are_those_of_the_pages_own_statement(
+    crisis, director, observer, establishment, django_assert_num_queries
+):
+    sister = services.crisis_create(establishment=establishment, by=director, title="Crise sœur")
+    services.journal_append(crisis=sister, by=director, text="Ailleurs")  # not this crisis's counter
+    live.bump(establishment, Topic.PRINTS)  # the establishment's: this crisis's dashboard shows it
+    services.journal_append(crisis=crisis, by=director, text="Ici")
+    topics = dashboard_topics()
+    session = _rode(director, crisis, topics)
+    with django_assert_num_queries(0):
+        ridden = live.crisis_poll(director, crisis_id=crisis.pk, topics=topics, session=session)
+        assert (ridden.crisis.title, ridden.membership.role) == (crisis.title, "directeur")
+    direct = live.crisis_poll(director, crisis_id=crisis.pk, topics=topics)
+    assert (ridden.counters, ridden.own, ridden.version) == (direct.counters, direct.own, direct.version)
+    assert ridden.counters[Topic.PRINTS] > ridden.own[Topic.PRINTS] == 0 and ridden.counters[Topic.JOURNAL] > 0
+    assert ridden.counters == live.counters(crisis, topics)
+    with pytest.raises(PermissionDenied):  # the capability, as get_crisis_for_user checks it
+        live.crisis_poll(
+            observer, crisis_id=crisis.pk, topics=topics, session=_rode(observer, crisis, topics), capability="decide"
+        )
+
+
+def test_an_outsiders_statement_reads_nothing_of_the_crisis(crisis, outsider):
+    session = _rode(outsider, crisis, dashboard_topics())
+    assert session.ridden(live._rider_key(crisis.pk, dashboard_topics()), outsider) == [
+        (None,) * len(session._ridden[3][0])
+    ]
+
+
+def test_a_session_whose_user_column_names_an_outsider_still_serves_the_member_of_its_data(
+    client, crisis, director, outsider
+):
+    """The reverse of the forged column above: the rows read for the outsider are not used, and the
+    member's poll is answered from its own statement (204), not refused."""
+    client.force_login(director)
+    Session.objects.update(user=outsider)
+    for url, query in _live_pages(crisis, director).items():
+        assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 204, url
+
+
+def test_an_anonymous_session_polling_is_sent_to_the_login(client, crisis, director):
+    client.get(reverse("web:login"))  # a session cookie, maybe: no user in it either way
+    for url, query in _live_pages(crisis, director).items():
+        response = client.get(url, query, HTTP_HX_REQUEST="true")
+        assert response.status_code == 302 and reverse("web:login") in response["Location"], url

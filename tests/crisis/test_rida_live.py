@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crisis import live, selectors, services
-from crisis.models import LiveTopic, Membership, Role, Topic
+from crisis.models import LiveTopic, Membership, RidaLine, Role, Topic
 from crisis.permissions import Cap
 from crisis.views.rida import RIDA_TOPICS
 from tests.conftest import login, make_user
+from web.compiled import compiled
 
 rida_views = importlib.import_module("crisis.views.rida")  # the module, not the view of the same name
 
@@ -427,3 +428,15 @@ def test_the_lines_a_poll_sends_again_are_the_orms_own_objects_with_their_joins(
             fields = [f.attname for f in line._meta.concrete_fields]
             assert [getattr(line, f) for f in fields] == [getattr(expected[pk], f) for f in fields]
             assert not line._state.adding and line._state.db == "default"
+
+
+def test_a_line_asked_twice_is_read_once_and_a_statement_compiled_otherwise_than_expected_is_refused(crisis, director):
+    lines = add(crisis, director, 2)
+    assert sorted(line.pk for line in selectors.rida_lines_by_pk(crisis, [lines[0].pk, lines[0].pk, lines[1].pk])) == [
+        lines[0].pk,
+        lines[1].pk,
+    ]
+    with pytest.raises(ValueError, match="takes"):  # the crisis after the lines: the values would be swapped
+        compiled("test-order", lambda: RidaLine.objects.filter(pk__in=[1]).filter(crisis_id=0), (0, 1)).fetch(
+            [crisis.pk, 1]
+        )
