@@ -24,6 +24,11 @@ A live view, for either scope:
 the same query; ``version_for_user`` is that query, for a view that needs the
 version itself (the journal's poll).
 
+The crisis pages the whole cell keeps open (dashboard, RIDA, main courante) read more at once:
+``crisis_poll`` gives the access, the counters and the crisis (for a poll that must render) in
+one statement, and under ``read_with_session`` that statement is the session's own
+(web.sessions.Rider): "nothing new" then costs one round trip in all.
+
 A page of cards (the crisis dashboard, an establishment's home) carries each topic's
 counter as well (``counters``, ``cards_poll``): a poll that missed re-renders only the
 cards following a topic that moved since the counters the page shows.
